@@ -1,0 +1,10 @@
+// How many nodes per label and ties per type the store holds.
+CALL () {
+  MATCH (n:Entity)
+  UNWIND [l IN labels(n) WHERE l <> 'Entity'] AS label
+  RETURN 'node' AS kind, label AS name, count(*) AS count
+  UNION ALL
+  MATCH (:Entity)-[r]->(:Entity)
+  RETURN 'tie' AS kind, type(r) AS name, count(*) AS count
+}
+RETURN kind, name, count ORDER BY kind, name

@@ -1,0 +1,69 @@
+"""Domain errors. They carry an HTTP-like status and a title, but know nothing of HTTP.
+
+One handler in :mod:`graph_service.api.problems` renders them as
+``application/problem+json`` (RFC 9457); the CLI prints them as one line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error the service reports to a user on purpose."""
+
+    status: int = 500
+    title: str = "Internal error"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class Invalid(DomainError):
+    """Input that breaks the model: names the field and the record in ``errors``."""
+
+    status = 422
+    title = "Invalid input"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Unauthorized"
+
+
+class Unavailable(DomainError):
+    """The store (Neo4j) does not answer. Retrying later may work."""
+
+    status = 503
+    title = "Service unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int = 5) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class LocalServerError(DomainError):
+    """The local Neo4j server could not be fetched, started or stopped."""
+
+    status = 500
+    title = "Local Neo4j server error"

@@ -1,0 +1,332 @@
+"""The graph model: closed vocabularies and the pydantic schemas that validate every write.
+
+Labels and relationship types reach Cypher only from the enums below (Cypher cannot
+take them as parameters), and property names only after matching
+:data:`PROPERTY_NAME_PATTERN`. See ``docs/model.md`` for the reasoning.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+_Date = date  # an alias: Observation has a field named `date`
+
+
+class NodeLabel(StrEnum):
+    """What a node is. Every stored node also carries the label ``Entity`` (global id)."""
+
+    ACTOR = "Actor"  # organisations and people outside the office
+    STAFF = "Staff"  # people of the office
+    GROUP = "Group"  # a unit or alliance that draws the bonding boundary
+    INITIATIVE = "Initiative"  # projects, initiatives, networks
+    GOAL = "Goal"  # strategy goals, nested with PART_OF
+    TASK = "Task"  # fields of activity in a task portfolio
+
+
+class RelType(StrEnum):
+    """Every relationship type the store knows: social ties first, then affiliations."""
+
+    # social ties between Actor/Staff: what bonding and bridging are about
+    COLLABORATES_WITH = "COLLABORATES_WITH"
+    COMMUNICATES_WITH = "COMMUNICATES_WITH"
+    ADVISES = "ADVISES"
+    KNOWS = "KNOWS"
+    FUNDS = "FUNDS"
+    # affiliations
+    MEMBER_OF = "MEMBER_OF"
+    PARTICIPATES_IN = "PARTICIPATES_IN"
+    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
+    ADVANCES = "ADVANCES"
+    PART_OF = "PART_OF"
+
+
+SOCIAL_TYPES: frozenset[RelType] = frozenset(
+    {
+        RelType.COLLABORATES_WITH,
+        RelType.COMMUNICATES_WITH,
+        RelType.ADVISES,
+        RelType.KNOWS,
+        RelType.FUNDS,
+    }
+)
+AFFILIATION_TYPES: frozenset[RelType] = frozenset(set(RelType) - SOCIAL_TYPES)
+
+#: Direction semantics. A directed tie reads "source <verb> target"; an undirected one is
+#: stored with its ends in id order and means the same read both ways.
+DIRECTED: dict[RelType, bool] = {
+    RelType.COLLABORATES_WITH: False,
+    RelType.COMMUNICATES_WITH: False,
+    RelType.KNOWS: False,
+    RelType.ADVISES: True,  # source gives advice to target
+    RelType.FUNDS: True,  # source funds target
+    RelType.MEMBER_OF: True,
+    RelType.PARTICIPATES_IN: True,
+    RelType.RESPONSIBLE_FOR: True,
+    RelType.ADVANCES: True,
+    RelType.PART_OF: True,
+}
+
+DESCRIPTIONS: dict[RelType, str] = {
+    RelType.COLLABORATES_WITH: "work together on something concrete (undirected)",
+    RelType.COMMUNICATES_WITH: "exchange information regularly (undirected)",
+    RelType.KNOWS: "know each other personally (undirected)",
+    RelType.ADVISES: "source gives advice to target",
+    RelType.FUNDS: "source funds target",
+    RelType.MEMBER_OF: "person or organisation belongs to a group",
+    RelType.PARTICIPATES_IN: "takes part in an initiative, with a role",
+    RelType.RESPONSIBLE_FOR: "staff member is responsible for a task or an initiative",
+    RelType.ADVANCES: "initiative or task advances a goal",
+    RelType.PART_OF: "nesting: a goal in a goal, a group in a group, …",
+}
+
+_SOCIAL_ENDS = frozenset({NodeLabel.ACTOR, NodeLabel.STAFF})
+
+#: Allowed (source labels, target labels) of each type. PART_OF nests like in like.
+ENDPOINTS: dict[RelType, tuple[frozenset[NodeLabel], frozenset[NodeLabel]]] = {
+    **{t: (_SOCIAL_ENDS, _SOCIAL_ENDS) for t in SOCIAL_TYPES},
+    RelType.FUNDS: (
+        _SOCIAL_ENDS | {NodeLabel.GROUP},
+        _SOCIAL_ENDS | {NodeLabel.INITIATIVE, NodeLabel.GROUP},
+    ),
+    RelType.MEMBER_OF: (_SOCIAL_ENDS, frozenset({NodeLabel.GROUP})),
+    RelType.PARTICIPATES_IN: (
+        _SOCIAL_ENDS | {NodeLabel.GROUP},
+        frozenset({NodeLabel.INITIATIVE}),
+    ),
+    RelType.RESPONSIBLE_FOR: (
+        frozenset({NodeLabel.STAFF}),
+        frozenset({NodeLabel.TASK, NodeLabel.INITIATIVE}),
+    ),
+    RelType.ADVANCES: (
+        frozenset({NodeLabel.INITIATIVE, NodeLabel.TASK}),
+        frozenset({NodeLabel.GOAL}),
+    ),
+    RelType.PART_OF: (
+        frozenset({NodeLabel.GROUP, NodeLabel.GOAL, NodeLabel.INITIATIVE, NodeLabel.TASK}),
+        frozenset({NodeLabel.GROUP, NodeLabel.GOAL, NodeLabel.INITIATIVE, NodeLabel.TASK}),
+    ),
+}
+
+
+def endpoint_error(rel: RelType, source: NodeLabel, target: NodeLabel) -> str | None:
+    """Why a tie of type ``rel`` cannot join ``source`` to ``target``, or None if it can."""
+    sources, targets = ENDPOINTS[rel]
+    if source not in sources:
+        allowed = ", ".join(sorted(sources))
+        return f"{rel} cannot start at a {source} (allowed: {allowed})"
+    if target not in targets:
+        allowed = ", ".join(sorted(targets))
+        return f"{rel} cannot end at a {target} (allowed: {allowed})"
+    if rel is RelType.PART_OF and source is not target:
+        return f"PART_OF nests like in like, not a {source} in a {target}"
+    return None
+
+
+class EvidenceMethod(StrEnum):
+    INTERVIEW = "interview"
+    WORKSHOP = "workshop"
+    OBSERVATION = "observation"
+    DOCUMENT = "document"
+    SURVEY = "survey"
+
+
+#: Ids: short, printable, safe in URLs and files.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@\-]{0,127}$"
+#: Free attribute names: lower snake case, never one of the reserved names.
+PROPERTY_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+PHASE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Phase = Annotated[str, StringConstraints(pattern=PHASE_PATTERN)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Scalar = str | int | float | bool
+
+RESERVED_NODE_PROPERTIES = frozenset({"id", "label", "name", "kind", "description", "labels"})
+RESERVED_TIE_PROPERTIES = frozenset(
+    {
+        "id",
+        "type",
+        "source",
+        "target",
+        "weight",
+        "valid_from",
+        "valid_to",
+        "phase",
+        "role",
+        "evidence",
+        "ev_methods",
+        "ev_sources",
+        "ev_dates",
+        "ev_confidences",
+        "evidence_count",
+        "method_count",
+        "source_count",
+        "max_confidence",
+    }
+)
+
+#: Actor kinds that denote a person (personal data) rather than an organisation.
+PERSON_KINDS = frozenset({"person"})
+
+
+def is_person(label: str, kind: str | None) -> bool:
+    """Staff are people; actors are people when their kind says so."""
+    return label == NodeLabel.STAFF or (label == NodeLabel.ACTOR and kind in PERSON_KINDS)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_attributes(value: dict[str, Any], reserved: frozenset[str]) -> dict[str, Any]:
+    import re
+
+    for key, item in value.items():
+        if not re.match(PROPERTY_NAME_PATTERN, key):
+            raise ValueError(
+                f"attribute name {key!r} must be lower snake case "
+                "(letters, digits, _; starting with a letter; at most 40 characters)"
+            )
+        if key in reserved:
+            raise ValueError(f"attribute name {key!r} is reserved")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"attribute {key!r} must be a finite number")
+    return value
+
+
+class NodeIn(_Strict):
+    """A node to create or upsert (keyed by ``id``, unique across all labels)."""
+
+    id: Id
+    label: NodeLabel
+    name: Name
+    kind: ShortText | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    attributes: dict[str, Scalar] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_attributes(value, RESERVED_NODE_PROPERTIES)
+
+
+class NodePatch(_Strict):
+    """A partial update: only the fields given change; ``attributes`` merge (null removes)."""
+
+    name: Name | None = None
+    kind: ShortText | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    attributes: dict[str, Scalar | None] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_attributes(value, RESERVED_NODE_PROPERTIES)
+
+
+class Node(NodeIn):
+    """A stored node as read back."""
+
+    person: bool = False
+
+
+class Observation(_Strict):
+    """One sighting of a tie: by which method, from which source, when, how sure."""
+
+    method: EvidenceMethod
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    date: _Date | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.method.value, self.source, self.date.isoformat() if self.date else "")
+
+
+def tie_id(rel: RelType, source: str, target: str, phase: str | None) -> str:
+    """The id a tie gets when none is given: type, ends (id order when undirected), phase."""
+    a, b = (source, target)
+    if not DIRECTED[rel] and b < a:
+        a, b = b, a
+    base = f"{rel.value}:{a}:{b}"
+    return f"{base}:{phase}" if phase else base
+
+
+class TieIn(_Strict):
+    """A relationship to create or upsert (keyed by ``id``).
+
+    Social ties and affiliations share the schema; which ends a type may join is checked
+    against the stored (or imported) labels of the ends. Undirected types are stored with
+    their ends in id order, so (a, b) and (b, a) are the same tie.
+    """
+
+    id: Id | None = None
+    type: RelType
+    source: Id
+    target: Id
+    weight: float = Field(default=1.0, ge=0.0)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    phase: Phase | None = None
+    role: ShortText | None = None
+    evidence: list[Observation] = Field(default_factory=list)
+
+    @field_validator("weight")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("weight must be a finite number")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TieIn:
+        if self.source == self.target:
+            raise ValueError("a tie cannot join a node to itself (source equals target)")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        if not DIRECTED[self.type] and self.target < self.source:
+            self.source, self.target = self.target, self.source
+        if self.id is None:
+            self.id = tie_id(self.type, self.source, self.target, self.phase)
+        # the same sighting listed twice is one sighting
+        seen: dict[tuple[str, str, str], Observation] = {}
+        for obs in self.evidence:
+            seen.setdefault(obs.key(), obs)
+        self.evidence = list(seen.values())
+        return self
+
+    @property
+    def key(self) -> str:
+        assert self.id is not None  # set by the validator
+        return self.id
+
+
+class Tie(TieIn):
+    """A stored tie as read back, with the evidence summary the store keeps."""
+
+    id: Id
+    directed: bool = False
+    evidence_count: int = 0
+    method_count: int = 0
+    source_count: int = 0
+    max_confidence: float | None = None
+
+
+class GraphDocument(_Strict):
+    """The import/export document: nodes and ties. ``version`` guards the format."""
+
+    format: Literal["graph-service/v1"] = "graph-service/v1"
+    nodes: list[NodeIn] = Field(default_factory=list)
+    ties: list[TieIn] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Use cases that tie the store, the metrics and the maps together."""

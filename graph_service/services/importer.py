@@ -1,0 +1,355 @@
+"""Bulk import: a JSON document or a pair of CSV files, validated whole before anything is written.
+
+Every bad row is reported with where it is (``nodes[3]`` or ``ties.csv line 7``), the
+field and the reason; one bad row means nothing is written. Importing the same data twice
+changes nothing: nodes and ties are upserts keyed by id, and a record replaces what was
+stored under its id.
+
+CSV layout (documented in docs/import.md):
+
+- nodes: ``id,label,name`` required, ``kind,description`` optional, any other column is an
+  attribute (lower snake case); empty cells are absent values; numbers and true/false are
+  read as such.
+- ties: ``type,source,target`` required; ``id,weight,valid_from,valid_to,phase,role``
+  optional; and for evidence ``evidence_method,evidence_source,evidence_date,
+  evidence_confidence``. One row per observation: rows of the same tie (same id, or same
+  type, ends and phase) merge their evidence, and must agree on the other fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from graph_service.errors import Invalid
+from graph_service.model import (
+    GraphDocument,
+    NodeIn,
+    NodeLabel,
+    RelType,
+    TieIn,
+    endpoint_error,
+)
+from graph_service.store.repository import GraphRepository
+
+MAX_ERRORS = 1000
+
+
+class RowError(BaseModel):
+    record: str
+    field: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    dry_run: bool
+    nodes: int
+    ties: int
+    written_nodes: int = 0
+    written_ties: int = 0
+    atomic: bool = True
+
+
+@dataclass
+class Parsed:
+    nodes: list[tuple[str, NodeIn]] = field(default_factory=list)
+    ties: list[tuple[str, TieIn]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _pydantic_errors(where: str, exc: ValidationError) -> list[RowError]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(record)"
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append(RowError(record=where, field=loc, message=msg))
+    return out
+
+
+def _record_name(kind: str, index: int, raw: Any) -> str:
+    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+        return f"{kind}[{index}] (id {raw['id']})"
+    return f"{kind}[{index}]"
+
+
+def parse_document(data: bytes | str | Mapping[str, Any]) -> Parsed:
+    """Parse a JSON import document record by record, collecting every error."""
+    parsed = Parsed()
+    if isinstance(data, bytes | str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise Invalid(
+                f"the document is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from exc
+    if not isinstance(data, Mapping):
+        raise Invalid("the document must be a JSON object with 'nodes' and 'ties' lists")
+    unknown = set(data) - {"format", "nodes", "ties"}
+    if unknown:
+        raise Invalid(f"unknown top-level field(s): {', '.join(sorted(unknown))}")
+    fmt = data.get("format", "graph-service/v1")
+    if fmt != "graph-service/v1":
+        raise Invalid(f"unknown document format {fmt!r} (expected 'graph-service/v1')")
+    for kind, model in (("nodes", NodeIn), ("ties", TieIn)):
+        items = data.get(kind, [])
+        if not isinstance(items, list):
+            raise Invalid(f"'{kind}' must be a list")
+        for i, raw in enumerate(items):
+            where = _record_name(kind, i, raw)
+            try:
+                obj = model.model_validate(raw)
+            except ValidationError as exc:
+                parsed.errors += _pydantic_errors(where, exc)
+                continue
+            (parsed.nodes if kind == "nodes" else parsed.ties).append((where, obj))  # type: ignore[arg-type]
+    return parsed
+
+
+_NODE_COLUMNS = {"id", "label", "name", "kind", "description"}
+_TIE_COLUMNS = {
+    "id",
+    "type",
+    "source",
+    "target",
+    "weight",
+    "valid_from",
+    "valid_to",
+    "phase",
+    "role",
+}
+_EVIDENCE_COLUMNS = {
+    "evidence_method": "method",
+    "evidence_source": "source",
+    "evidence_date": "date",
+    "evidence_confidence": "confidence",
+}
+
+
+def _cell_value(text: str) -> str | int | float | bool:
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if number == number and abs(number) != float("inf") else text
+
+
+def _reader(text: str, name: str, required: set[str]) -> tuple[csv.DictReader[str], list[str]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = required - set(header)
+    if missing:
+        raise Invalid(f"{name}: missing column(s) {', '.join(sorted(missing))} in the header")
+    reader.fieldnames = header
+    return reader, header
+
+
+def parse_csv(
+    nodes_text: str, ties_text: str, nodes_name="nodes.csv", ties_name="ties.csv"
+) -> Parsed:
+    """Parse the CSV pair (layout in the module docstring), collecting every error."""
+    parsed = Parsed()
+    reader, header = _reader(nodes_text, nodes_name, {"id", "label", "name"})
+    for row in reader:
+        where = f"{nodes_name} line {reader.line_num}"
+        if None in row:
+            parsed.errors.append(
+                RowError(record=where, field="(row)", message="more cells than columns")
+            )
+            continue
+        raw: dict[str, Any] = {"attributes": {}}
+        for col in header:
+            value = (row.get(col) or "").strip()
+            if value == "":
+                continue
+            if col in _NODE_COLUMNS:
+                raw[col] = value
+            else:
+                raw["attributes"][col] = _cell_value(value)
+        try:
+            parsed.nodes.append((where, NodeIn.model_validate(raw)))
+        except ValidationError as exc:
+            parsed.errors += _pydantic_errors(where, exc)
+
+    reader, header = _reader(ties_text, ties_name, {"type", "source", "target"})
+    unknown = set(header) - _TIE_COLUMNS - set(_EVIDENCE_COLUMNS)
+    if unknown:
+        raise Invalid(f"{ties_name}: unknown column(s) {', '.join(sorted(unknown))}")
+    merged: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+    order: list[str] = []
+    for row in reader:
+        where = f"{ties_name} line {reader.line_num}"
+        if None in row:
+            parsed.errors.append(
+                RowError(record=where, field="(row)", message="more cells than columns")
+            )
+            continue
+        base = {c: (row.get(c) or "").strip() for c in _TIE_COLUMNS if (row.get(c) or "").strip()}
+        obs = {
+            key: (row.get(col) or "").strip()
+            for col, key in _EVIDENCE_COLUMNS.items()
+            if (row.get(col) or "").strip()
+        }
+        try:
+            tie = TieIn.model_validate({**base, "evidence": [obs] if obs else []})
+        except ValidationError as exc:
+            parsed.errors += _pydantic_errors(where, exc)
+            continue
+        fields = tie.model_dump(exclude={"evidence"})
+        if tie.key in merged:
+            first_where, first_fields, acc = merged[tie.key]
+            if first_fields != fields:
+                diff = sorted(k for k in fields if fields[k] != first_fields.get(k))
+                parsed.errors.append(
+                    RowError(
+                        record=where,
+                        field=",".join(diff),
+                        message=f"tie {tie.key} differs from {first_where} in {', '.join(diff)}",
+                    )
+                )
+                continue
+            acc["evidence"] += tie.evidence
+        else:
+            merged[tie.key] = (where, fields, {"evidence": list(tie.evidence)})
+            order.append(tie.key)
+    for key in order:
+        where, fields, acc = merged[key]
+        parsed.ties.append((where, TieIn.model_validate({**fields, **acc})))
+    return parsed
+
+
+def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
+    """Errors that need the whole document and the store: duplicate ids, labels that
+    conflict with stored nodes, ties whose ends are missing or of the wrong label."""
+    errors: list[RowError] = []
+    labels: dict[str, NodeLabel] = {}
+    first_seen: dict[str, tuple[str, NodeIn]] = {}
+    for where, node in parsed.nodes:
+        if node.id in first_seen and first_seen[node.id][1] != node:
+            errors.append(
+                RowError(
+                    record=where,
+                    field="id",
+                    message=f"id {node.id} appears again with other values "
+                    f"(first at {first_seen[node.id][0]})",
+                )
+            )
+            continue
+        first_seen.setdefault(node.id, (where, node))
+        labels[node.id] = node.label
+    tie_seen: dict[str, tuple[str, TieIn]] = {}
+    for where, tie in parsed.ties:
+        if tie.key in tie_seen and tie_seen[tie.key][1] != tie:
+            errors.append(
+                RowError(
+                    record=where,
+                    field="id",
+                    message=f"tie {tie.key} appears again with other values "
+                    f"(first at {tie_seen[tie.key][0]})",
+                )
+            )
+        tie_seen.setdefault(tie.key, (where, tie))
+    ends = {t.source for _, t in parsed.ties} | {t.target for _, t in parsed.ties}
+    stored = repo.labels_of(sorted(set(labels) | ends)) if repo is not None else {}
+    for where, node in parsed.nodes:
+        have = stored.get(node.id)
+        if have is not None and have != node.label.value:
+            errors.append(
+                RowError(
+                    record=where,
+                    field="label",
+                    message=f"node {node.id} is stored as a {have}; a node keeps its label "
+                    "(delete it first to change it)",
+                )
+            )
+    for where, tie in parsed.ties:
+        end_labels: list[NodeLabel] = []
+        for end in ("source", "target"):
+            node_id = getattr(tie, end)
+            label = labels.get(node_id) or (
+                NodeLabel(stored[node_id]) if node_id in stored else None
+            )
+            if label is None:
+                errors.append(
+                    RowError(
+                        record=where,
+                        field=end,
+                        message=f"no node with id {node_id} in the document or the store",
+                    )
+                )
+            else:
+                end_labels.append(label)
+        if len(end_labels) == 2:
+            reason = endpoint_error(RelType(tie.type), end_labels[0], end_labels[1])
+            if reason:
+                errors.append(RowError(record=where, field="type", message=reason))
+    return errors
+
+
+def _dedupe_nodes(items: Iterable[tuple[str, NodeIn]]) -> list[NodeIn]:
+    return list({n.id: n for _, n in items}.values())
+
+
+def _dedupe_ties(items: Iterable[tuple[str, TieIn]]) -> list[TieIn]:
+    return list({t.key: t for _, t in items}.values())
+
+
+def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
+    """Raise :class:`Invalid` listing every bad row; ``repo=None`` checks against an empty
+    store (for a load that replaces the stored graph)."""
+    errors = parsed.errors + check_graph(parsed, repo)
+    if errors:
+        shown = errors[:MAX_ERRORS]
+        more = f" (first {MAX_ERRORS} listed)" if len(errors) > MAX_ERRORS else ""
+        raise Invalid(
+            f"import rejected, nothing written: {len(errors)} bad row(s){more}; "
+            f"first: {shown[0].record}: {shown[0].field}: {shown[0].message}",
+            errors=[e.model_dump() for e in shown],
+        )
+
+
+def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
+    """Validate the whole import; write it only when every row is good."""
+    from graph_service.store.repository import ATOMIC_ROW_LIMIT
+
+    validate(parsed, repo)
+    nodes = _dedupe_nodes(parsed.nodes)
+    ties = _dedupe_ties(parsed.ties)
+    report = ImportReport(
+        dry_run=dry_run,
+        nodes=len(nodes),
+        ties=len(ties),
+        atomic=len(nodes) + len(ties) <= ATOMIC_ROW_LIMIT,
+    )
+    if dry_run:
+        return report
+    report.written_nodes, report.written_ties = repo.write_graph(nodes, ties)
+    return report
+
+
+def import_document(
+    repo: GraphRepository, data: bytes | str | Mapping[str, Any], *, dry_run: bool = False
+) -> ImportReport:
+    return import_parsed(repo, parse_document(data), dry_run=dry_run)
+
+
+def import_csv(
+    repo: GraphRepository, nodes_text: str, ties_text: str, *, dry_run: bool = False
+) -> ImportReport:
+    return import_parsed(repo, parse_csv(nodes_text, ties_text), dry_run=dry_run)
+
+
+def document_of(nodes: Iterable[NodeIn], ties: Iterable[TieIn]) -> GraphDocument:
+    return GraphDocument(nodes=list(nodes), ties=list(ties))

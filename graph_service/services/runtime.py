@@ -1,0 +1,35 @@
+"""The process's store and repository, opened once and shared by the CLI, API and notebooks."""
+
+from __future__ import annotations
+
+import threading
+
+from graph_service.config import Settings, get_settings
+from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
+
+
+class Runtime:
+    """One driver per process (Neo4j's advice); the schema is applied once, on first use."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.store = Neo4jStore(self.settings)
+        self.repo = GraphRepository(self.store)
+        self._schema_applied = False
+        self._lock = threading.Lock()
+
+    def ensure_schema(self) -> None:
+        with self._lock:
+            if not self._schema_applied:
+                self.store.apply_schema()
+                self._schema_applied = True
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
