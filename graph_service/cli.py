@@ -246,3 +246,19 @@ def info_cmd() -> None:
 def main() -> None:  # pragma: no cover - console entry point
     app()
     sys.exit(0)
+
+
+# Further commands live in their own modules and register on `app` when imported:
+# cli_api (serve, export, …) and cli_analysis (analyze, map, report, …).
+def _register_commands() -> None:
+    import importlib
+
+    for module in ("graph_service.cli_api", "graph_service.cli_analysis"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+_register_commands()
