@@ -7,7 +7,7 @@ query parameters, so "phase 2, seen by two methods" means the same thing in each
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,7 +39,7 @@ class TieFilter(BaseModel):
         chosen = self.types or sorted(SOCIAL_TYPES)
         return [t for t in chosen if t in SOCIAL_TYPES]
 
-    def cypher_params(self) -> dict[str, object]:
+    def cypher_params(self) -> dict[str, Any]:
         """Parameters for the shared predicate of the analysis queries."""
         return {
             "types": [t.value for t in self.social_types()],

@@ -20,9 +20,9 @@ Conventions (docs/metrics.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -54,7 +54,7 @@ class Projection:
 @dataclass
 class AnalysisGraph:
     graph: nx.Graph
-    partition: dict[str, frozenset[str]]
+    partition: dict[Hashable, frozenset[str]]
     group_names: dict[str, str]
     filters: TieFilter
     partition_name: str
@@ -153,7 +153,7 @@ def collapse(projection: Projection, directed: bool = False) -> nx.Graph:
     return graph
 
 
-def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[str, frozenset[str]]:
+def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, frozenset[str]]:
     """The partition named by ``spec`` (see the module docstring)."""
     if spec == "membership":
         return {n: frozenset(d.get("groups") or ()) for n, d in graph.nodes(data=True)}
@@ -161,7 +161,7 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[str, frozen
         name = spec.removeprefix("property:")
         if not re.match(PROPERTY_NAME_PATTERN, name):
             raise Invalid(f"partition property {name!r} is not a valid property name")
-        out: dict[str, frozenset[str]] = {}
+        out: dict[Hashable, frozenset[str]] = {}
         for n, d in graph.nodes(data=True):
             value = d.get(name)
             out[n] = frozenset() if value in (None, "") else frozenset({str(value)})
@@ -169,9 +169,10 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[str, frozen
     if spec in ("communities", "communities:louvain", "communities:leiden"):
         from graph_service.metrics.partition import partition_from_communities
 
-        method = "leiden" if spec.endswith("leiden") else "louvain"
+        method: Literal["louvain", "leiden"] = "leiden" if spec.endswith("leiden") else "louvain"
         undirected = graph.to_undirected() if graph.is_directed() else graph
-        return dict(partition_from_communities(undirected, method=method, seed=seed))
+        found = partition_from_communities(undirected, method=method, seed=seed)
+        return {str(node): groups for node, groups in found.items()}
     raise Invalid(
         f"unknown partition {spec!r}: use membership, property:NAME, "
         "communities:louvain or communities:leiden"
