@@ -1,0 +1,236 @@
+"""Visual encodings of a map: colours, shapes, line styles, sizes and the legend.
+
+Every visual choice lives here, once, so that the page's JavaScript (which
+reads these tables from the map's data) and the legend (rendered in Python)
+can never disagree.
+
+Vocabulary follows the graph model of DESIGN.md: node labels ``Actor``,
+``Staff``, ``Group``, ``Initiative``, ``Goal``, ``Task``; social tie types
+(the ones bonding and bridging are about) and affiliation types.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+SOCIAL_TIE_TYPES: tuple[str, ...] = (
+    "COLLABORATES_WITH",
+    "COMMUNICATES_WITH",
+    "ADVISES",
+    "KNOWS",
+    "FUNDS",
+)
+AFFILIATION_TYPES: tuple[str, ...] = (
+    "MEMBER_OF",
+    "PARTICIPATES_IN",
+    "RESPONSIBLE_FOR",
+    "ADVANCES",
+    "PART_OF",
+)
+#: Tie types that have a direction (used when an edge carries no ``directed`` flag).
+DIRECTED_TIE_TYPES: frozenset[str] = frozenset({"ADVISES", "FUNDS", *AFFILIATION_TYPES})
+EVIDENCE_METHODS: tuple[str, ...] = ("interview", "workshop", "observation", "document", "survey")
+
+#: vis-network shape per node label. Only shapes that draw their label *below*
+#: the symbol, so that node size (the metric) stays readable.
+NODE_SHAPES: dict[str, str] = {
+    "Actor": "dot",
+    "Staff": "square",
+    "Group": "hexagon",
+    "Initiative": "diamond",
+    "Goal": "star",
+    "Task": "triangle",
+}
+UNKNOWN_LABEL_SHAPE = "triangleDown"
+
+#: Group colours, in order of assignment: Tableau 10 without its grey (grey means
+#: "no group"), then a few more distinct hues. Past the end, colours come from
+#: golden-angle hue steps, so any number of groups gets a stable colour.
+GROUP_PALETTE: tuple[str, ...] = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#b07aa1",
+    "#edc948",
+    "#76b7b2",
+    "#ff9da7",
+    "#9c755f",
+    "#1f3b73",
+    "#8cd17d",
+    "#d4a6c8",
+)
+UNGROUPED_COLOR = "#bdbdbd"
+DIMMED_COLOR = "#e6e6e6"
+
+#: Line style per tie class and per highlighted role. ``dashes`` is vis-network's
+#: dash pattern (False = solid line).
+TIE_CLASS_STYLES: dict[str, dict[str, object]] = {
+    "bonding": {"color": "#455a64", "dashes": False, "text": "Bonding tie (ends share a group)"},
+    "bridging": {
+        "color": "#c2185b",
+        "dashes": [8, 5],
+        "text": "Bridging tie (ends in different groups, or without one)",
+    },
+    "affiliation": {
+        "color": "#a1887f",
+        "dashes": [2, 4],
+        "text": "Affiliation (member of, participates in, responsible for, …)",
+    },
+    "aggregate": {
+        "color": "#607d8b",
+        "dashes": False,
+        "text": "Ties between two groups (width: number of ties)",
+    },
+}
+TIE_ROLE_STYLES: dict[str, dict[str, object]] = {
+    "path": {"color": "#ff6f00", "dashes": False, "text": "Tie on a highlighted path"},
+    "context": {"color": "#cfd8dc", "dashes": False, "text": "Other tie between shown nodes"},
+    "gained": {"color": "#2e7d32", "dashes": False, "text": "Tie gained (only in {b})"},
+    "lost": {"color": "#c62828", "dashes": [4, 4], "text": "Tie lost (only in {a})"},
+    "kept": {"color": "#90a4ae", "dashes": False, "text": "Tie kept (in both)"},
+}
+NODE_ROLE_STYLES: dict[str, dict[str, object]] = {
+    "centre": {"border": "#000000", "text": "Centre of the ego network"},
+    "endpoint": {"border": "#000000", "text": "End of a path"},
+    "broker": {"border": "#ff6f00", "text": "Broker between the two groups (size: score)"},
+    "onlyA": {"border": "#c62828", "text": "Node only in {a}"},
+    "onlyB": {"border": "#2e7d32", "text": "Node only in {b}"},
+}
+
+NODE_SIZE_MIN = 8.0
+NODE_SIZE_MAX = 30.0
+NODE_SIZE_DEFAULT = 14.0
+TIE_WIDTH_MIN = 1.0
+TIE_WIDTH_MAX = 5.0
+
+
+def tie_class(
+    tie_type: str | None,
+    source_groups: Iterable[str],
+    target_groups: Iterable[str],
+) -> str:
+    """Classify one tie as ``"bonding"``, ``"bridging"`` or ``"affiliation"``.
+
+    A social tie is *bonding* when its two ends share at least one group of the
+    partition and *bridging* otherwise (also when an end has no group: a tie to
+    someone outside every group leaves the group). Ties whose type is an
+    affiliation (``MEMBER_OF``, ``PART_OF``, …) are neither; they are drawn
+    apart. Unknown types count as social ties.
+
+    Examples
+    --------
+    >>> tie_class("KNOWS", {"a"}, {"a", "b"})
+    'bonding'
+    >>> tie_class("KNOWS", {"a"}, set())
+    'bridging'
+    >>> tie_class("MEMBER_OF", {"a"}, {"a"})
+    'affiliation'
+    """
+    if tie_type in AFFILIATION_TYPES:
+        return "affiliation"
+    return "bonding" if set(source_groups) & set(target_groups) else "bridging"
+
+
+def is_directed_type(tie_type: str | None) -> bool:
+    """Whether a tie type has a direction (ADVISES, FUNDS and all affiliations)."""
+    return tie_type in DIRECTED_TIE_TYPES
+
+
+def dash_pattern(style: Mapping[str, object]) -> tuple[int, ...]:
+    """The dash pattern of a line style as a tuple (empty for a solid line)."""
+    dashes = style.get("dashes")
+    return tuple(int(d) for d in dashes) if isinstance(dashes, list | tuple) else ()
+
+
+def node_shape(label: str | None) -> str:
+    """vis-network shape for a node label."""
+    return NODE_SHAPES.get(label or "", UNKNOWN_LABEL_SHAPE)
+
+
+def _extra_color(i: int) -> str:
+    # Golden-angle hue steps give well separated hues for any i.
+    hue = (0.61803398875 * i + 0.1) % 1.0
+    r, g, b = colorsys.hls_to_rgb(hue, 0.5, 0.55)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def group_order(
+    partition: Mapping[object, Iterable[str]],
+    group_names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """All group ids of a partition in a stable order.
+
+    The order is that of ``group_names`` (when given) followed by the other
+    groups sorted by id. It fixes colours, so the same partition gives the same
+    colours in every view, whatever subset of nodes a view shows.
+    """
+    seen: set[str] = set()
+    for groups in partition.values():
+        seen.update(groups)
+    ordered = [g for g in (group_names or {}) if g in seen]
+    rest = sorted(seen - set(ordered))
+    return ordered + rest
+
+
+def group_colors(groups: Sequence[str]) -> dict[str, str]:
+    """Colour per group id, by position in ``groups`` (see :func:`group_order`)."""
+    colors: dict[str, str] = {}
+    for i, g in enumerate(groups):
+        colors[g] = (
+            GROUP_PALETTE[i] if i < len(GROUP_PALETTE) else _extra_color(i - len(GROUP_PALETTE))
+        )
+    return colors
+
+
+def scale_linear(
+    value: float | None, lo: float, hi: float, out_lo: float, out_hi: float, default: float
+) -> float:
+    """Map ``value`` from ``[lo, hi]`` to ``[out_lo, out_hi]``; ``default`` when unknown."""
+    if value is None or not math.isfinite(value):
+        return default
+    if hi <= lo:
+        return (out_lo + out_hi) / 2
+    t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    return out_lo + t * (out_hi - out_lo)
+
+
+def scale_sqrt(
+    value: float | None, lo: float, hi: float, out_lo: float, out_hi: float, default: float
+) -> float:
+    """Like :func:`scale_linear` on square roots, so the *area* follows the value."""
+    if value is None or not math.isfinite(value):
+        return default
+    if hi <= lo:
+        return (out_lo + out_hi) / 2
+    t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    return out_lo + math.sqrt(t) * (out_hi - out_lo)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend.
+
+    ``kind`` says how the swatch is drawn: ``"color"`` (a filled disc),
+    ``"ring"`` (fill and border colours), ``"shape"`` (a vis shape outline),
+    ``"line"`` (a line with an optional dash pattern and arrow), ``"text"``.
+    """
+
+    kind: str
+    text: str
+    color: str = "#000000"
+    border: str | None = None
+    shape: str | None = None
+    dashes: tuple[int, ...] = ()
+    arrow: bool = False
+    width: float = 2.0
+    count: int | None = None
+
+
+@dataclass
+class LegendSection:
+    title: str
+    entries: list[LegendEntry] = field(default_factory=list)
