@@ -1,0 +1,330 @@
+"""Benchmark of the metrics layer: ``analyze`` on stochastic block model graphs.
+
+Prints a table. Not a test (nothing here is asserted); run it from the repository root::
+
+    .venv/bin/python benchmarks/bench_metrics.py            # 10k/100k and 100k/1M
+    .venv/bin/python benchmarks/bench_metrics.py --small    # 10k/100k only
+    .venv/bin/python benchmarks/bench_metrics.py --full-baseline  # no extrapolation
+    .venv/bin/python benchmarks/bench_metrics.py --parts    # also time each part at 100k
+
+Graphs: undirected stochastic block models generated with numpy (networkx's generator is
+slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct ties,
+80 % of them inside groups, the group as the node attribute ``group``.
+
+1. ``analyze`` (the whole suite, betweenness estimated from 256 pivots, 1000
+   permutations for the E-I test) on 100k/1M and 10k/100k: wall time of one call, the
+   process's max RSS (``--traced`` adds a tracemalloc peak, in a second, slower call),
+   and on 10k/100k (100k/1M with ``--parts``) the time of each part.
+2. The same suite written with plain networkx on 10k/100k, part by part, and the speed-up.
+   Two parts of the networkx suite take hours on that graph: local-bridge spans
+   (``nx.local_bridges(with_span=True)``) and the 1000-permutation test in Python. Unless
+   ``--full-baseline`` is given, they are timed on a sample (500 local bridges, 20
+   permutations) and extrapolated linearly; the table marks those rows ``(extrapolated)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import random
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph_service.metrics import analyze
+from graph_service.metrics._core import group_labels, indexed
+from graph_service.metrics.brokerage import brokerage_arrays
+from graph_service.metrics.centrality import (
+    betweenness_array,
+    bridging_coefficient_array,
+    pivots,
+)
+from graph_service.metrics.ei import ei_p_value_arrays, ei_range_arrays
+from graph_service.metrics.homophily import assortativity_arrays, modularity_arrays
+from graph_service.metrics.segregation import dyad_table_arrays
+from graph_service.metrics.structural_holes import structural_holes_arrays
+from graph_service.metrics.structure import articulation_arrays, local_bridge_arrays
+from graph_service.metrics.ties import (
+    group_density_arrays,
+    group_row_sums,
+    node_tie_counts,
+    tie_class_array,
+)
+
+K_PIVOTS = 256
+PERMUTATIONS = 1000
+
+
+def sbm(n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1) -> nx.Graph:
+    """Undirected SBM with ``m`` distinct ties, a share ``p_inside`` inside groups."""
+    rng = np.random.default_rng(seed)
+    groups = np.arange(n) // group_size
+    rng.shuffle(groups)
+    order = np.argsort(groups, kind="stable")
+    sizes = np.bincount(groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    keys = np.zeros(0, dtype=np.int64)
+    want = m
+    while keys.size < m:
+        extra = int((want - keys.size) * 1.1) + 100
+        inside = rng.random(extra) < p_inside
+        block = rng.integers(0, sizes.size, extra)
+        u = np.where(
+            inside,
+            order[starts[block] + (rng.random(extra) * sizes[block]).astype(np.int64)],
+            rng.integers(0, n, extra),
+        )
+        v = np.where(
+            inside,
+            order[starts[block] + (rng.random(extra) * sizes[block]).astype(np.int64)],
+            rng.integers(0, n, extra),
+        )
+        ok = u != v
+        a, b = np.minimum(u[ok], v[ok]), np.maximum(u[ok], v[ok])
+        keys = np.unique(np.concatenate([keys, a * n + b]))
+    keys = rng.permutation(keys)[:m]
+    G = nx.Graph()
+    G.add_nodes_from((int(i), {"group": f"g{groups[i]}"}) for i in range(n))
+    G.add_edges_from(zip((keys // n).tolist(), (keys % n).tolist(), strict=True))
+    return G
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def parts_fast(G: nx.Graph, partition: dict) -> dict[str, float]:
+    """The steps of ``analyze``, timed one by one (same calls as analyze makes)."""
+    t: dict[str, float] = {}
+    ix, t["arrays (networkx -> numpy)"] = timed(lambda: indexed(G))
+    labels = group_labels(ix.nodes, partition)
+
+    def ties() -> Any:
+        cls = tie_class_array(ix, labels)
+        node_tie_counts(ix, labels, cls)
+        group_row_sums(ix, labels)
+        group_density_arrays(ix, labels)
+        return cls
+
+    cls, t["ties, E-I, density"] = timed(ties)
+    _, t["E-I range, odds ratio, Q"] = timed(
+        lambda: (ei_range_arrays(ix, labels, cls), dyad_table_arrays(ix, labels, cls))
+    )
+    _, t[f"E-I permutation test ({PERMUTATIONS})"] = timed(
+        lambda: ei_p_value_arrays(ix, labels, cls, PERMUTATIONS, 42)
+    )
+    _, t["triangles (igraph)"] = timed(lambda: ix.triangles)
+    _, t["brokerage"] = timed(lambda: brokerage_arrays(ix, labels))
+    _, t["constraint, eff. size, hierarchy"] = timed(lambda: structural_holes_arrays(ix))
+    src = [ix.index[v] for v in pivots(G, K_PIVOTS, 42)]
+    _, t[f"betweenness ({K_PIVOTS} pivots) + bridging"] = timed(
+        lambda: (betweenness_array(ix, src), bridging_coefficient_array(ix))
+    )
+    _, t["articulation points + groups"] = timed(lambda: articulation_arrays(ix, labels))
+    _, t["bridges, local bridges + spans"] = timed(lambda: local_bridge_arrays(ix))
+    _, t["assortativity, modularity"] = timed(
+        lambda: (assortativity_arrays(ix, labels), modularity_arrays(ix, labels, False))
+    )
+    return t
+
+
+# ----------------------------------------------------------------------------------------
+# The same suite with plain networkx (the baseline)
+
+
+def nx_ties_ei(G: nx.Graph, group: dict) -> None:
+    node_counts = {v: [0, 0] for v in G}
+    groups: dict[str, list[int]] = {}
+    for u, v in G.edges():
+        same = group[u] == group[v]
+        for x in (u, v):
+            node_counts[x][0 if same else 1] += 1
+            row = groups.setdefault(group[x], [0, 0])
+            row[0 if same else 1] += 1
+
+
+def nx_permutations(G: nx.Graph, group: dict, count: int) -> None:
+    nodes = list(G)
+    labels = [group[v] for v in nodes]
+    rng = random.Random(42)
+    edges = list(G.edges())
+    for _ in range(count):
+        rng.shuffle(labels)
+        perm = dict(zip(nodes, labels, strict=True))
+        sum(1 for u, v in edges if perm[u] == perm[v])
+
+
+def nx_brokerage(G: nx.Graph, group: dict) -> None:
+    counts = {v: [0] * 5 for v in G}
+    for v in G:
+        nbrs = list(G[v])
+        for a in nbrs:
+            for b in nbrs:
+                if a == b or G.has_edge(a, b):
+                    continue
+                ga, gv, gb = group[a], group[v], group[b]
+                if ga == gv:
+                    counts[v][0 if gb == gv else 2] += 1
+                elif gv == gb:
+                    counts[v][3] += 1
+                elif ga == gb:
+                    counts[v][1] += 1
+                else:
+                    counts[v][4] += 1
+
+
+def nx_local_bridge_spans(G: nx.Graph, sample: int | None) -> int:
+    """What ``nx.local_bridges(with_span=True)`` does: a Dijkstra search per local bridge
+    with the tie hidden by the weight function (on ``sample`` of them when given)."""
+    bridges = list(nx.local_bridges(G, with_span=False))
+    chosen = bridges if sample is None else random.Random(1).sample(bridges, sample)
+    for u, v in chosen:
+        hide = {u, v}
+
+        def hidden(x: Any, y: Any, _: Any, hide: set = hide) -> int | None:
+            return None if {x, y} == hide else 1
+
+        with contextlib.suppress(nx.NetworkXNoPath):
+            nx.shortest_path_length(G, u, v, weight=hidden)
+    return len(bridges)
+
+
+def parts_networkx(G: nx.Graph, partition: dict, full: bool) -> dict[str, tuple[float, bool]]:
+    group = {v: next(iter(gs)) for v, gs in partition.items()}
+    communities: dict[str, set] = {}
+    for v, g in group.items():
+        communities.setdefault(g, set()).add(v)
+    t: dict[str, tuple[float, bool]] = {}
+    t["ties, E-I, density"] = (timed(lambda: nx_ties_ei(G, group))[1], False)
+    if full:
+        t[f"E-I permutation test ({PERMUTATIONS})"] = (
+            timed(lambda: nx_permutations(G, group, PERMUTATIONS))[1],
+            False,
+        )
+    else:
+        sample = 20
+        t[f"E-I permutation test ({PERMUTATIONS})"] = (
+            timed(lambda: nx_permutations(G, group, sample))[1] * PERMUTATIONS / sample,
+            True,
+        )
+    t["brokerage"] = (timed(lambda: nx_brokerage(G, group))[1], False)
+    t["constraint, eff. size, hierarchy"] = (
+        timed(lambda: (nx.constraint(G), nx.effective_size(G)))[1],
+        False,
+    )
+    t[f"betweenness ({K_PIVOTS} pivots) + bridging"] = (
+        timed(lambda: nx.betweenness_centrality(G, k=K_PIVOTS, seed=42, normalized=False))[1],
+        False,
+    )
+    t["articulation points + groups"] = (
+        timed(lambda: list(nx.articulation_points(G)))[1],
+        False,
+    )
+    t["bridges"] = (timed(lambda: list(nx.bridges(G)))[1], False)
+    if full:
+        t["local bridges + spans"] = (timed(lambda: nx_local_bridge_spans(G, None))[1], False)
+    else:
+        sample = 500
+        count = {"n": 0}
+
+        def run() -> None:
+            count["n"] = nx_local_bridge_spans(G, sample)
+
+        seconds = timed(run)[1]
+        t["local bridges + spans"] = (seconds * max(count["n"], sample) / sample, True)
+    t["assortativity, modularity"] = (
+        timed(
+            lambda: (
+                nx.attribute_assortativity_coefficient(G, "group"),
+                nx.community.modularity(G, list(communities.values())),
+            )
+        )[1],
+        False,
+    )
+    return t
+
+
+def measure_analyze(G: nx.Graph, partition: dict) -> float:
+    """Wall time of one ``analyze`` call (no tracemalloc: it slows numpy down a lot)."""
+    gc.collect()
+    start = time.perf_counter()
+    analyze(G, partition, k=K_PIVOTS, seed=42, permutations=PERMUTATIONS)
+    return time.perf_counter() - start
+
+
+def traced_peak(G: nx.Graph, partition: dict) -> float:
+    """Peak of Python-visible allocations (numpy arrays included) during ``analyze``, MiB."""
+    gc.collect()
+    tracemalloc.start()
+    analyze(G, partition, k=K_PIVOTS, seed=42, permutations=PERMUTATIONS)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="only the 10k/100k graph")
+    parser.add_argument("--full-baseline", action="store_true", help="no extrapolation")
+    parser.add_argument(
+        "--parts", action="store_true", help="time each part on the large graph too"
+    )
+    parser.add_argument(
+        "--traced", action="store_true", help="also run analyze() under tracemalloc (slow)"
+    )
+    args = parser.parse_args()
+    sizes = ([] if args.small else [(100_000, 1_000_000, 100)]) + [(10_000, 100_000, 100)]
+    print(f"analyze: betweenness from {K_PIVOTS} pivots, {PERMUTATIONS} E-I permutations\n")
+    for n, m, group_size in sizes:
+        G, gen = timed(lambda n=n, m=m, g=group_size: sbm(n, m, g))
+        partition = {v: frozenset({d}) for v, d in G.nodes(data="group")}
+        print(f"## SBM {n:,} nodes, {m:,} ties, groups of {group_size} (generated in {gen:.1f} s)")
+        total = measure_analyze(G, partition)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
+        fast = parts_fast(G, partition) if (n <= 10_000 or args.parts) else {}
+        peak = traced_peak(G, partition) if args.traced else None
+        baseline = parts_networkx(G, partition, args.full_baseline) if n <= 10_000 else {}
+        print(f"{'part':44s} {'metrics (s)':>12s} {'networkx (s)':>14s}")
+        for name, seconds in fast.items():
+            ref = baseline.get(name)
+            if name == "bridges, local bridges + spans" and baseline:
+                ref = (
+                    baseline["bridges"][0] + baseline["local bridges + spans"][0],
+                    baseline["local bridges + spans"][1],
+                )
+            shown = "" if ref is None else f"{ref[0]:14.2f}" + (" (extrapolated)" if ref[1] else "")
+            print(f"{name:44s} {seconds:12.2f} {shown}")
+        print(f"{'analyze() total, one call':44s} {total:12.2f}")
+        memory = f"max RSS of the process after analyze(): {rss:,.0f} MiB (graph included)"
+        if peak is not None:
+            memory += f"; tracemalloc peak during analyze(): {peak:,.0f} MiB"
+        print(memory)
+        if baseline:
+            nx_total = sum(seconds for seconds, _ in baseline.values())
+            measured = sum(seconds for seconds, extra in baseline.values() if not extra)
+            ours_measured = (
+                sum(
+                    seconds
+                    for name, seconds in fast.items()
+                    if name in baseline and not baseline[name][1]
+                )
+                + fast["triangles (igraph)"]
+            )
+            print(f"networkx suite total: {nx_total:,.1f} s; speed-up {nx_total / total:,.0f}x")
+            print(
+                f"measured rows only (no extrapolation): networkx {measured:,.1f} s vs "
+                f"{ours_measured:,.2f} s, speed-up {measured / ours_measured:,.0f}x"
+            )
+        print()
+
+
+if __name__ == "__main__":
+    main()

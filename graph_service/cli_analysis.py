@@ -1,0 +1,191 @@
+"""Commands for analysts: metrics of their own files or of the stored graph, and maps."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from graph_service.cli import app, reports_errors
+from graph_service.cli_options import (
+    AsOfOpt,
+    MinConfOpt,
+    MinEvOpt,
+    MinMethodsOpt,
+    MinSourcesOpt,
+    PartitionOpt,
+    PhaseOpt,
+    TypesOpt,
+    tie_filter,
+)
+from graph_service.errors import Invalid
+
+
+class OutputFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
+    if fmt is OutputFormat.JSON:
+        _write(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False), out)
+        return
+    from graph_service.metrics.report import report_tables
+
+    tables = report_tables(report)
+    if out is None:
+        for name, text in tables.items():
+            typer.echo(f"# {name}")
+            typer.echo(text)
+        return
+    stem = out.with_suffix("")
+    for name, text in tables.items():
+        path = stem.parent / f"{stem.name}_{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {path}", err=True)
+
+
+@app.command("analyze")
+@reports_errors
+def analyze_cmd(
+    edges: Annotated[Path, typer.Option("--edges", help="CSV with source,target[,weight]")],
+    nodes: Annotated[Path, typer.Option("--nodes", help="CSV with id and attributes")],
+    group: Annotated[str, typer.Option("--group", help="node attribute that draws the groups")],
+    directed: Annotated[bool, typer.Option("--directed", help="ties are arcs")] = False,
+    weight: Annotated[
+        str | None, typer.Option("--weight", help="edge column holding the weight")
+    ] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, help="approximate betweenness with K pivots")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.JSON,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="file (default: stdout)")] = None,
+) -> None:
+    """Bonding and bridging metrics of your own network files (no database needed)."""
+    from graph_service.metrics.io import read_graph_files
+    from graph_service.metrics.report import analyze
+
+    graph, partition = read_graph_files(
+        edges, nodes, group_attr=group, directed=directed, weight_column=weight
+    )
+    report = analyze(graph, partition, weight="weight" if weight else None, k=k)
+    _emit(report, fmt, out)
+
+
+@app.command("metrics")
+@reports_errors
+def metrics_cmd(
+    types: TypesOpt = None,
+    phase: PhaseOpt = None,
+    as_of: AsOfOpt = None,
+    min_evidence: MinEvOpt = 0,
+    min_methods: MinMethodsOpt = 0,
+    min_sources: MinSourcesOpt = 0,
+    min_confidence: MinConfOpt = 0.0,
+    partition: PartitionOpt = "membership",
+    directed: Annotated[bool, typer.Option("--directed")] = False,
+    k: Annotated[int | None, typer.Option("--k", min=1)] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.JSON,
+    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+) -> None:
+    """Bonding and bridging metrics of the stored graph, with its filters."""
+    from graph_service.services.metrics_report import stored_report
+    from graph_service.services.runtime import Runtime
+
+    filters = tie_filter(
+        phase,
+        as_of,
+        min_evidence,
+        min_methods,
+        min_sources,
+        types=types,
+        min_confidence=min_confidence,
+    )
+    with Runtime() as rt:
+        report = stored_report(rt.store, filters, partition=partition, directed=directed, k=k)
+    _emit(report, fmt, out)
+
+
+@app.command("map")
+@reports_errors
+def map_cmd(
+    out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")],
+    view: Annotated[
+        str, typer.Option(help="network | ego | paths | brokers | groups | comparison")
+    ] = "network",
+    types: TypesOpt = None,
+    phase: PhaseOpt = None,
+    as_of: AsOfOpt = None,
+    min_evidence: MinEvOpt = 0,
+    min_methods: MinMethodsOpt = 0,
+    min_sources: MinSourcesOpt = 0,
+    min_confidence: MinConfOpt = 0.0,
+    partition: PartitionOpt = "membership",
+    size_by: Annotated[str, typer.Option(help="degree, betweenness, constraint, …")] = "degree",
+    center: Annotated[str | None, typer.Option(help="ego view: the centre")] = None,
+    radius: Annotated[int, typer.Option(min=1, max=3, help="ego view: radius")] = 1,
+    source: Annotated[str | None, typer.Option(help="paths view: from")] = None,
+    target: Annotated[str | None, typer.Option(help="paths view: to")] = None,
+    k: Annotated[int, typer.Option(min=1, max=20, help="paths view: how many paths")] = 3,
+    group_a: Annotated[str | None, typer.Option(help="brokers view: group A")] = None,
+    group_b: Annotated[str | None, typer.Option(help="brokers view: group B")] = None,
+    phase_a: Annotated[str | None, typer.Option(help="comparison view: first phase")] = None,
+    phase_b: Annotated[str | None, typer.Option(help="comparison view: second phase")] = None,
+    title: Annotated[str | None, typer.Option(help="the map's title")] = None,
+    pseudonymise: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymise", help="replace people by salted pseudonyms (needs the salt setting)"
+        ),
+    ] = False,
+) -> None:
+    """Write an interactive map of the stored graph: one HTML file that works offline."""
+    from graph_service.services.maps import MapRequest, render_store_map
+    from graph_service.services.runtime import Runtime
+
+    views = ("network", "ego", "paths", "brokers", "groups", "comparison")
+    if view not in views:
+        raise Invalid(f"--view must be one of {', '.join(views)}")
+    req = MapRequest(
+        view=view,  # type: ignore[arg-type]
+        filters=tie_filter(
+            phase,
+            as_of,
+            min_evidence,
+            min_methods,
+            min_sources,
+            types=types,
+            min_confidence=min_confidence,
+        ),
+        partition=partition,
+        size_by=size_by,
+        center=center,
+        radius=radius,
+        source=source,
+        target=target,
+        k=k,
+        group_a=group_a,
+        group_b=group_b,
+        phase_a=phase_a,
+        phase_b=phase_b,
+        title=title,
+        pseudonymise=pseudonymise,
+    )
+    with Runtime() as rt:
+        result = render_store_map(rt.store, req)
+    out.write_text(result.html, encoding="utf-8")
+    typer.echo(
+        f"wrote {out}: {result.view} map, {result.nodes} nodes, {result.ties} ties, "
+        f"{result.size_bytes / 1024:.0f} KiB"
+    )

@@ -1,0 +1,268 @@
+"""The whole bonding-and-bridging report of a graph and a partition, as plain JSON data.
+
+:func:`analyze` is what ``graph-service analyze`` prints (``--format json``) and what the
+API returns for the stored graph; :func:`report_tables` gives its node and group tables
+as CSV (``--format csv``). Conventions are those of the modules it calls (see
+``docs/metrics.md``); in short:
+
+- ids and group values are strings; a node in several groups shows them sorted and
+  joined by ``";"``; every undefined value is ``None`` (JSON ``null``), never NaN;
+- ``weight`` is used by Burt's measures and modularity; E-I, odds ratio, assortativity,
+  brokerage, bridges and betweenness count ties (betweenness counts hops);
+- ``k`` makes betweenness, and the bridging centrality built on it, an estimate from
+  ``k`` pivots (drawn with ``seed``); ``permutations`` and ``seed`` drive the E-I
+  permutation test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph_service.metrics._core import Partition, group_labels, indexed
+from graph_service.metrics.brokerage import COLUMNS, brokerage_arrays
+from graph_service.metrics.centrality import betweenness_array, bridging_coefficient_array, pivots
+from graph_service.metrics.ei import (
+    DEFAULT_PERMUTATIONS,
+    ei_p_value_arrays,
+    ei_range_arrays,
+    ei_value,
+)
+from graph_service.metrics.homophily import assortativity_arrays, modularity_arrays
+from graph_service.metrics.segregation import (
+    dyad_table_arrays,
+    odds_ratio_from_table,
+    yules_q_from_table,
+)
+from graph_service.metrics.structural_holes import structural_holes_arrays
+from graph_service.metrics.structure import (
+    articulation_arrays,
+    bridge_array,
+    local_bridge_arrays,
+)
+from graph_service.metrics.ties import (
+    BONDING,
+    BRIDGING,
+    group_density_arrays,
+    group_row_sums,
+    node_tie_counts,
+    tie_class_array,
+)
+
+__all__ = ["GROUP_COLUMNS", "NODE_COLUMNS", "analyze", "report_tables"]
+
+NODE_COLUMNS = (
+    "group",
+    "degree",
+    "bonding",
+    "bridging",
+    "ei",
+    "betweenness",
+    "bridging_centrality",
+    "constraint",
+    "effective_size",
+    "efficiency",
+    "hierarchy",
+    "articulation_point",
+)
+GROUP_COLUMNS = ("size", "internal", "external", "ei", "density_internal")
+
+
+def _f(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _count(x: Any) -> int | None:
+    if x is None:
+        return None
+    x = float(x)
+    return round(x) if math.isfinite(x) else None
+
+
+def _group_text(sig: int, signatures: list[frozenset[str]]) -> str | None:
+    return ";".join(sorted(signatures[sig])) if sig >= 0 else None
+
+
+def analyze(
+    G: nx.Graph,
+    partition: Partition,
+    *,
+    weight: str | None = None,
+    k: int | None = None,
+    seed: int = 42,
+    permutations: int = DEFAULT_PERMUTATIONS,
+) -> dict[str, Any]:
+    """Every bonding and bridging metric of ``G`` under ``partition``.
+
+    Parameters
+    ----------
+    G : nx.Graph or nx.DiGraph
+        Ties already collapsed (one edge per tie or arc); self-loops are ignored.
+    partition : Mapping[node, frozenset[str]]
+        Groups of each node (missing or empty: ungrouped).
+    weight : str, optional
+        Edge attribute with tie strengths (Burt's measures, modularity).
+    k : int, optional
+        Pivots for approximate betweenness (``None``: exact).
+    seed : int
+        Seed of the pivot draw and of the permutation test.
+    permutations : int
+        Permutations of the E-I test (0: no test, ``ei_p_value`` is ``None``).
+
+    Returns
+    -------
+    dict
+        ``network``, ``groups``, ``nodes``, ``bridges`` and ``local_bridges`` (the
+        shape of ``graph-service analyze --format json``).
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> r = analyze(G, {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})})
+    >>> r["network"]["ei"], r["nodes"]["1"]["betweenness"], r["bridges"][0]
+    (0.0, 1.0, ['0', '1'])
+    """
+    ix = indexed(G, weight)
+    labels = group_labels(ix.nodes, partition)
+    ids = [str(v) for v in ix.nodes]
+    cls = tie_class_array(ix, labels)
+    degree, bonding, bridging = node_tie_counts(ix, labels, cls)
+    size, internal, external = group_row_sums(ix, labels)
+    density = group_density_arrays(ix, labels)
+    ei_bounds = ei_range_arrays(ix, labels, cls)
+    table = dyad_table_arrays(ix, labels, cls)
+    broker = brokerage_arrays(ix, labels)
+    holes = structural_holes_arrays(ix)
+    sources = None
+    if k is not None and k < ix.n:
+        sources = [ix.index[v] for v in pivots(G, k, seed)]
+    between = betweenness_array(ix, sources)
+    coef = bridging_coefficient_array(ix)
+    points = articulation_arrays(ix, labels)
+    local, span = local_bridge_arrays(ix)
+    bridge_pos = bridge_array(ix)
+    a, b, _ = ix.skeleton
+
+    network = {
+        "nodes": ix.n,
+        "ties": ix.m,
+        "directed": ix.directed,
+        "ei": ei_value(float((cls == BRIDGING).sum()), float((cls == BONDING).sum())),
+        "ei_expected": ei_bounds["expected"],
+        "ei_min": ei_bounds["min"],
+        "ei_max": ei_bounds["max"],
+        "ei_rescaled": ei_bounds["rescaled"],
+        "ei_p_value": ei_p_value_arrays(ix, labels, cls, permutations, seed),
+        "odds_ratio": odds_ratio_from_table(table),
+        "yules_q": yules_q_from_table(table),
+        "assortativity": assortativity_arrays(ix, labels),
+        "modularity": modularity_arrays(ix, labels, weight is not None),
+        "brokerage": {
+            role: {
+                "raw": _count(broker["network_raw"][c]),
+                "expected": _f(broker["network_expected"][c]),
+                "sd": _f(broker["network_sd"][c]),
+                "z": _f(broker["network_z"][c]),
+            }
+            for c, role in enumerate(COLUMNS)
+        },
+    }
+    groups = {
+        g: {
+            "size": int(size[c]),
+            "internal": int(internal[c]),
+            "external": int(external[c]),
+            "ei": ei_value(float(external[c]), float(internal[c])),
+            "density_internal": _f(density[g]["internal"]),
+        }
+        for c, g in enumerate(labels.groups)
+    }
+    grouped = labels.grouped.tolist()
+    sig = labels.sig.tolist()
+    raw = broker["raw"]
+    bridging_centrality = between * coef
+    nodes: dict[str, dict[str, Any]] = {}
+    for i, node_id in enumerate(ids):
+        is_grouped = grouped[i]
+        nodes[node_id] = {
+            "group": _group_text(sig[i], labels.signatures),
+            "degree": int(degree[i]),
+            "bonding": int(bonding[i]) if is_grouped else None,
+            "bridging": int(bridging[i]) if is_grouped else None,
+            "ei": ei_value(float(bridging[i]), float(bonding[i])) if is_grouped else None,
+            "betweenness": float(between[i]),
+            "bridging_centrality": _f(bridging_centrality[i]),
+            "constraint": _f(holes["constraint"][i]),
+            "effective_size": _f(holes["effective_size"][i]),
+            "efficiency": _f(holes["efficiency"][i]),
+            "hierarchy": _f(holes["hierarchy"][i]),
+            "articulation_point": i in points,
+            "brokerage": {role: _count(raw[i, c]) for c, role in enumerate(COLUMNS)},
+        }
+    return {
+        "network": network,
+        "groups": groups,
+        "nodes": nodes,
+        "bridges": [[ids[a[e]], ids[b[e]]] for e in bridge_pos.tolist()],
+        "local_bridges": [
+            {"source": ids[a[e]], "target": ids[b[e]], "span": (int(s) if s >= 0 else None)}
+            for e, s in zip(local.tolist(), span.tolist(), strict=True)
+        ],
+    }
+
+
+def _cell(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, float | np.floating):
+        return repr(float(x))
+    return str(x)
+
+
+def report_tables(report: dict[str, Any]) -> dict[str, str]:
+    """The node and group tables of an :func:`analyze` report as CSV text.
+
+    Returns
+    -------
+    dict
+        ``{"nodes": csv, "groups": csv}``. The node table has ``id``, the node fields and
+        one ``brokerage_<role>`` column per role and ``brokerage_total``; the group table
+        has ``group`` and the group fields. Empty cells are ``null`` values.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(2)
+    >>> tables = report_tables(analyze(G, {0: frozenset({"a"}), 1: frozenset({"b"})}))
+    >>> tables["groups"].splitlines()[0]
+    'group,size,internal,external,ei,density_internal'
+    """
+    out: dict[str, str] = {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", *NODE_COLUMNS, *(f"brokerage_{role}" for role in COLUMNS)])
+    for node_id, row in report["nodes"].items():
+        writer.writerow(
+            [
+                node_id,
+                *(_cell(row[c]) for c in NODE_COLUMNS),
+                *(_cell(row["brokerage"][role]) for role in COLUMNS),
+            ]
+        )
+    out["nodes"] = buf.getvalue()
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["group", *GROUP_COLUMNS])
+    for group, row in report["groups"].items():
+        writer.writerow([group, *(_cell(row[c]) for c in GROUP_COLUMNS)])
+    out["groups"] = buf.getvalue()
+    return out

@@ -1,0 +1,319 @@
+"""Bridges, local bridges with their span, and articulation points.
+
+All three are properties of the undirected skeleton (a directed graph's arcs taken as
+ties), as in networkx, which defines them for undirected graphs only.
+
+- A **bridge** is a tie whose removal disconnects its ends (Tarjan; igraph's
+  ``bridges``).
+- A **local bridge** is a tie whose ends have no common neighbour (Granovetter 1973;
+  networkx's ``local_bridges``). Its **span** is the distance between its ends once the
+  tie is removed; it is ``None`` for a bridge (networkx reports infinity). Spans come
+  from a breadth-first search from both ends of every local bridge at once, vectorised
+  with numpy, instead of one Dijkstra search per tie.
+- An **articulation point** (cut vertex) is a node whose removal disconnects its
+  component (igraph's ``articulation_points``). For a partition, the groups it
+  *separates* are those whose members lose touch when it leaves: group ``g`` is listed
+  when some member of ``g`` can no longer reach some member of ``g`` or of another group
+  that it reached through the node before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import networkx as nx
+import numpy as np
+
+from graph_service.metrics._core import (
+    BoolArray,
+    GroupLabels,
+    IndexedGraph,
+    IntArray,
+    Partition,
+    group_labels,
+    indexed,
+    sorted_unique,
+)
+
+__all__ = ["articulation_points", "bridges", "local_bridges"]
+
+_SPAN_BATCH = 16384
+
+
+def bridge_array(ix: IndexedGraph) -> IntArray:
+    """Positions in ``ix.skeleton`` of the bridges."""
+    if ix.m == 0:
+        return np.zeros(0, dtype=np.int64)
+    g = ix.skeleton_igraph
+    return np.sort(np.asarray(g.bridges(), dtype=np.int64))
+
+
+def bridges(G: nx.Graph) -> list[tuple[Hashable, Hashable]]:
+    """Ties whose removal disconnects their ends, as ``(u, v)`` in ``G``'s node order.
+
+    Examples
+    --------
+    >>> bridges(nx.barbell_graph(3, 0))
+    [(2, 3)]
+    """
+    ix = indexed(G)
+    a, b, _ = ix.skeleton
+    return [(ix.nodes[a[e]], ix.nodes[b[e]]) for e in bridge_array(ix).tolist()]
+
+
+def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
+    """Skeleton positions of the local bridges and their spans (-1 for a bridge)."""
+    a, b, _ = ix.skeleton
+    if a.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    in_triangle = np.zeros(a.size, dtype=bool)
+    tri = ix.triangles
+    if tri.size:
+        for x, y in ((0, 1), (0, 2), (1, 2)):
+            in_triangle[ix.skeleton_lookup(tri[:, x], tri[:, y])] = True
+    local = np.flatnonzero(~in_triangle)
+    span = np.full(local.size, -1, dtype=np.int64)
+    is_bridge = np.isin(local, bridge_array(ix))
+    todo = np.flatnonzero(~is_bridge)
+    csr = ix.skeleton_csr
+    indptr = np.asarray(csr.indptr, dtype=np.int64)
+    indices = np.asarray(csr.indices, dtype=np.int64)
+    chunks = [todo[i : i + _SPAN_BATCH] for i in range(0, todo.size, _SPAN_BATCH)]
+
+    def run(chunk: IntArray) -> IntArray:
+        edges = local[chunk]
+        return _spans(indptr, indices, ix.n, a[edges], b[edges])
+
+    for chunk in chunks:
+        span[chunk] = run(chunk)
+    return local, span
+
+
+def _neighbours(
+    indptr: IntArray, indices: IntArray, owner: IntArray, node: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Expand ``(owner, node)`` pairs to ``(owner, node, neighbour)`` triples."""
+    starts = indptr[node]
+    counts = indptr[node + 1] - starts
+    total = int(counts.sum())
+    rep = np.repeat(np.arange(node.size), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner[rep], node[rep], indices[starts[rep] + offsets]
+
+
+def _in_sorted(a: IntArray, b: IntArray) -> BoolArray:
+    """Which entries of ``a`` are in the sorted array ``b``."""
+    if b.size == 0 or a.size == 0:
+        return np.zeros(a.size, dtype=bool)
+    pos = np.minimum(np.searchsorted(b, a), b.size - 1)
+    return b[pos] == a
+
+
+def _spans(indptr: IntArray, indices: IntArray, n: int, u: IntArray, v: IntArray) -> IntArray:
+    """Distance between ``u[e]`` and ``v[e]`` without the tie ``e``: bidirectional BFS.
+
+    Level-synchronous for all ties of the batch, keys ``e * n + node``; the side with the
+    smaller frontier grows. Each side keeps one sorted key array per depth: a neighbour
+    of depth ``L`` has depth ``L - 1``, ``L`` or ``L + 1``, so only the last two are
+    searched for "already seen". A meeting found while growing a level is final: the
+    shortest total over the meeting nodes of that level. -1: the ends are not connected.
+    """
+    m = u.size
+    eid = np.arange(m, dtype=np.int64)
+    result = np.full(m, -1, dtype=np.int64)
+    ends = (u, v)
+    forbidden = (v, u)  # the tie itself may not be crossed from its ends
+    levels: list[list[IntArray]] = [[np.sort(eid * n + u)], [np.sort(eid * n + v)]]
+    front = [levels[0][0], levels[1][0]]
+    while True:
+        active = result < 0
+        front = [f[active[f // n]] for f in front]
+        if front[0].size == 0 or front[1].size == 0:
+            break
+        side = 0 if front[0].size <= front[1].size else 1
+        other = 1 - side
+        owner, node, nbr = _neighbours(indptr, indices, front[side] // n, front[side] % n)
+        ok = ~((node == ends[side][owner]) & (nbr == forbidden[side][owner]))
+        new = sorted_unique(owner[ok] * n + nbr[ok])
+        for seen in levels[side][-2:]:
+            new = new[~_in_sorted(new, seen)]
+        depth = len(levels[side])
+        best = np.full(m, np.iinfo(np.int64).max)
+        for other_depth, seen in enumerate(levels[other]):
+            hit = _in_sorted(new, seen)
+            if hit.any():
+                np.minimum.at(best, new[hit] // n, depth + other_depth)
+        met = best < np.iinfo(np.int64).max
+        result[met] = best[met]
+        new = new[result[new // n] < 0]
+        levels[side].append(new)
+        front[side] = new
+    return result
+
+
+def local_bridges(
+    G: nx.Graph, with_span: bool = True
+) -> list[tuple[Hashable, Hashable, int | None]]:
+    """Ties whose ends share no neighbour, with their span (``None`` for a bridge).
+
+    Parameters
+    ----------
+    G : nx.Graph or nx.DiGraph
+    with_span : bool
+        Compute spans (``False`` gives ``None`` for every span, and is cheap).
+
+    Returns
+    -------
+    list of (u, v, span)
+        In the order of ``G``'s nodes.
+
+    Examples
+    --------
+    >>> local_bridges(nx.cycle_graph(5))[:2]
+    [(0, 1, 4), (0, 4, 4)]
+    """
+    ix = indexed(G)
+    a, b, _ = ix.skeleton
+    if with_span:
+        local, span = local_bridge_arrays(ix)
+    else:
+        local, _ = local_bridge_arrays_no_span(ix)
+        span = np.full(local.size, -1)
+    return [
+        (ix.nodes[a[e]], ix.nodes[b[e]], int(s) if s >= 0 else None)
+        for e, s in zip(local.tolist(), span.tolist(), strict=True)
+    ]
+
+
+def local_bridge_arrays_no_span(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
+    a, _, _ = ix.skeleton
+    in_triangle = np.zeros(a.size, dtype=bool)
+    tri = ix.triangles
+    if tri.size:
+        for x, y in ((0, 1), (0, 2), (1, 2)):
+            in_triangle[ix.skeleton_lookup(tri[:, x], tri[:, y])] = True
+    local = np.flatnonzero(~in_triangle)
+    return local, np.full(local.size, -1, dtype=np.int64)
+
+
+def articulation_arrays(ix: IndexedGraph, labels: GroupLabels | None) -> dict[int, list[str]]:
+    """Articulation points (node positions) and the groups each one separates."""
+    if ix.m == 0:
+        return {}
+    g = ix.skeleton_igraph
+    points = sorted(g.articulation_points())
+    if not points:
+        return {}
+    if labels is None:
+        return {p: [] for p in points}
+    blocks = g.biconnected_components()
+    sigs = [labels.signatures[s] if s >= 0 else frozenset() for s in labels.sig.tolist()]
+    return _separated_groups(ix.n, [list(c) for c in blocks], points, sigs)
+
+
+def _separated_groups(
+    n: int, blocks: list[list[int]], points: list[int], sigs: list[frozenset[str]]
+) -> dict[int, list[str]]:
+    """Groups separated by each articulation point, from the block-cut tree.
+
+    The pieces left when point ``p`` leaves are the subtrees hanging from ``p`` in the
+    block-cut tree; each piece's groups are the union over its nodes (without ``p``).
+    """
+    is_point = np.zeros(n, dtype=bool)
+    is_point[points] = True
+    nb = len(blocks)
+    point_id = {p: nb + i for i, p in enumerate(points)}
+    adj: list[list[int]] = [[] for _ in range(nb + len(points))]
+    own: list[set[str]] = [set() for _ in range(nb + len(points))]
+    count: list[dict[str, int]] = [{} for _ in range(nb + len(points))]
+    for bi, block in enumerate(blocks):
+        for x in block:
+            if is_point[x]:
+                pid = point_id[x]
+                adj[bi].append(pid)
+                adj[pid].append(bi)
+            else:
+                for grp in sigs[x]:
+                    count[bi][grp] = count[bi].get(grp, 0) + 1
+    for p in points:
+        for grp in sigs[p]:
+            count[point_id[p]][grp] = count[point_id[p]].get(grp, 0) + 1
+    for i in range(len(own)):
+        own[i] = set(count[i])
+    # subtree group counts, iterative DFS over each tree of the forest
+    parent = [-1] * len(adj)
+    seen = [False] * len(adj)
+    subtree: list[dict[str, int]] = [dict(c) for c in count]
+    tree_total: list[dict[str, int]] = [{} for _ in adj]
+    root_of = [-1] * len(adj)
+    for root in range(len(adj)):
+        if seen[root]:
+            continue
+        order = []
+        stack = [root]
+        seen[root] = True
+        while stack:
+            x = stack.pop()
+            order.append(x)
+            root_of[x] = root
+            for y in adj[x]:
+                if not seen[y]:
+                    seen[y] = True
+                    parent[y] = x
+                    stack.append(y)
+        for x in reversed(order):
+            if parent[x] >= 0:
+                acc = subtree[parent[x]]
+                for grp, c in subtree[x].items():
+                    acc[grp] = acc.get(grp, 0) + c
+        tree_total[root] = subtree[root]
+    out: dict[int, list[str]] = {}
+    for p in points:
+        pid = point_id[p]
+        pieces: list[set[str]] = []
+        for y in adj[pid]:
+            if parent[y] == pid:
+                pieces.append({grp for grp, c in subtree[y].items() if c > 0})
+        if parent[pid] >= 0:
+            total = tree_total[root_of[pid]]
+            mine = subtree[pid]
+            pieces.append({grp for grp, c in total.items() if c - mine.get(grp, 0) > 0})
+        out[p] = sorted(_lost(pieces))
+    return out
+
+
+def _lost(pieces: list[set[str]]) -> set[str]:
+    """Groups with members in two pieces, or in one piece cut off from another group."""
+    everything: set[str] = set().union(*pieces) if pieces else set()
+    lost: set[str] = set()
+    for grp in everything:
+        holding = [i for i, piece in enumerate(pieces) if grp in piece]
+        if len(holding) >= 2:
+            lost.add(grp)
+            continue
+        mine = pieces[holding[0]]
+        others: set[str] = set()
+        for i, piece in enumerate(pieces):
+            if i != holding[0]:
+                others |= piece
+        if not others <= mine:
+            lost.add(grp)
+    return lost
+
+
+def articulation_points(
+    G: nx.Graph, partition: Partition | None = None
+) -> dict[Hashable, list[str]]:
+    """Cut vertices of the skeleton, each with the groups it separates (sorted).
+
+    Without a partition the lists are empty.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> articulation_points(G, {0: frozenset({"a"}), 2: frozenset({"b"})})
+    {1: ['a', 'b']}
+    """
+    ix = indexed(G)
+    labels = group_labels(ix.nodes, partition) if partition is not None else None
+    return {ix.nodes[p]: groups for p, groups in articulation_arrays(ix, labels).items()}

@@ -1,0 +1,231 @@
+"""Bonding and bridging ties: classification, counts, mixing matrix, group densities.
+
+A tie is **bonding** when its two ends share a group and **bridging** when both ends are
+grouped but share none (Putnam 2000's bonding and bridging social capital, measured on
+ties as in Krackhardt & Stern 1988). A tie with an ungrouped end is *unclassified*: it
+counts in degrees, never as bonding or bridging.
+
+Counting conventions (UCINET's, Borgatti, Everett & Freeman 2002):
+
+- **network**: each undirected tie once, each directed arc once;
+- **group** ``internal`` / ``external``: row sums of the adjacency matrix over the
+  group's members, so an undirected tie inside the group counts twice (once from each
+  member) and a directed graph counts the members' out-arcs; ``external`` counts ties to
+  grouped non-members;
+- **node**: every incident tie (directed: in- and out-arcs; a reciprocated pair is two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph_service.metrics._core import (
+    GroupLabels,
+    IndexedGraph,
+    IntArray,
+    Partition,
+    group_labels,
+    indexed,
+)
+
+__all__ = ["classify_ties", "group_density", "mixing_matrix", "tie_counts"]
+
+BONDING = 1
+BRIDGING = 0
+UNCLASSIFIED = -1
+
+
+def tie_class_array(ix: IndexedGraph, labels: GroupLabels) -> IntArray:
+    """For every tie of ``ix`` (``src[e], dst[e]``): 1 bonding, 0 bridging, -1 neither."""
+    out = np.full(ix.m, UNCLASSIFIED, dtype=np.int64)
+    both = labels.grouped[ix.src] & labels.grouped[ix.dst]
+    out[both] = labels.share(ix.src[both], ix.dst[both]).astype(np.int64)
+    return out
+
+
+def classify_ties(G: nx.Graph, partition: Partition) -> dict[tuple[Hashable, Hashable], str | None]:
+    """Label each tie ``"bonding"``, ``"bridging"`` or ``None`` (an end is ungrouped).
+
+    Keys are ``(u, v)`` as networkx reports the edge (directed: the arc's direction).
+    Self-loops are not ties and are left out.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> classify_ties(G, {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})})
+    {(0, 1): 'bonding', (1, 2): 'bridging'}
+    """
+    labels = group_labels(list(G.nodes()), partition)
+    index = {v: i for i, v in enumerate(G.nodes())}
+    out: dict[tuple[Hashable, Hashable], str | None] = {}
+    for u, v in G.edges():
+        if u == v:
+            continue
+        i, j = index[u], index[v]
+        if labels.sig[i] < 0 or labels.sig[j] < 0:
+            out[(u, v)] = None
+        else:
+            same = bool(labels.share(np.array([i]), np.array([j]))[0])
+            out[(u, v)] = "bonding" if same else "bridging"
+    return out
+
+
+def node_tie_counts(
+    ix: IndexedGraph, labels: GroupLabels, cls: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Per node: degree (incident ties or arcs), bonding ties, bridging ties."""
+    n = ix.n
+    ends = np.concatenate([ix.src, ix.dst])
+    c2 = np.concatenate([cls, cls])
+    degree = np.bincount(ends, minlength=n)
+    bonding = np.bincount(ends[c2 == BONDING], minlength=n)
+    bridging = np.bincount(ends[c2 == BRIDGING], minlength=n)
+    return degree, bonding, bridging
+
+
+def group_row_sums(ix: IndexedGraph, labels: GroupLabels) -> tuple[IntArray, IntArray, IntArray]:
+    """Per group (``labels.groups`` order): size, internal and external row sums."""
+    mem = labels.membership
+    size = np.asarray(mem.sum(axis=0)).ravel().astype(np.int64)
+    s, d, _ = ix.arcs
+    ok = labels.grouped[s] & labels.grouped[d]
+    s, d = s[ok], d[ok]
+    from_rows = mem[s]
+    internal = np.asarray(from_rows.multiply(mem[d]).sum(axis=0)).ravel().astype(np.int64)
+    total = np.asarray(from_rows.sum(axis=0)).ravel().astype(np.int64)
+    return size, internal, total - internal
+
+
+def tie_counts(G: nx.Graph, partition: Partition) -> dict[str, Any]:
+    """Bonding and bridging counts for the network, each group and each node.
+
+    Returns
+    -------
+    dict
+        ``network``: ``ties``, ``bonding``, ``bridging``, ``unclassified``;
+        ``groups[g]``: ``size``, ``internal``, ``external`` (UCINET row sums, see the
+        module docstring); ``nodes[v]``: ``degree``, ``bonding``, ``bridging`` (``None``
+        for an ungrouped node).
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> p = {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})}
+    >>> tie_counts(G, p)["groups"]["a"]
+    {'size': 2, 'internal': 2, 'external': 1}
+    """
+    ix = indexed(G)
+    labels = group_labels(ix.nodes, partition)
+    cls = tie_class_array(ix, labels)
+    degree, bonding, bridging = node_tie_counts(ix, labels, cls)
+    size, internal, external = group_row_sums(ix, labels)
+    grouped = labels.grouped
+    return {
+        "network": {
+            "ties": ix.m,
+            "bonding": int((cls == BONDING).sum()),
+            "bridging": int((cls == BRIDGING).sum()),
+            "unclassified": int((cls == UNCLASSIFIED).sum()),
+        },
+        "groups": {
+            g: {"size": int(size[c]), "internal": int(internal[c]), "external": int(external[c])}
+            for c, g in enumerate(labels.groups)
+        },
+        "nodes": {
+            v: {
+                "degree": int(degree[i]),
+                "bonding": int(bonding[i]) if grouped[i] else None,
+                "bridging": int(bridging[i]) if grouped[i] else None,
+            }
+            for i, v in enumerate(ix.nodes)
+        },
+    }
+
+
+def mixing_matrix(G: nx.Graph, partition: Partition) -> dict[str, dict[str, int]]:
+    """Ties between groups: ``M[g][h]``.
+
+    Directed: arcs from a member of ``g`` to a member of ``h`` (netseg's ``mixingm``).
+    Undirected: ties between a member of ``g`` and a member of ``h``, so the matrix is
+    symmetric and the diagonal holds the ties inside each group (each once). A node in
+    several groups adds its ties to each of them; ties of ungrouped nodes are left out.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> mixing_matrix(G, {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})})
+    {'a': {'a': 1, 'b': 1}, 'b': {'a': 1, 'b': 0}}
+    """
+    ix = indexed(G)
+    labels = group_labels(ix.nodes, partition)
+    mem = labels.membership
+    s, d, _ = ix.arcs
+    ok = labels.grouped[s] & labels.grouped[d]
+    counts = (mem[s[ok]].T @ mem[d[ok]]).toarray()
+    if not ix.directed:
+        counts[np.diag_indices_from(counts)] //= 2
+    return {
+        g: {h: int(counts[a, b]) for b, h in enumerate(labels.groups)}
+        for a, g in enumerate(labels.groups)
+    }
+
+
+def group_density(G: nx.Graph, partition: Partition) -> dict[str, dict[str, float | None]]:
+    """Internal and external density of each group.
+
+    ``internal``: ties among the members over the possible ones
+    (undirected ``n(n-1)/2``, directed ``n(n-1)``); ``None`` for a group of one.
+    ``external``: ties between members and grouped non-members over the possible ones
+    (undirected ``n * n_out``, directed ``2 * n * n_out``, arcs either way); ``None``
+    when every grouped node is a member.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> group_density(G, {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})})
+    {'a': {'internal': 1.0, 'external': 0.5}, 'b': {'internal': None, 'external': 0.5}}
+    """
+    ix = indexed(G)
+    labels = group_labels(ix.nodes, partition)
+    return group_density_arrays(ix, labels)
+
+
+def group_density_arrays(
+    ix: IndexedGraph, labels: GroupLabels
+) -> dict[str, dict[str, float | None]]:
+    size, internal, external = group_row_sums(ix, labels)
+    mem = labels.membership
+    n_grouped = int(labels.grouped.sum())
+    # Arcs from non-members into the group (directed only: undirected row sums already
+    # see both ends).
+    inbound = np.zeros(len(labels.groups), dtype=np.int64)
+    if ix.directed:
+        s, d, _ = ix.arcs
+        ok = labels.grouped[s] & labels.grouped[d]
+        to_rows = mem[d[ok]]
+        into = np.asarray(to_rows.sum(axis=0)).ravel()
+        inside = np.asarray(to_rows.multiply(mem[s[ok]]).sum(axis=0)).ravel()
+        inbound = (into - inside).astype(np.int64)
+    out: dict[str, dict[str, float | None]] = {}
+    for c, g in enumerate(labels.groups):
+        n_g = int(size[c])
+        n_out = n_grouped - n_g
+        if ix.directed:
+            possible_in = n_g * (n_g - 1)
+            ties_in = float(internal[c])
+            possible_out = 2 * n_g * n_out
+            ties_out = float(external[c] + inbound[c])
+        else:
+            possible_in = n_g * (n_g - 1) // 2
+            ties_in = float(internal[c]) / 2
+            possible_out = n_g * n_out
+            ties_out = float(external[c])
+        out[g] = {
+            "internal": float(ties_in / possible_in) if possible_in else None,
+            "external": ties_out / possible_out if possible_out else None,
+        }
+    return out
