@@ -1,7 +1,8 @@
 """The ``graph-service`` command.
 
 Every domain error ends the command with one line on stderr and a non-zero exit code
-(1 for a failure of the store or the server, 2 for bad input), never a traceback.
+(1 for a failure of the store or the server, 2 for bad input or an unknown id), never a
+traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from graph_service.config import NEO4J_VERSION, get_settings
-from graph_service.errors import DomainError, Invalid
+from graph_service.errors import DomainError, Invalid, NotFound
 
 app = typer.Typer(
     help="Knowledge graph of bonding and bridging ties: store, analyse, map.",
@@ -64,7 +65,7 @@ def reports_errors(func: F) -> F:
                 )
             if len(exc.errors) > 50:
                 typer.echo(f"  … and {len(exc.errors) - 50} more", err=True)
-            raise typer.Exit(2 if isinstance(exc, Invalid) else 1) from None
+            raise typer.Exit(2 if isinstance(exc, Invalid | NotFound) else 1) from None
         except FileNotFoundError as exc:
             typer.echo(f"error: no such file: {exc.filename}", err=True)
             raise typer.Exit(2) from None
@@ -223,8 +224,27 @@ def demo_cmd(
 
 
 def _demo_extras(out: Path, serve: bool, port: int) -> None:
-    """Map and API of the demo (added by the maps and API layers when present)."""
-    _ = (out, serve, port)
+    """The demo's map and API."""
+    from graph_service.services.maps import MapRequest, render_store_map
+    from graph_service.services.runtime import Runtime
+
+    with Runtime() as rt:
+        result = render_store_map(
+            rt.store, MapRequest(title="Sample network: bonding and bridging ties")
+        )
+    out.write_text(result.html, encoding="utf-8")
+    typer.echo(
+        f"map of the sample network: {out.resolve()} "
+        f"({result.nodes} nodes, {result.ties} ties, {result.size_bytes / 1024:.0f} KiB)"
+    )
+    if serve:
+        import uvicorn
+
+        from graph_service.api.app import create_app
+
+        typer.echo(f"API on http://127.0.0.1:{port} (docs: /docs); Ctrl-C stops it")
+        typer.echo("the Neo4j server keeps running: `graph-service db stop` stops it")
+        uvicorn.run(create_app(), host="127.0.0.1", port=port, log_level="warning")
 
 
 @app.command("info")
@@ -249,16 +269,6 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 # Further commands live in their own modules and register on `app` when imported:
-# cli_api (serve, export, …) and cli_analysis (analyze, map, report, …).
-def _register_commands() -> None:
-    import importlib
-
-    for module in ("graph_service.cli_api", "graph_service.cli_analysis"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-
-
-_register_commands()
+# cli_api (serve, export, apikey), cli_analysis (analyze, metrics, map) and cli_steering
+# (compare, goals, parallel, evidence, resilience, recommend, report, erase).
+from graph_service import cli_analysis, cli_api, cli_steering  # noqa: E402, F401

@@ -11,9 +11,9 @@ later) scales it (Brandes & Pich 2007): pivots by ``(n - 1) / (k - 1)``, other n
 ``(n - 1) / k``, so that it equals ``networkx.betweenness_centrality(G, k=k, seed=seed,
 normalized=False)`` (for ``k = 1`` the pivot gets 0 where networkx gives NaN).
 
-The unweighted fast path runs Brandes' algorithm for a batch of sources at once as sparse
-matrix products (scipy; batches sized to bound memory); with ``weight`` (read as a
-*distance*, as networkx does) igraph computes it.
+The unweighted fast path runs Brandes' algorithm, one breadth-first search per source,
+compiled with numba (``_kernels.dependency_sum``; the sources are split over threads); with
+``weight`` (read as a *distance*, as networkx does) igraph computes it.
 
 **Bridging centrality** (Hwang, Cho, Zhang & Ramanathan 2006, "Bridging centrality:
 identifying bridging nodes in scale-free networks"): betweenness times the bridging
@@ -29,13 +29,11 @@ from collections.abc import Hashable, Sequence
 import igraph as ig
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from graph_service.metrics._core import FloatArray, IndexedGraph, IntArray, indexed
+from graph_service.metrics._kernels import dependency_sum, run_chunks
 
 __all__ = ["betweenness", "bridging_centrality", "pivots"]
-
-_BATCH_CELLS = 12_000_000  # n x batch float64 cells per array (about 100 MB)
 
 
 def pivots(G: nx.Graph, k: int, seed: int) -> list[Hashable]:
@@ -43,52 +41,13 @@ def pivots(G: nx.Graph, k: int, seed: int) -> list[Hashable]:
     return random.Random(seed).sample(list(G.nodes()), k)
 
 
-def _brandes_batch(a: sp.csr_matrix, at: sp.csr_matrix, sources: IntArray) -> FloatArray:
-    """Sum over ``sources`` of Brandes' dependencies, one BFS level at a time for all.
-
-    ``a`` is the 0/1 adjacency (``a[i, j] = 1`` for the arc ``i -> j``), ``at`` its
-    transpose. Columns are sources; ``sigma`` counts shortest paths, ``depth`` is the
-    BFS level (-1: not reached).
-    """
-    n = a.shape[0]
-    b = sources.size
-    cols = np.arange(b)
-    sigma = np.zeros((n, b))
-    sigma[sources, cols] = 1.0
-    depth = np.full((n, b), -1, dtype=np.int32)
-    depth[sources, cols] = 0
-    front = sigma.copy()
-    level = 0
-    while True:
-        nxt = at @ front
-        new = (depth < 0) & (nxt > 0)
-        if not new.any():
-            break
-        level += 1
-        nxt *= new
-        depth[new] = level
-        sigma += nxt
-        front = nxt
-    del front
-    delta = np.zeros((n, b))
-    safe_sigma = np.where(sigma > 0, sigma, 1.0)
-    for lev in range(level, 0, -1):
-        w = np.where(depth == lev, (1.0 + delta) / safe_sigma, 0.0)
-        c = a @ w
-        delta += np.where(depth == lev - 1, sigma * c, 0.0)
-    delta[sources, cols] = 0.0
-    return np.asarray(delta.sum(axis=1)).ravel()
-
-
 def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
-    s, d, _ = ix.arcs
-    a = sp.csr_matrix((np.ones(s.size), (s, d)), shape=(ix.n, ix.n))
-    a.data[:] = 1.0  # duplicates cannot occur, but keep it 0/1
-    at = a.T.tocsr() if ix.directed else a
-    size = max(1, min(256, _BATCH_CELLS // max(ix.n, 1)))
+    """Brandes' dependencies summed over ``sources`` (numba, sources split over threads)."""
+    indptr, indices = ix.out_adjacency
+    parts = run_chunks(lambda chunk: dependency_sum(indptr, indices, chunk), sources)
     total = np.zeros(ix.n)
-    for i in range(0, sources.size, size):
-        total += _brandes_batch(a, at, sources[i : i + size])
+    for part in parts:
+        total += part
     return total
 
 

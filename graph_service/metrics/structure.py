@@ -7,9 +7,10 @@ ties), as in networkx, which defines them for undirected graphs only.
   ``bridges``).
 - A **local bridge** is a tie whose ends have no common neighbour (Granovetter 1973;
   networkx's ``local_bridges``). Its **span** is the distance between its ends once the
-  tie is removed; it is ``None`` for a bridge (networkx reports infinity). Spans come
-  from a breadth-first search from both ends of every local bridge at once, vectorised
-  with numpy, instead of one Dijkstra search per tie.
+  tie is removed; it is ``None`` for a bridge (networkx reports infinity). Each span comes
+  from a bidirectional breadth-first search that stops at the first meeting, compiled
+  with numba (``_kernels.tie_spans``; the ties are split over threads), instead of
+  networkx's Dijkstra search per tie.
 - An **articulation point** (cut vertex) is a node whose removal disconnects its
   component (igraph's ``articulation_points``). For a partition, the groups it
   *separates* are those whose members lose touch when it leaves: group ``g`` is listed
@@ -25,19 +26,16 @@ import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import (
-    BoolArray,
     GroupLabels,
     IndexedGraph,
     IntArray,
     Partition,
     group_labels,
     indexed,
-    sorted_unique,
 )
+from graph_service.metrics._kernels import run_chunks, tie_spans
 
 __all__ = ["articulation_points", "bridges", "local_bridges"]
-
-_SPAN_BATCH = 16384
 
 
 def bridge_array(ix: IndexedGraph) -> IntArray:
@@ -75,80 +73,14 @@ def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
     span = np.full(local.size, -1, dtype=np.int64)
     is_bridge = np.isin(local, bridge_array(ix))
     todo = np.flatnonzero(~is_bridge)
-    csr = ix.skeleton_csr
-    indptr = np.asarray(csr.indptr, dtype=np.int64)
-    indices = np.asarray(csr.indices, dtype=np.int64)
-    chunks = [todo[i : i + _SPAN_BATCH] for i in range(0, todo.size, _SPAN_BATCH)]
-
-    def run(chunk: IntArray) -> IntArray:
-        edges = local[chunk]
-        return _spans(indptr, indices, ix.n, a[edges], b[edges])
-
-    for chunk in chunks:
-        span[chunk] = run(chunk)
+    if todo.size == 0:
+        return local, span
+    indptr, indices = ix.skeleton_adjacency
+    edges = local[todo]
+    u, v = a[edges], b[edges]
+    parts = run_chunks(lambda idx: tie_spans(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
+    span[todo] = np.concatenate(parts)
     return local, span
-
-
-def _neighbours(
-    indptr: IntArray, indices: IntArray, owner: IntArray, node: IntArray
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Expand ``(owner, node)`` pairs to ``(owner, node, neighbour)`` triples."""
-    starts = indptr[node]
-    counts = indptr[node + 1] - starts
-    total = int(counts.sum())
-    rep = np.repeat(np.arange(node.size), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner[rep], node[rep], indices[starts[rep] + offsets]
-
-
-def _in_sorted(a: IntArray, b: IntArray) -> BoolArray:
-    """Which entries of ``a`` are in the sorted array ``b``."""
-    if b.size == 0 or a.size == 0:
-        return np.zeros(a.size, dtype=bool)
-    pos = np.minimum(np.searchsorted(b, a), b.size - 1)
-    return b[pos] == a
-
-
-def _spans(indptr: IntArray, indices: IntArray, n: int, u: IntArray, v: IntArray) -> IntArray:
-    """Distance between ``u[e]`` and ``v[e]`` without the tie ``e``: bidirectional BFS.
-
-    Level-synchronous for all ties of the batch, keys ``e * n + node``; the side with the
-    smaller frontier grows. Each side keeps one sorted key array per depth: a neighbour
-    of depth ``L`` has depth ``L - 1``, ``L`` or ``L + 1``, so only the last two are
-    searched for "already seen". A meeting found while growing a level is final: the
-    shortest total over the meeting nodes of that level. -1: the ends are not connected.
-    """
-    m = u.size
-    eid = np.arange(m, dtype=np.int64)
-    result = np.full(m, -1, dtype=np.int64)
-    ends = (u, v)
-    forbidden = (v, u)  # the tie itself may not be crossed from its ends
-    levels: list[list[IntArray]] = [[np.sort(eid * n + u)], [np.sort(eid * n + v)]]
-    front = [levels[0][0], levels[1][0]]
-    while True:
-        active = result < 0
-        front = [f[active[f // n]] for f in front]
-        if front[0].size == 0 or front[1].size == 0:
-            break
-        side = 0 if front[0].size <= front[1].size else 1
-        other = 1 - side
-        owner, node, nbr = _neighbours(indptr, indices, front[side] // n, front[side] % n)
-        ok = ~((node == ends[side][owner]) & (nbr == forbidden[side][owner]))
-        new = sorted_unique(owner[ok] * n + nbr[ok])
-        for seen in levels[side][-2:]:
-            new = new[~_in_sorted(new, seen)]
-        depth = len(levels[side])
-        best = np.full(m, np.iinfo(np.int64).max)
-        for other_depth, seen in enumerate(levels[other]):
-            hit = _in_sorted(new, seen)
-            if hit.any():
-                np.minimum.at(best, new[hit] // n, depth + other_depth)
-        met = best < np.iinfo(np.int64).max
-        result[met] = best[met]
-        new = new[result[new // n] < 0]
-        levels[side].append(new)
-        front[side] = new
-    return result
 
 
 def local_bridges(

@@ -9,9 +9,11 @@ null) plus a summary (``evidence_count``, ``method_count``, ``source_count``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Any, LiteralString, cast
 
 from neo4j import ManagedTransaction
 
@@ -147,6 +149,86 @@ def tie_from_record(rel_type: str, source: str, target: str, props: dict[str, An
     )
 
 
+# --- the tie filter and record helpers -----------------------------------------------
+#: Where a query includes the tie filter (see cypher/ties/tie_filter.cypher).
+TIE_FILTER_MARK = "/*@tie_filter*/ true"
+
+
+@cache
+def tie_filter_predicate() -> str:
+    """The predicate between the BEGIN/END lines of ``ties/tie_filter.cypher``."""
+    text = query("ties/tie_filter")
+    begin = text.index("// BEGIN tie_filter")
+    end = text.index("// END tie_filter")
+    body = text[begin:end].splitlines()[1:]
+    return "(" + "\n".join(body).strip() + ")"
+
+
+#: Where a query takes its maximum number of hops (a quantifier bound, see below).
+_MAX_HOPS_MARK = re.compile(r"/\*@max_hops\*/\d+")
+MAX_HOPS = 8
+
+
+def filtered_query(name: str, max_hops: int | None = None) -> LiteralString:
+    """The shipped query ``name`` with the tie filter put in at its marks and, if given,
+    ``max_hops`` as the upper bound of its quantified path pattern (Cypher takes no
+    parameter there).
+
+    The cast is safe: both texts are files shipped with the package, and ``max_hops`` is
+    an int checked to lie in 1..:data:`MAX_HOPS`; filter values travel as the ``$f_*``
+    parameters (services.filters.TieFilter.params).
+    """
+    # checked before the cache: 2.0 and True would hit the entry of 2 and 1
+    if max_hops is not None and (type(max_hops) is not int or not 1 <= max_hops <= MAX_HOPS):
+        raise ValueError(f"max_hops must be an int in 1..{MAX_HOPS}")
+    return _filtered_query(name, max_hops)
+
+
+@cache
+def _filtered_query(name: str, max_hops: int | None) -> LiteralString:
+    text = query(name)
+    if TIE_FILTER_MARK not in text:
+        raise KeyError(f"query {name!r} has no tie filter mark")
+    text = text.replace(TIE_FILTER_MARK, tie_filter_predicate())
+    if max_hops is not None:
+        text, found = _MAX_HOPS_MARK.subn(str(max_hops), text)
+        if not found:
+            raise KeyError(f"query {name!r} has no max_hops mark")
+    return cast(LiteralString, text)
+
+
+_REL_TYPE_MARK = re.compile(r"/\*@rel_type\*/[A-Z_]+")
+
+
+def typed_query(name: str, rel: RelType) -> LiteralString:
+    """The shipped query ``name`` with the relationship type ``rel`` written where it says
+    ``/*@rel_type*/``. The cast is safe: ``rel`` must be a member of the closed
+    :class:`~graph_service.model.RelType` vocabulary, never user text."""
+    if not isinstance(rel, RelType):  # before the cache: "KNOWS" == RelType.KNOWS
+        raise TypeError("rel must be a RelType member")
+    return _typed_query(name, rel)
+
+
+@cache
+def _typed_query(name: str, rel: RelType) -> LiteralString:
+    text, found = _REL_TYPE_MARK.subn(rel.value, query(name))
+    if not found:
+        raise KeyError(f"query {name!r} has no rel_type mark")
+    return cast(LiteralString, text)
+
+
+def _node(row: Mapping[str, Any]) -> Node:
+    return node_from_record(row["label"], row["props"])
+
+
+def _tie(row: Mapping[str, Any]) -> Tie:
+    return tie_from_record(row["type"], row["source"], row["target"], row["props"])
+
+
+def _props(node: NodeIn) -> dict[str, Any]:
+    return {"props": node_props(node)}
+
+
 class GraphRepository:
     """Reads and writes of the graph model; one instance per store."""
 
@@ -168,27 +250,220 @@ class GraphRepository:
     def write_graph(self, nodes: Sequence[NodeIn], ties: Sequence[TieIn]) -> tuple[int, int]:
         """Upsert nodes then ties. Up to :data:`ATOMIC_ROW_LIMIT` rows in one transaction
         (all or nothing); larger loads in batched transactions of :data:`BATCH_SIZE` rows,
-        which are idempotent, so a load cut short completes when run again."""
+        which are idempotent, so a load cut short completes when run again.
+
+        Ties are written a type at a time through ``ties/upsert_typed_ties`` with the type
+        in the query text, so that MERGE seeks the type's unique index on id (a dynamic
+        type made every row scan all relationships: quadratic in the store's size)."""
         node_rows = [node_row(n) for n in nodes]
-        tie_rows = [tie_row(t) for t in ties]
-        if len(node_rows) + len(tie_rows) <= ATOMIC_ROW_LIMIT:
+        tie_rows: dict[RelType, list[dict[str, Any]]] = {}
+        for tie in ties:
+            tie_rows.setdefault(tie.type, []).append(tie_row(tie))
+        total = len(node_rows) + len(ties)
+        if total <= ATOMIC_ROW_LIMIT:
 
             def work(tx: ManagedTransaction) -> tuple[int, int]:
                 written_nodes = written_ties = 0
                 for start in range(0, len(node_rows), BATCH_SIZE):
-                    written_nodes += _single_count(
-                        tx, "nodes/upsert_nodes", node_rows[start : start + BATCH_SIZE]
+                    written_nodes += _run_count(
+                        tx, query("nodes/upsert_nodes"), node_rows[start : start + BATCH_SIZE]
                     )
-                for start in range(0, len(tie_rows), BATCH_SIZE):
-                    written_ties += _single_count(
-                        tx, "ties/upsert_ties", tie_rows[start : start + BATCH_SIZE]
-                    )
+                for rel, rows in tie_rows.items():
+                    text = typed_query("ties/upsert_typed_ties", rel)
+                    for start in range(0, len(rows), BATCH_SIZE):
+                        written_ties += _run_count(tx, text, rows[start : start + BATCH_SIZE])
                 return written_nodes, written_ties
 
             return self.store.write_tx(work, "importing the graph")
         written_nodes = self.store.write_batches("nodes/upsert_nodes", node_rows, BATCH_SIZE)
-        written_ties = self.store.write_batches("ties/upsert_ties", tie_rows, BATCH_SIZE)
+        written_ties = 0
+        for rel, rows in tie_rows.items():
+            written_ties += self.store.write_text_batches(
+                f"ties/upsert_typed_ties[{rel.value}]",
+                typed_query("ties/upsert_typed_ties", rel),
+                rows,
+                BATCH_SIZE,
+            )
         return written_nodes, written_ties
+
+    def _read_filtered(
+        self,
+        name: str,
+        filters: Mapping[str, Any],
+        timeout: float | None = None,
+        max_hops: int | None = None,
+        **params: Any,
+    ) -> list[dict[str, Any]]:
+        text = filtered_query(name, max_hops)
+        return self.store.read_text(name, text, timeout, **filters, **params)
+
+    # --- single records, lists, connections, export (the API) ------------------------------
+
+    def get_node(self, node_id: str) -> Node | None:
+        rows = self.store.read("nodes/get_node", id=node_id)
+        return _node(rows[0]) if rows else None
+
+    def nodes_by_id(self, ids: Sequence[str]) -> dict[str, Node]:
+        rows = self.store.read("nodes/nodes_by_id", ids=list(ids))
+        return {n.id: n for n in map(_node, rows)}
+
+    def create_node(self, node: NodeIn) -> None:
+        """Create ``node``; :class:`~graph_service.errors.Conflict` when its id is taken."""
+        self.store.write("nodes/create_node", id=node.id, label=node.label.value, **_props(node))
+
+    def patch_node(self, node_id: str, changes: dict[str, Any], remove: list[str]) -> Node | None:
+        rows = self.store.write("nodes/patch_node", id=node_id, set=changes, remove=remove)
+        return _node(rows[0]) if rows else None
+
+    def delete_node(self, node_id: str) -> int | None:
+        """Delete a node and its ties: how many ties went, None when there was no node."""
+        rows = self.store.write("nodes/delete_node", id=node_id)
+        return int(rows[0]["ties"]) if rows else None
+
+    def list_nodes(
+        self,
+        *,
+        label: str | None,
+        group: str | None,
+        name: str | None,
+        where: list[dict[str, Any]],
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[Node]]:
+        rows = self.store.read(
+            "nodes/list_nodes",
+            label=label,
+            group=group,
+            name_contains=name,
+            where=where,
+            offset=offset,
+            limit=limit,
+        )
+        total = int(rows[0]["total"]) if rows else 0
+        return total, [_node(r) for r in rows if r["props"] is not None]
+
+    # --- ties ------------------------------------------------------------------------------
+
+    def get_tie(self, tie_id: str) -> list[Tie]:
+        """Every tie with this id (one per type at most; normally one)."""
+        return [_tie(r) for r in self.store.read("ties/get_tie", id=tie_id)]
+
+    def create_tie(self, tie: TieIn) -> None:
+        self.store.write(
+            "ties/create_tie",
+            source=tie.source,
+            target=tie.target,
+            type=tie.type.value,
+            props=tie_props(tie),
+        )
+
+    def delete_tie(self, rel: RelType, tie_id: str) -> int:
+        rows = self.store.write("ties/delete_tie", type=rel.value, id=tie_id)
+        return int(rows[0]["deleted"]) if rows else 0
+
+    def list_ties(
+        self,
+        filters: Mapping[str, Any],
+        *,
+        node: str | None,
+        source: str | None,
+        target: str | None,
+        offset: int,
+        limit: int,
+        timeout: float | None = None,
+    ) -> tuple[int, list[Tie]]:
+        rows = self._read_filtered(
+            "ties/list_ties",
+            filters,
+            timeout,
+            node=node,
+            source=source,
+            target=target,
+            offset=offset,
+            limit=limit,
+        )
+        total = int(rows[0]["total"]) if rows else 0
+        return total, [_tie(r) for r in rows if r["type"] is not None]
+
+    # --- who connects to whom --------------------------------------------------------------
+
+    def k_shortest_paths(
+        self,
+        filters: Mapping[str, Any],
+        source: str,
+        target: str,
+        k: int,
+        max_length: int,
+        timeout: float | None = None,
+    ) -> list[tuple[list[Node], list[list[Tie]]]]:
+        rows = self._read_filtered(
+            "paths/k_shortest_paths",
+            filters,
+            timeout,
+            max_length,
+            source=source,
+            target=target,
+            k=k,
+        )
+        return [
+            ([_node(n) for n in r["nodes"]], [[_tie(t) for t in hop] for hop in r["hops"]])
+            for r in rows
+        ]
+
+    def ego_network(
+        self, filters: Mapping[str, Any], node_id: str, radius: int, timeout: float | None = None
+    ) -> tuple[list[tuple[Node, int]], list[Tie]]:
+        rows = self._read_filtered("paths/ego_network", filters, timeout, radius, id=node_id)
+        if not rows:
+            return [], []
+        nodes = [(_node(n), int(n["distance"])) for n in rows[0]["nodes"]]
+        return nodes, [_tie(t) for t in rows[0]["ties"]]
+
+    def common_contacts(
+        self, filters: Mapping[str, Any], a: str, b: str, timeout: float | None = None
+    ) -> list[tuple[Node, list[Tie], list[Tie]]]:
+        rows = self._read_filtered("paths/common_contacts", filters, timeout, a=a, b=b)
+        return [
+            (_node(r), [_tie(t) for t in r["via_a"]], [_tie(t) for t in r["via_b"]]) for r in rows
+        ]
+
+    def filtered_edges(
+        self, filters: Mapping[str, Any], timeout: float | None = None
+    ) -> list[tuple[str, str]]:
+        rows = self._read_filtered("paths/filtered_edges", filters, timeout)
+        return [(r["source"], r["target"]) for r in rows]
+
+    def group_shortest_paths(
+        self,
+        filters: Mapping[str, Any],
+        group_a: str,
+        group_b: str,
+        max_length: int,
+        max_paths: int,
+        timeout: float | None = None,
+    ) -> list[tuple[str, str, list[str], list[Tie]]]:
+        rows = self._read_filtered(
+            "paths/group_shortest_paths",
+            filters,
+            timeout,
+            max_length,
+            group_a=group_a,
+            group_b=group_b,
+            max_paths=max_paths,
+        )
+        return [(r["a"], r["b"], r["nodes"], [_tie(t) for t in r["ties"]]) for r in rows]
+
+    # --- export ----------------------------------------------------------------------------
+
+    def export_graph(self) -> tuple[list[Node], list[Tie]]:
+        """Every node (id order) and tie ((id, type) order), read in one transaction."""
+
+        def work(tx: ManagedTransaction) -> tuple[list[Node], list[Tie]]:
+            nodes = [_node(r) for r in tx.run(query("api/export_nodes"))]
+            ties = [_tie(r) for r in tx.run(query("api/export_ties"))]
+            return nodes, ties
+
+        return self.store.read_tx(work, "exporting the graph")
 
     # --- whole graph -----------------------------------------------------------------------
 
@@ -198,10 +473,18 @@ class GraphRepository:
             out["nodes" if row["kind"] == "node" else "ties"][row["name"]] = row["count"]
         return out
 
+    def delete_graph(self) -> None:
+        """Delete every node and tie in batched transactions (not atomic, but bounded in
+        memory; idempotent, so an interrupted delete completes when run again)."""
+        from graph_service.store.neo4j_store import translate_errors
+
+        with translate_errors("deleting the graph"), self.store.session() as session:
+            session.run(query("api/delete_graph")).consume()
+
     def delete_all(self) -> None:
         self.store.write("graph/delete_all")
 
 
-def _single_count(tx: ManagedTransaction, name: str, rows: list[dict[str, Any]]) -> int:
-    record = tx.run(query(name), {"rows": rows}).single()
+def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:
+    record = tx.run(text, {"rows": rows}).single()
     return int(record[0]) if record is not None else 0

@@ -57,17 +57,17 @@ def test_betweenness_matches_networkx(directed, k, weight):
         assert got == pytest.approx(ref, abs=1e-9)
 
 
-def test_betweenness_batches_agree():
-    from graph_service.metrics import centrality
+def test_betweenness_threads_agree(monkeypatch):
+    from graph_service.metrics import _kernels
 
     G = nx.gnm_random_graph(300, 900, seed=2)
     whole = betweenness(G)
-    old = centrality._BATCH_CELLS
-    centrality._BATCH_CELLS = 300 * 7  # 7 sources a batch: many batches
-    try:
+    for count in (1, 7):  # sources split in 1 or 7 chunks
+        monkeypatch.setattr(_kernels, "threads", lambda count=count: count)
         assert betweenness(G) == pytest.approx(whole)
-    finally:
-        centrality._BATCH_CELLS = old
+        assert betweenness(G, 20, seed=3) == pytest.approx(
+            nx.betweenness_centrality(G, k=20, seed=3, normalized=False)
+        )
 
 
 def test_bridging_centrality_hwang():
@@ -128,15 +128,73 @@ def test_articulation_point_inside_one_group_separates_nothing_else():
     assert articulation_points(G, p) == {"y": ["P", "Q"]}
 
 
-def test_local_bridge_spans_in_many_batches(monkeypatch):
-    from graph_service.metrics import structure
+def test_local_bridge_spans_in_many_chunks(monkeypatch):
+    from graph_service.metrics import _kernels
 
     G = nx.gnm_random_graph(120, 170, seed=11)
     whole = local_bridges(G)
-    monkeypatch.setattr(structure, "_SPAN_BATCH", 5)
+    monkeypatch.setattr(_kernels, "threads", lambda: 5)
     assert local_bridges(G) == whole
     ref = {
         frozenset((u, v)): (None if s == float("inf") else s)
         for u, v, s in nx.local_bridges(G, with_span=True)
     }
     assert {frozenset((u, v)): s for u, v, s in whole} == ref
+
+
+def _nx_spans(G):
+    return {
+        frozenset((u, v)): (None if s == float("inf") else s)
+        for u, v, s in nx.local_bridges(G, with_span=True)
+    }
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_local_bridge_spans_match_networkx_every_length(seed, monkeypatch):
+    # mix graphs with short cycles, long cycles, bridges and several components
+    from graph_service.metrics import _kernels
+
+    rng = random.Random(seed)
+    graphs = [
+        nx.gnm_random_graph(rng.randint(20, 200), rng.randint(20, 400), seed=seed),
+        nx.connected_watts_strogatz_graph(60, 4, 0.1 * (seed % 5), seed=seed),
+        nx.cycle_graph(rng.randint(3, 14)),
+        nx.grid_2d_graph(rng.randint(2, 6), rng.randint(2, 6)),
+        nx.random_regular_graph(3, 2 * rng.randint(5, 40), seed=seed),
+    ]
+    H = nx.disjoint_union_all(graphs)
+    H.add_edges_from((rng.randrange(len(H)), rng.randrange(len(H))) for _ in range(5))
+    H.remove_edges_from(nx.selfloop_edges(H))
+    assert {frozenset((u, v)): s for u, v, s in local_bridges(H)} == _nx_spans(H)
+    monkeypatch.setattr(_kernels, "threads", lambda: 3)
+    assert {frozenset((u, v)): s for u, v, s in local_bridges(H)} == _nx_spans(H)
+
+
+def _mixed_graph(seed, directed):
+    """Random graph with several components, isolates and a long cycle."""
+    rng = random.Random(seed)
+    parts = [
+        nx.gnm_random_graph(rng.randint(5, 60), rng.randint(4, 150), seed=seed, directed=directed),
+        nx.gnp_random_graph(rng.randint(2, 30), 0.15, seed=seed + 1, directed=directed),
+        nx.cycle_graph(rng.randint(3, 12), create_using=nx.DiGraph if directed else nx.Graph),
+        nx.empty_graph(rng.randint(1, 4), create_using=nx.DiGraph if directed else nx.Graph),
+    ]
+    G = nx.disjoint_union_all(parts)
+    nodes = list(G)
+    G.add_edges_from((rng.choice(nodes), rng.choice(nodes)) for _ in range(3))
+    G.remove_edges_from(list(nx.selfloop_edges(G)))
+    G.add_node("isolate")
+    return G
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("seed", range(6))
+def test_kernels_match_networkx_on_mixed_graphs(directed, seed):
+    G = _mixed_graph(seed, directed)
+    assert betweenness(G) == pytest.approx(nx.betweenness_centrality(G, normalized=False), abs=1e-9)
+    k = len(G) // 3
+    assert betweenness(G, k, seed=seed) == pytest.approx(
+        nx.betweenness_centrality(G, k=k, seed=seed, normalized=False), abs=1e-9
+    )
+    got = {frozenset((u, v)): s for u, v, s in local_bridges(G)}
+    assert got == _nx_spans(G.to_undirected(as_view=True))

@@ -1,0 +1,228 @@
+"""The API under load: 32 concurrent clients against uvicorn on 127.0.0.1, on a 10k-node
+graph in the local Neo4j; p50/p95/p99 latency and throughput of a node read, an ego
+network (radius 1) and k shortest paths (k 3, length <= 4).
+
+    .venv/bin/python benchmarks/bench_api.py [--clients 32] [--requests 2000] [--workers 2]
+
+Starts its own Neo4j (home .neo4j-bench/, a free port, no plugins) and the API
+(`graph-service serve`), loads a synthetic graph, runs each scenario with a bounded
+number of requests (after a warm-up), prints a table, and stops both. Not a test.
+The load generator is asyncio + httpx in this process: on a 2-core machine it competes
+for the CPU with uvicorn and Neo4j, so the figures are upper bounds of the latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graph_service.config import Settings  # noqa: E402
+from graph_service.model import NodeIn, NodeLabel, RelType, TieIn  # noqa: E402
+from graph_service.services.runtime import Runtime  # noqa: E402
+from graph_service.store import local_server  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def synthetic(n_nodes: int, degree: int, seed: int = 11) -> tuple[list[NodeIn], list[TieIn]]:
+    rng = random.Random(seed)
+    n_groups = 20
+    nodes = [NodeIn(id=f"g{i}", label=NodeLabel.GROUP, name=f"Group {i}") for i in range(n_groups)]
+    nodes += [
+        NodeIn(id=f"n{i}", label=NodeLabel.ACTOR, name=f"Actor {i}")
+        for i in range(n_nodes - n_groups)
+    ]
+    people = n_nodes - n_groups
+    ties: dict[str, TieIn] = {}
+    for i in range(people):
+        tie = TieIn(type=RelType.MEMBER_OF, source=f"n{i}", target=f"g{i % n_groups}")
+        ties[tie.key] = tie
+    while len(ties) < people + people * degree // 2:
+        a = rng.randrange(people)
+        # mostly inside the group (bonding), some across (bridging)
+        b = a + n_groups * rng.randint(-30, 30) if rng.random() < 0.8 else rng.randrange(people)
+        if a == b or not 0 <= b < people:
+            continue
+        tie = TieIn(
+            type=rng.choice([RelType.KNOWS, RelType.COLLABORATES_WITH]),
+            source=f"n{a}",
+            target=f"n{b}",
+        )
+        ties.setdefault(tie.key, tie)
+    return nodes, list(ties.values())
+
+
+async def _scenario(
+    base: str,
+    make_path: callable,
+    clients: int,
+    total: int,
+    seed: int,  # type: ignore[valid-type]
+) -> tuple[list[float], float, int]:
+    rng = random.Random(seed)
+    paths = [make_path(rng) for _ in range(total)]
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for p in paths:
+        queue.put_nowait(p)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while True:
+                try:
+                    path = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                t0 = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code != 200:
+                    errors += 1
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        wall = time.perf_counter() - t0
+    return latencies, wall, errors
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=10_000)
+    parser.add_argument("--degree", type=int, default=8, help="mean social degree")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--home", type=Path, default=ROOT / ".neo4j-bench")
+    args = parser.parse_args()
+
+    settings = Settings().model_copy(
+        update={
+            "neo4j_uri": None,
+            "neo4j_password": None,
+            "local_home": args.home,
+            "local_bolt_port": _free_port(),
+            "local_heap": "2g",
+            "local_pagecache": "1g",
+            "local_plugins": False,
+            "api_keys": None,
+        }
+    )
+    api_port = _free_port()
+    nodes, ties = synthetic(args.nodes, args.degree)
+    # a fresh store each run (the bench server's data is the bench's own)
+    for folder in ("databases/neo4j", "transactions/neo4j"):
+        shutil.rmtree(args.home / "data" / folder, ignore_errors=True)
+    print(f"starting Neo4j on port {settings.local_bolt_port} …", file=sys.stderr)
+    local_server.start(settings)
+    server: subprocess.Popen[bytes] | None = None
+    results = []
+    try:
+        with Runtime(settings) as rt:
+            rt.ensure_schema()
+            rt.repo.delete_all()
+            rt.repo.write_graph(nodes, ties)
+        env = {
+            **os.environ,
+            "GRAPH_SERVICE_NEO4J_HOME": str(args.home),
+            "NEO4J_LOCAL_BOLT_PORT": str(settings.local_bolt_port),
+        }
+        for name in ("NEO4J_URI", "NEO4J_PASSWORD", "GRAPH_SERVICE_API_KEYS"):
+            env.pop(name, None)
+        exe = Path(sys.executable).parent / "graph-service"
+        server = subprocess.Popen(
+            [str(exe), "serve", "--port", str(api_port), "--workers", str(args.workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{api_port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/ready", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the API did not get ready")
+            time.sleep(0.5)
+        people = args.nodes - 20
+        scenarios = [
+            ("node read", lambda r: f"/nodes/n{r.randrange(people)}", args.requests),
+            (
+                "ego network (radius 1)",
+                lambda r: f"/connections/ego/n{r.randrange(people)}",
+                args.requests,
+            ),
+            (
+                "k shortest paths (k 3, <= 4 hops)",
+                lambda r: (
+                    f"/connections/paths?source=n{r.randrange(people)}"
+                    f"&target=n{r.randrange(people)}&k=3&max_length=4"
+                ),
+                max(200, args.requests // 4),
+            ),
+        ]
+        for name, make, total in scenarios:
+            # warm-up: plans cached, connections open
+            asyncio.run(_scenario(base, make, args.clients, min(200, total), seed=1))
+            latencies, wall, errors = asyncio.run(
+                _scenario(base, make, args.clients, total, seed=2)
+            )
+            results.append(
+                (
+                    name,
+                    total,
+                    statistics.median(latencies) * 1000,
+                    _pct(latencies, 0.95),
+                    _pct(latencies, 0.99),
+                    total / wall,
+                    errors,
+                )
+            )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        local_server.stop(settings)
+
+    print(
+        f"\n{args.clients} concurrent clients, {args.nodes:,} nodes, {len(ties):,} ties, "
+        f"uvicorn workers: {args.workers}"
+    )
+    columns = ("requests", "p50 ms", "p95 ms", "p99 ms", "req/s", "errors")
+    header = f"{'scenario':<34} " + " ".join(f"{c:>8}" for c in columns)
+    print(header)
+    for name, total, p50, p95, p99, rps, errors in results:
+        print(f"{name:<34} {total:>8} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {rps:>8.0f} {errors:>6}")
+    met = all(r[3] < 50 for r in results[:2])
+    print(f"target p95 < 50 ms for the node read and the ego network: met: {met}")
+
+
+if __name__ == "__main__":
+    main()

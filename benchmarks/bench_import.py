@@ -1,0 +1,228 @@
+"""Bulk import into the local Neo4j: ties per second of the service's import path
+(repository.write_graph: batched UNWIND + MERGE) against a one-write-per-row baseline,
+measured in the same run.
+
+    .venv/bin/python benchmarks/bench_import.py [--nodes 100000] [--ties 1000000]
+
+Starts its own server (home .neo4j-bench/, a free port, heap and page cache 4g, no
+plugins) and stops it at the end. The baseline (a transaction per tie, what a typical
+script does) runs on a sample of --baseline-rows ties and is reported as a rate; the
+bulk figures are for the whole load. Prints a table; not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import socket
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graph_service.config import Settings  # noqa: E402
+from graph_service.model import (  # noqa: E402
+    EvidenceMethod,
+    NodeIn,
+    NodeLabel,
+    Observation,
+    RelType,
+    TieIn,
+    tie_id,
+)
+from graph_service.services.runtime import Runtime  # noqa: E402
+from graph_service.store import local_server  # noqa: E402
+from graph_service.store.repository import tie_props  # noqa: E402
+
+SOCIAL = [RelType.KNOWS, RelType.COLLABORATES_WITH, RelType.COMMUNICATES_WITH, RelType.ADVISES]
+METHODS = ["interview", "workshop", "observation", "document", "survey"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def synthetic(n_nodes: int, n_ties: int, seed: int = 7) -> tuple[list[NodeIn], list[TieIn]]:
+    rng = random.Random(seed)
+    nodes = [
+        NodeIn(
+            id=f"n{i}",
+            label=NodeLabel.STAFF if i % 10 == 0 else NodeLabel.ACTOR,
+            name=f"Node {i}",
+            attributes={"sector": f"s{i % 17}"},
+        )
+        for i in range(n_nodes)
+    ]
+    ties: dict[str, TieIn] = {}
+    # model_construct skips validation to keep the generation short: the values are valid
+    # by construction (undirected ends in id order, id as the model makes it)
+    while len(ties) < n_ties:
+        a, b = sorted((f"n{rng.randrange(n_nodes)}", f"n{rng.randrange(n_nodes)}"))
+        if a == b:
+            continue
+        rel = rng.choice(SOCIAL)
+        phase = rng.choice(["1", "2"])
+        tie = TieIn.model_construct(
+            id=tie_id(rel, a, b, phase),
+            type=rel,
+            source=a,
+            target=b,
+            phase=phase,
+            weight=float(rng.randint(1, 3)),
+            valid_from=None,
+            valid_to=None,
+            role=None,
+            evidence=[
+                Observation.model_construct(
+                    method=EvidenceMethod(rng.choice(METHODS)),
+                    source=f"src-{rng.randrange(1000)}",
+                    date=None,
+                    confidence=round(rng.random(), 2),
+                )
+            ],
+        )
+        ties.setdefault(tie.key, tie)
+    return nodes, list(ties.values())
+
+
+BASELINE = (
+    "MATCH (s:Entity {id: $source}) MATCH (t:Entity {id: $target}) "
+    "MERGE (s)-[r:$($type) {id: $id}]->(t) SET r = $props"
+)
+
+
+def baseline_rate(rt: Runtime, ties: list[TieIn]) -> float:
+    """One transaction per tie: the rate a row-by-row script gets."""
+    t0 = time.perf_counter()
+    with rt.store.session() as session:
+        for tie in ties:
+            params: dict[str, Any] = {
+                "source": tie.source,
+                "target": tie.target,
+                "type": tie.type.value,
+                "id": tie.key,
+                "props": tie_props(tie),
+            }
+            session.execute_write(lambda tx, p=params: tx.run(BASELINE, p).consume())
+    return len(ties) / (time.perf_counter() - t0)
+
+
+def clear_ties(rt: Runtime) -> None:
+    with rt.store.session() as session:
+        session.run(
+            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS"
+        ).consume()
+
+
+class _Rows(list[tuple[str, str, str]]):
+    """The table's rows, each also printed when measured (a long run shows progress)."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        print("  ".join(row), file=sys.stderr, flush=True)
+        super().append(row)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=100_000)
+    parser.add_argument("--ties", type=int, default=1_000_000)
+    parser.add_argument("--baseline-rows", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=3, help="baseline runs (median)")
+    parser.add_argument("--home", type=Path, default=ROOT / ".neo4j-bench")
+    args = parser.parse_args()
+
+    settings = Settings().model_copy(
+        update={
+            "neo4j_uri": None,
+            "neo4j_password": None,
+            "local_home": args.home,
+            "local_bolt_port": _free_port(),
+            "local_heap": "4g",
+            "local_pagecache": "4g",
+            "local_plugins": False,
+        }
+    )
+    t0 = time.perf_counter()
+    nodes, ties = synthetic(args.nodes, args.ties)
+    print(
+        f"generated {len(nodes)} nodes, {len(ties)} ties in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    # a fresh store each run (the bench server's data is the bench's own): emptying a
+    # store left over by an interrupted run would take longer than the run itself
+    for folder in ("databases/neo4j", "transactions/neo4j"):
+        shutil.rmtree(args.home / "data" / folder, ignore_errors=True)
+    print(f"starting the bench server on port {settings.local_bolt_port} …", file=sys.stderr)
+    local_server.start(settings)
+    rows: _Rows = _Rows()
+    try:
+        with Runtime(settings) as rt:
+            rt.ensure_schema()
+            rt.repo.delete_all()
+            t0 = time.perf_counter()
+            rt.repo.write_graph(nodes, [])
+            node_s = time.perf_counter() - t0
+            rows.append(
+                (
+                    "nodes, bulk (write_graph)",
+                    f"{len(nodes):,}",
+                    f"{len(nodes) / node_s:,.0f} nodes/s",
+                )
+            )
+
+            sample = ties[: args.baseline_rows]
+            rates = []
+            for _ in range(args.runs):
+                clear_ties(rt)
+                rates.append(baseline_rate(rt, sample))
+            base = statistics.median(rates)
+            rows.append(
+                (
+                    "ties, one write per row (baseline)",
+                    f"{len(sample):,} x{args.runs}",
+                    f"{base:,.0f} ties/s",
+                )
+            )
+
+            clear_ties(rt)
+            t0 = time.perf_counter()
+            rt.repo.write_graph([], ties)
+            first = len(ties) / (time.perf_counter() - t0)
+            rows.append(
+                ("ties, bulk into an empty store", f"{len(ties):,}", f"{first:,.0f} ties/s")
+            )
+            t0 = time.perf_counter()
+            rt.repo.write_graph([], ties)
+            again = len(ties) / (time.perf_counter() - t0)
+            rows.append(
+                ("ties, bulk again (idempotent upsert)", f"{len(ties):,}", f"{again:,.0f} ties/s")
+            )
+            counts = rt.repo.counts()
+            stored = sum(counts["ties"].values())
+            assert stored == len(ties), (stored, len(ties))
+            # no delete_all here: one transaction over a million ties exceeds the
+            # server's transaction memory; the next run starts from a fresh store anyway
+    finally:
+        local_server.stop(settings)
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'what':<{width}}  {'rows':>14}  {'rate':>16}")
+    for what, n, rate in rows:
+        print(f"{what:<{width}}  {n:>14}  {rate:>16}")
+    speedup_first = first / base
+    print(f"\nbulk / baseline: {speedup_first:.0f}x (empty store), {again / base:.0f}x (re-import)")
+    print(
+        "targets: >= 50,000 ties/s and >= 30x the baseline;"
+        f" met: {first >= 50_000 and speedup_first >= 30}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The app factory: one Runtime (driver) per app, opened in the lifespan; routers from
+``routes``; problem+json for every error; OpenAPI at ``/docs``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from graph_service.api import problems
+from graph_service.api.auth import KeyRing
+from graph_service.api.routes import all_routers
+from graph_service.config import Settings, get_settings
+from graph_service.model import GraphDocument
+from graph_service.services.runtime import Runtime
+
+DESCRIPTION = """Knowledge graph of bonding and bridging ties.
+
+Errors are `application/problem+json` (RFC 9457). With API keys configured, send
+`X-API-Key: <key>` (or `Authorization: Bearer <key>`): role reader for reads and the
+read-only Cypher endpoint, editor for writes and imports, admin for everything."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    keys = KeyRing.parse(settings.api_keys)  # a malformed entry stops the start
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = Runtime(settings)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="graph-service",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.keys = keys
+    for router in all_routers():
+        app.include_router(router)
+    problems.install(app, extra_models=[GraphDocument], secured=keys.configured)
+    return app

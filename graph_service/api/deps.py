@@ -1,0 +1,69 @@
+"""Dependencies of the routes: the runtime, the repository, the settings and the caller's role.
+
+``Annotated`` aliases keep route signatures short (``repo: RepoDep``). The runtime is the
+one opened by the app's lifespan; the schema is applied on the first request that
+reaches Neo4j (and retried while Neo4j is down, so the app starts without it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from graph_service.api.auth import KeyRing, Role
+from graph_service.config import Settings
+from graph_service.services.runtime import Runtime
+from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
+
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey")
+_bearer = HTTPBearer(auto_error=False, scheme_name="Bearer")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    runtime.ensure_schema()
+    return runtime
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_repo(runtime: Annotated[Runtime, Depends(get_runtime)]) -> GraphRepository:
+    return runtime.repo
+
+
+def get_store(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Neo4jStore:
+    return runtime.store
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RepoDep = Annotated[GraphRepository, Depends(get_repo)]
+StoreDep = Annotated[Neo4jStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def requires(needed: Role) -> Callable[..., Role]:
+    """A dependency that lets the request through only with a key of role ``needed``+."""
+
+    def check(
+        request: Request,
+        api_key: Annotated[str | None, Security(_api_key_header)] = None,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    ) -> Role:
+        keys: KeyRing = request.app.state.keys
+        presented = api_key or (bearer.credentials if bearer else None)
+        return keys.authorize(presented, needed)
+
+    return check
+
+
+#: Router-level dependencies: ``dependencies=[READ]`` etc.
+READ = Depends(requires(Role.READER))
+WRITE = Depends(requires(Role.EDITOR))
+ADMIN = Depends(requires(Role.ADMIN))

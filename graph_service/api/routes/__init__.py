@@ -1,0 +1,33 @@
+"""Every router of the API, gathered in one place: one router per resource.
+
+To add a resource (analysis, maps, …), write ``routes/<name>.py`` with a ``router`` (or a
+``routers()`` function) and add it to :func:`all_routers`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def all_routers() -> list[APIRouter]:
+    from graph_service.api.routes import (
+        analysis,
+        connections,
+        cypher,
+        graph,
+        health,
+        nodes,
+        steering,
+        ties,
+    )
+
+    return [
+        health.router,
+        *nodes.routers(),
+        *ties.routers(),
+        connections.router,
+        graph.router,
+        cypher.router,
+        analysis.router,
+        steering.router,
+    ]

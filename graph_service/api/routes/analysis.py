@@ -1,0 +1,105 @@
+"""Metrics and maps of the stored graph, with the tie filter and the partition as parameters.
+
+``GET /metrics`` returns the same report as ``graph-service analyze`` (network, groups,
+nodes, bridges, local bridges) plus the scope it was computed on; ``format=csv`` returns
+one of its tables. ``GET /maps`` returns one self-contained HTML map.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from graph_service.api.deps import READ, StoreDep
+from graph_service.api.params import Filters, PartitionParam
+from graph_service.model import ID_PATTERN, PHASE_PATTERN
+from graph_service.services.maps import MapRequest, render_store_map
+from graph_service.services.metrics_report import stored_report
+
+router = APIRouter(tags=["analysis"])
+
+IdParam = Annotated[str | None, Query(pattern=ID_PATTERN)]
+
+
+@router.get(
+    "/metrics",
+    dependencies=[READ],
+    summary="Bonding and bridging metrics of the stored graph",
+    response_model=None,
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+def metrics(
+    store: StoreDep,
+    filters: Filters,
+    partition: PartitionParam = "membership",
+    directed: Annotated[bool, Query(description="directed analysis (arcs)")] = False,
+    k: Annotated[
+        int | None, Query(ge=1, le=100_000, description="approximate betweenness, k pivots")
+    ] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    table: Annotated[
+        Literal["nodes", "groups"], Query(description="with format=csv: which table")
+    ] = "nodes",
+) -> dict[str, Any] | PlainTextResponse:
+    report = stored_report(store, filters, partition=partition, directed=directed, k=k)
+    if format == "csv":
+        from graph_service.metrics.report import report_tables
+
+        return PlainTextResponse(report_tables(report)[table], media_type="text/csv")
+    return report
+
+
+@router.get(
+    "/maps",
+    dependencies=[READ],
+    response_class=HTMLResponse,
+    summary="An interactive map of the stored graph (one self-contained HTML page)",
+)
+def maps(
+    store: StoreDep,
+    filters: Filters,
+    view: Annotated[
+        Literal["network", "ego", "paths", "brokers", "groups", "comparison"], Query()
+    ] = "network",
+    partition: PartitionParam = "membership",
+    size_by: Annotated[
+        Literal["degree", "betweenness", "bridging_centrality", "constraint", "effective_size"],
+        Query(),
+    ] = "degree",
+    width_by: Annotated[Literal["weight", "evidence"], Query()] = "weight",
+    center: IdParam = None,
+    radius: Annotated[int, Query(ge=1, le=3)] = 1,
+    source: IdParam = None,
+    target: IdParam = None,
+    k: Annotated[int, Query(ge=1, le=20, description="paths view: how many paths")] = 3,
+    group_a: IdParam = None,
+    group_b: IdParam = None,
+    phase_a: Annotated[str | None, Query(pattern=PHASE_PATTERN)] = None,
+    phase_b: Annotated[str | None, Query(pattern=PHASE_PATTERN)] = None,
+    title: Annotated[str | None, Query(max_length=200)] = None,
+    pseudonymise: Annotated[bool, Query(description="people under salted pseudonyms")] = False,
+) -> HTMLResponse:
+    result = render_store_map(
+        store,
+        MapRequest(
+            view=view,
+            filters=filters,
+            partition=partition,
+            size_by=size_by,
+            width_by=width_by,
+            center=center,
+            radius=radius,
+            source=source,
+            target=target,
+            k=k,
+            group_a=group_a,
+            group_b=group_b,
+            phase_a=phase_a,
+            phase_b=phase_b,
+            title=title,
+            pseudonymise=pseudonymise,
+        ),
+    )
+    return HTMLResponse(result.html)

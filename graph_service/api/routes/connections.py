@@ -1,0 +1,78 @@
+"""Who connects to whom: k shortest paths, node-disjoint paths, ego network, brokers
+between two groups, common contacts. Every route takes the same tie filter (query
+parameters ``types``, ``phase``, ``date_from``, ``date_to``, ``methods``,
+``min_evidence``, ``min_methods``, ``min_confidence``); conventions in services/paths.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from graph_service.api.deps import READ, RepoDep, SettingsDep
+from graph_service.model import ID_PATTERN
+from graph_service.services import paths
+from graph_service.services.filters import TieFilter
+
+router = APIRouter(prefix="/connections", tags=["connections"], dependencies=[READ])
+
+NodeParam = Annotated[str, Query(pattern=ID_PATTERN, description="a node id")]
+GroupParam = Annotated[str, Query(pattern=ID_PATTERN, description="a Group's id")]
+Filters = Annotated[TieFilter, Query()]
+MaxLength = Annotated[
+    int, Query(ge=1, le=paths.MAX_LENGTH, description="at most this many ties per path")
+]
+
+
+@router.get("/paths", summary="The k shortest paths between two nodes")
+def k_shortest_paths(
+    repo: RepoDep,
+    settings: SettingsDep,
+    source: NodeParam,
+    target: NodeParam,
+    filters: Filters,
+    k: Annotated[int, Query(ge=1, le=paths.MAX_K, description="how many paths")] = 3,
+    max_length: MaxLength = 4,
+) -> paths.PathsResult:
+    return paths.k_shortest_paths(
+        repo, source, target, filters, k, max_length, settings.query_timeout
+    )
+
+
+@router.get("/disjoint-paths", summary="How many node-disjoint paths join two nodes")
+def disjoint_paths(
+    repo: RepoDep, settings: SettingsDep, source: NodeParam, target: NodeParam, filters: Filters
+) -> paths.DisjointPaths:
+    return paths.disjoint_paths(repo, source, target, filters, settings.query_timeout)
+
+
+@router.get("/ego/{node_id}", summary="The ego network of a node")
+def ego_network(
+    repo: RepoDep,
+    settings: SettingsDep,
+    node_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    filters: Filters,
+    radius: Annotated[int, Query(ge=1, le=paths.MAX_RADIUS, description="hops")] = 1,
+) -> paths.EgoNetwork:
+    return paths.ego_network(repo, node_id, filters, radius, settings.query_timeout)
+
+
+@router.get("/brokers", summary="Who brokers between two groups")
+def brokers(
+    repo: RepoDep,
+    settings: SettingsDep,
+    group_a: GroupParam,
+    group_b: GroupParam,
+    filters: Filters,
+    max_length: MaxLength = 4,
+    limit: Annotated[int, Query(ge=1, le=200, description="how many brokers")] = 20,
+) -> paths.BrokersResult:
+    return paths.brokers(repo, group_a, group_b, filters, max_length, limit, settings.query_timeout)
+
+
+@router.get("/common-contacts", summary="The contacts two nodes share")
+def common_contacts(
+    repo: RepoDep, settings: SettingsDep, a: NodeParam, b: NodeParam, filters: Filters
+) -> paths.CommonContacts:
+    return paths.common_contacts(repo, a, b, filters, settings.query_timeout)

@@ -1,0 +1,17 @@
+"""Read-only Cypher for analysts (role reader): refused if it would write, bounded by
+QUERY_TIMEOUT and QUERY_ROW_LIMIT (store/console.py)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from graph_service.api.deps import READ, SettingsDep, StoreDep
+from graph_service.services import cypher_console
+from graph_service.services.cypher_console import CypherRequest, CypherResult
+
+router = APIRouter(tags=["cypher"])
+
+
+@router.post("/cypher", dependencies=[READ], summary="Run a read-only Cypher query")
+def run_cypher(store: StoreDep, settings: SettingsDep, body: CypherRequest) -> CypherResult:
+    return cypher_console.run(store, settings, body)

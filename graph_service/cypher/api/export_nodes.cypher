@@ -1,0 +1,4 @@
+// Every node of the model in id order, for export.
+MATCH (n:Entity)
+RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
+ORDER BY n.id

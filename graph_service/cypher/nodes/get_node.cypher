@@ -1,0 +1,3 @@
+// One node by id, with its domain label. $id.
+MATCH (n:Entity {id: $id})
+RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props

@@ -1,0 +1,19 @@
+// Affiliation ties of $types (MEMBER_OF, PARTICIPATES_IN, RESPONSIBLE_FOR, ADVANCES,
+// PART_OF) valid in the chosen phase / on the as-of date, with the labels of both ends:
+// the input of goal coverage and parallel structures. A tie without a phase or validity
+// dates counts in every phase and on every date (as in analysis/project_ties).
+// $types: relationship type names from the RelType vocabulary; $phase, $as_of: null or text.
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE type(r) IN $types
+  AND ($phase IS NULL OR r.phase IS NULL OR r.phase = $phase)
+  AND ($as_of IS NULL
+       OR ((r.valid_from IS NULL OR r.valid_from <= date($as_of))
+           AND (r.valid_to IS NULL OR r.valid_to >= date($as_of))))
+RETURN type(r) AS type, r.id AS id, r.role AS role,
+       a.id AS source, [l IN labels(a) WHERE l <> 'Entity'][0] AS source_label,
+       a.kind AS source_kind,
+       b.id AS target, [l IN labels(b) WHERE l <> 'Entity'][0] AS target_label,
+       coalesce(r.evidence_count, 0) AS evidence_count,
+       coalesce(r.method_count, 0) AS method_count,
+       coalesce(r.source_count, 0) AS source_count
+ORDER BY type, id

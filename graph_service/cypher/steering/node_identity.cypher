@@ -1,0 +1,3 @@
+// Label and kind of one node, to check it is a person before erasing it.
+MATCH (n:Entity {id: $id})
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.kind AS kind

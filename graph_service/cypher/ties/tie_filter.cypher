@@ -1,0 +1,21 @@
+// The tie filter (graph_service/services/filters.py, TieFilter): the ONE predicate over a
+// tie `r` that every query taking a filter applies. Queries include the lines between
+// BEGIN and END where they carry the tie_filter mark (repository.TIE_FILTER_MARK);
+// run on its own, this file counts the ties that pass.
+// Parameters, each null for "no constraint": $f_types (list of RelType values), $f_phase,
+// $f_from / $f_to (dates: the tie's validity overlaps the window), $f_methods (evidence
+// seen by one of these methods), $f_min_evidence, $f_min_methods, $f_min_confidence.
+// A tie without a phase or without dates holds in every phase and at every time.
+MATCH (:Entity)-[r]->(:Entity)
+WHERE
+// BEGIN tie_filter
+  ($f_types IS NULL OR type(r) IN $f_types)
+  AND ($f_phase IS NULL OR r.phase IS NULL OR r.phase = $f_phase)
+  AND ($f_from IS NULL OR r.valid_to IS NULL OR r.valid_to >= $f_from)
+  AND ($f_to IS NULL OR r.valid_from IS NULL OR r.valid_from <= $f_to)
+  AND ($f_methods IS NULL OR any(m IN r.ev_methods WHERE m IN $f_methods))
+  AND ($f_min_evidence IS NULL OR r.evidence_count >= $f_min_evidence)
+  AND ($f_min_methods IS NULL OR r.method_count >= $f_min_methods)
+  AND ($f_min_confidence IS NULL OR r.max_confidence >= $f_min_confidence)
+// END tie_filter
+RETURN count(r) AS ties

@@ -1,0 +1,12 @@
+// Upsert a batch of ties of ONE type, keyed by (type, id). $rows: [{id, source, target,
+// props}]; props is the tie's whole property map (evidence as parallel arrays ev_*), so a
+// second import of the same tie changes nothing. The repository writes the type into the
+// text where it says /*@rel_type*/ (a RelType member, never user text; KNOWS when run as
+// is): with a static type MERGE seeks the type's unique index on id, where a dynamic
+// type ($(row.type)) scans every relationship for each row. Both ends were checked to exist.
+UNWIND $rows AS row
+MATCH (s:Entity {id: row.source})
+MATCH (t:Entity {id: row.target})
+MERGE (s)-[r:/*@rel_type*/KNOWS {id: row.id}]->(t)
+SET r = row.props
+RETURN count(r) AS written

@@ -1,0 +1,67 @@
+"""Read-only Cypher for analysts (the store's console module does the locking)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from graph_service.config import Settings
+from graph_service.store.console import run_read_only
+from graph_service.store.neo4j_store import Neo4jStore
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=20_000, description="one Cypher statement")
+    parameters: dict[str, Any] = Field(
+        default_factory=dict, description="values for the query's $parameters"
+    )
+
+    @field_validator("parameters")
+    @classmethod
+    def _bolt_values(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _check_value(value, "parameters")
+        return value
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _check_value(value: Any, where: str) -> None:
+    """Bolt carries 64-bit integers only: refuse others here, not deep in the driver."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+        return
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise ValueError(f"{where}: integer out of the 64-bit range")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_value(item, f"{where}[{i}]")
+
+
+class CypherResult(BaseModel):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = Field(description="the row limit cut the result")
+    row_limit: int
+    timeout_seconds: float
+
+
+def run(store: Neo4jStore, settings: Settings, request: CypherRequest) -> CypherResult:
+    result = run_read_only(
+        store,
+        request.query,
+        request.parameters,
+        timeout=settings.query_timeout,
+        limit=settings.query_row_limit,
+    )
+    return CypherResult(
+        columns=result.columns,
+        rows=result.rows,
+        truncated=result.truncated,
+        row_limit=settings.query_row_limit,
+        timeout_seconds=settings.query_timeout,
+    )

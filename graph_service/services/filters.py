@@ -1,0 +1,101 @@
+"""The tie filter every who-connects-to-whom query and every tie list takes.
+
+One pydantic model (:class:`TieFilter`) says which ties count; its Cypher predicate lives
+in one place, ``cypher/ties/tie_filter.cypher``, which the repository puts into each query
+that takes a filter (``repository.filtered_query``). Values reach Cypher only as the
+``$f_*`` parameters built by :meth:`TieConditions.params`; relationship types only as
+members of the :class:`~graph_service.model.RelType` vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from graph_service.model import SOCIAL_TYPES, EvidenceMethod, Phase, RelType
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Dates as ISO text (YYYY-MM-DD) or date objects, not numbers read as timestamps."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+#: A date as the OpenAPI document says (format date), without pydantic's lax timestamps.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
+class TieConditions(BaseModel):
+    """Conditions on a tie apart from its type (used alone where the type is fixed)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    phase: Phase | None = Field(
+        default=None,
+        description="only ties of this project phase (ties without a phase hold in all)",
+    )
+    date_from: IsoDate | None = Field(
+        default=None, description="only ties valid on or after this date (open ends hold)"
+    )
+    date_to: IsoDate | None = Field(
+        default=None, description="only ties valid on or before this date (open ends hold)"
+    )
+    methods: list[EvidenceMethod] | None = Field(
+        default=None, description="only ties seen by at least one of these evidence methods"
+    )
+    min_evidence: int | None = Field(
+        default=None, ge=0, le=10_000, description="at least this many observations"
+    )
+    min_methods: int | None = Field(
+        default=None,
+        ge=0,
+        le=len(EvidenceMethod),
+        description="seen by at least this many distinct methods",
+    )
+    min_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="at least one observation this sure"
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> TieConditions:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        return self
+
+    def params(self, types: frozenset[RelType] | list[RelType] | None = None) -> dict[str, Any]:
+        """The ``$f_*`` parameters of ``cypher/ties/tie_filter.cypher``."""
+        return {
+            "f_types": sorted(t.value for t in types) if types is not None else None,
+            "f_phase": self.phase,
+            "f_from": self.date_from,
+            "f_to": self.date_to,
+            "f_methods": sorted({m.value for m in self.methods}) if self.methods else None,
+            "f_min_evidence": self.min_evidence,
+            "f_min_methods": self.min_methods,
+            "f_min_confidence": self.min_confidence,
+        }
+
+
+class TieFilter(TieConditions):
+    """Which ties a query uses: types plus the conditions of :class:`TieConditions`."""
+
+    types: list[RelType] | None = Field(
+        default=None, description="only ties of these types (default: every type)"
+    )
+
+    def params(self, types: frozenset[RelType] | list[RelType] | None = None) -> dict[str, Any]:
+        chosen = types if types is not None else self.types
+        return super().params(chosen)
+
+    def social_by_default(self) -> TieFilter:
+        """The same filter, restricted to the social ties when no type was chosen (paths
+        between group members should not run through the groups themselves)."""
+        if self.types is not None:
+            return self
+        return self.model_copy(update={"types": sorted(SOCIAL_TYPES)})

@@ -1,0 +1,274 @@
+"""Who connects to whom: k shortest paths, node-disjoint paths, ego networks, brokers between
+two groups, common contacts. Every query takes the same :class:`TieFilter` and reads ties
+as undirected contacts (a tie is a channel either way, whatever its direction semantics).
+
+Conventions:
+
+- **k shortest paths** are simple paths (no node twice), shortest first (then by the ids
+  along them), found by Neo4j's ``SHORTEST`` path search with the filter applied to every
+  hop; a path is a sequence of nodes, and each hop lists every tie that joins its two nodes
+  and passes the filter (parallel ties of several types make one path, not several).
+- **Node-disjoint paths** count how many paths share no intermediate node: the local node
+  connectivity κ(s, t) (Menger), computed by networkx (``node_connectivity``: max-flow on
+  the node-split graph, Even 1975) over the filtered ties projected from Neo4j. A direct tie
+  between s and t counts as one path of its own (no intermediate node to share).
+- **Brokers between groups A and B** are the nodes strictly inside the shortest paths
+  between a member of A and a member of B. A node's ``share`` is its pair dependency
+  summed over the connected (a, b) pairs and divided by their number: the share of
+  shortest paths it lies on, each pair weighted equally (the group-to-group form of
+  Freeman's betweenness; Everett & Borgatti 1999). ``paths`` counts the paths it is on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from graph_service.errors import Invalid, NotFound
+from graph_service.model import Node, NodeLabel, Tie
+from graph_service.services.filters import TieFilter
+from graph_service.store.repository import GraphRepository
+
+MAX_K = 10  # SHORTEST 10 in cypher/paths/k_shortest_paths.cypher
+MAX_LENGTH = 8  # the quantifier's cap in the path queries
+MAX_RADIUS = 3  # the quantifier's cap in cypher/paths/ego_network.cypher
+MAX_GROUP_PATHS = 100_000
+
+
+class Hop(BaseModel):
+    """One step of a path: from a node to the next, with every tie (type and evidence
+    inside) that joins the two and passes the filter."""
+
+    from_id: str
+    to_id: str
+    ties: list[Tie] = Field(min_length=1)
+
+
+class Path(BaseModel):
+    length: int
+    nodes: list[Node]
+    hops: list[Hop]
+
+
+class PathsResult(BaseModel):
+    source: str
+    target: str
+    paths: list[Path]
+
+
+class DisjointPaths(BaseModel):
+    source: str
+    target: str
+    node_disjoint_paths: int = Field(
+        description="paths that share no intermediate node (a direct tie counts as one)"
+    )
+    direct_tie: bool
+    method: str = "networkx node_connectivity (max-flow on the node-split graph)"
+
+
+class EgoNode(BaseModel):
+    node: Node
+    distance: int
+
+
+class EgoNetwork(BaseModel):
+    center: str
+    radius: int
+    nodes: list[EgoNode]
+    ties: list[Tie]
+
+
+class Broker(BaseModel):
+    node: Node
+    share: float = Field(
+        description="mean over connected pairs of the share of their "
+        "shortest paths through this node"
+    )
+    paths: int = Field(description="shortest paths through this node")
+    pairs: int = Field(description="connected (a, b) pairs with a shortest path through it")
+    ties: list[Tie] = Field(description="the ties of those paths at this node")
+
+
+class BrokersResult(BaseModel):
+    group_a: str
+    group_b: str
+    connected_pairs: int
+    shortest_paths: int
+    truncated: bool = Field(description="the path search hit its cap; shares are partial")
+    brokers: list[Broker]
+
+
+class CommonContact(BaseModel):
+    node: Node
+    ties_to_a: list[Tie]
+    ties_to_b: list[Tie]
+
+
+class CommonContacts(BaseModel):
+    a: str
+    b: str
+    contacts: list[CommonContact]
+
+
+def _require(
+    repo: GraphRepository, node_id: str, field: str, label: NodeLabel | None = None
+) -> Node:
+    node = repo.get_node(node_id)
+    if node is None or (label is not None and node.label is not label):
+        what = label.value if label else "node"
+        raise NotFound(
+            f"no {what} with id {node_id}",
+            errors=[{"record": "query", "field": field, "message": f"no {what} {node_id}"}],
+        )
+    return node
+
+
+def _distinct(a: str, b: str, fields: tuple[str, str]) -> None:
+    if a == b:
+        raise Invalid(
+            f"{fields[0]} and {fields[1]} are the same node",
+            errors=[{"record": "query", "field": fields[1], "message": f"equals {fields[0]}"}],
+        )
+
+
+def _hops(nodes: list[Node], ties: list[list[Tie]]) -> list[Hop]:
+    return [Hop(from_id=nodes[i].id, to_id=nodes[i + 1].id, ties=hop) for i, hop in enumerate(ties)]
+
+
+def k_shortest_paths(
+    repo: GraphRepository,
+    source: str,
+    target: str,
+    filters: TieFilter,
+    k: int = 3,
+    max_length: int = 4,
+    timeout: float | None = None,
+) -> PathsResult:
+    _distinct(source, target, ("source", "target"))
+    _require(repo, source, "source")
+    _require(repo, target, "target")
+    found = repo.k_shortest_paths(filters.params(), source, target, k, max_length, timeout)
+    paths = [Path(length=len(ties), nodes=nodes, hops=_hops(nodes, ties)) for nodes, ties in found]
+    return PathsResult(source=source, target=target, paths=paths)
+
+
+def disjoint_paths(
+    repo: GraphRepository,
+    source: str,
+    target: str,
+    filters: TieFilter,
+    timeout: float | None = None,
+) -> DisjointPaths:
+    _distinct(source, target, ("source", "target"))
+    _require(repo, source, "source")
+    _require(repo, target, "target")
+    graph = nx.Graph()
+    graph.add_edges_from(repo.filtered_edges(filters.params(), timeout))
+    graph.add_nodes_from([source, target])
+    direct = graph.has_edge(source, target)
+    if direct:
+        graph.remove_edge(source, target)
+    count = int(nx.node_connectivity(graph, source, target)) + (1 if direct else 0)
+    return DisjointPaths(source=source, target=target, node_disjoint_paths=count, direct_tie=direct)
+
+
+def ego_network(
+    repo: GraphRepository,
+    node_id: str,
+    filters: TieFilter,
+    radius: int = 1,
+    timeout: float | None = None,
+) -> EgoNetwork:
+    nodes, ties = repo.ego_network(filters.params(), node_id, radius, timeout)
+    if not nodes:
+        raise NotFound(f"no node with id {node_id}")
+    members = sorted(
+        (EgoNode(node=n, distance=d) for n, d in nodes), key=lambda e: (e.distance, e.node.id)
+    )
+    return EgoNetwork(
+        center=node_id,
+        radius=radius,
+        nodes=members,
+        ties=sorted(ties, key=lambda t: (t.id, t.type.value)),
+    )
+
+
+def brokers(
+    repo: GraphRepository,
+    group_a: str,
+    group_b: str,
+    filters: TieFilter,
+    max_length: int = 4,
+    limit: int = 20,
+    timeout: float | None = None,
+) -> BrokersResult:
+    _distinct(group_a, group_b, ("group_a", "group_b"))
+    _require(repo, group_a, "group_a", NodeLabel.GROUP)
+    _require(repo, group_b, "group_b", NodeLabel.GROUP)
+    rows = repo.group_shortest_paths(
+        filters.social_by_default().params(),
+        group_a,
+        group_b,
+        max_length,
+        MAX_GROUP_PATHS + 1,
+        timeout,
+    )
+    truncated = len(rows) > MAX_GROUP_PATHS
+    rows = rows[:MAX_GROUP_PATHS]
+    per_pair: dict[tuple[str, str], list[tuple[list[str], list[Tie]]]] = defaultdict(list)
+    for a, b, node_ids, ties in rows:
+        per_pair[(a, b)].append((node_ids, ties))
+    share: dict[str, float] = defaultdict(float)
+    path_count: dict[str, int] = defaultdict(int)
+    pair_count: dict[str, int] = defaultdict(int)
+    used: dict[str, dict[tuple[str, str], Tie]] = defaultdict(dict)
+    for paths in per_pair.values():
+        through: dict[str, int] = defaultdict(int)
+        for node_ids, ties in paths:
+            for i in range(1, len(node_ids) - 1):
+                v = node_ids[i]
+                through[v] += 1
+                for tie in (ties[i - 1], ties[i]):
+                    used[v][(tie.id, tie.type.value)] = tie
+        for v, n in through.items():
+            share[v] += n / len(paths)
+            path_count[v] += n
+            pair_count[v] += 1
+    pairs = len(per_pair)
+    ranked = sorted(share, key=lambda v: (-share[v], v))[:limit]
+    nodes = repo.nodes_by_id(ranked)
+    result = [
+        Broker(
+            node=nodes[v],
+            share=share[v] / pairs,
+            paths=path_count[v],
+            pairs=pair_count[v],
+            ties=sorted(used[v].values(), key=lambda t: (t.id, t.type.value)),
+        )
+        for v in ranked
+        if v in nodes
+    ]
+    return BrokersResult(
+        group_a=group_a,
+        group_b=group_b,
+        connected_pairs=pairs,
+        shortest_paths=len(rows),
+        truncated=truncated,
+        brokers=result,
+    )
+
+
+def common_contacts(
+    repo: GraphRepository, a: str, b: str, filters: TieFilter, timeout: float | None = None
+) -> CommonContacts:
+    _distinct(a, b, ("a", "b"))
+    _require(repo, a, "a")
+    _require(repo, b, "b")
+    rows = repo.common_contacts(filters.params(), a, b, timeout)
+    return CommonContacts(
+        a=a,
+        b=b,
+        contacts=[CommonContact(node=n, ties_to_a=ta, ties_to_b=tb) for n, ta, tb in rows],
+    )

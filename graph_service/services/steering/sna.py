@@ -1,0 +1,192 @@
+"""The one door through which the steering analyses reach standard network metrics.
+
+E-I index and Gould-Fernandez brokerage come only from :mod:`graph_service.metrics`
+(``metrics.report.analyze``); this module never computes them itself. Betweenness,
+constraint, bridges and articulation points come from networkx, the project's reference
+implementation, for the many small what-if graphs (a node removed, a tie added) where a
+whole metrics report would be wasted work. When ``graph_service.metrics`` is not
+installed, :func:`measures` still answers with the networkx measures and leaves E-I and
+brokerage empty (``None`` / ``{}``), saying so in ``source``.
+
+Conventions: the analyses are structural, so metrics are unweighted (a tie is a tie,
+whatever its weight), undirected (the collapsed analysis graph), betweenness raw (not
+normalised, unordered pairs), constraint Burt's whole-network form; a node without ties
+has no constraint (``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+#: Gould-Fernandez roles in which the two ends of the brokered two-path are not both in
+#: the broker's own group: brokerage *between* groups.
+COORDINATOR = "coordinator"
+
+Partition = Mapping[Any, frozenset[str]]
+
+
+@dataclass
+class NodeMeasures:
+    bonding: int = 0
+    bridging: int = 0
+    ei: float | None = None
+    constraint: float | None = None
+    betweenness: float = 0.0
+    brokerage: dict[str, float] = field(default_factory=dict)
+    articulation_point: bool = False
+
+    @property
+    def intergroup_brokerage(self) -> float | None:
+        """Brokerage in every role but coordinator (None when brokerage is unknown)."""
+        if not self.brokerage:
+            return None
+        total = self.brokerage.get("total")
+        if total is None:
+            total = sum(v for k, v in self.brokerage.items() if k != COORDINATOR)
+            return float(total)
+        return float(total) - float(self.brokerage.get(COORDINATOR, 0))
+
+    @property
+    def broker(self) -> bool:
+        """Brokers between groups: Gould-Fernandez brokerage outside the coordinator role.
+
+        Without brokerage figures (no metrics package), a node counts as a broker when it
+        has bridging ties and lies on shortest paths (betweenness > 0).
+        """
+        inter = self.intergroup_brokerage
+        if inter is None:
+            return self.bridging > 0 and self.betweenness > 0
+        return inter > 0
+
+
+@dataclass
+class GroupMeasures:
+    size: int = 0
+    internal: float = 0
+    external: float = 0
+    ei: float | None = None
+
+
+@dataclass
+class Measures:
+    nodes: dict[str, NodeMeasures]
+    groups: dict[str, GroupMeasures]
+    source: str
+    network: dict[str, Any] = field(default_factory=dict)
+
+
+def shares_group(partition: Partition, u: str, v: str) -> bool:
+    """Bonding when both ends share a group of the partition (docs/model.md)."""
+    return bool(partition.get(u, frozenset()) & partition.get(v, frozenset()))
+
+
+def is_bridging(partition: Partition, u: str, v: str) -> bool:
+    """Bridging when both ends have groups and share none; a tie with an ungrouped end is
+    neither bonding nor bridging (the metrics package's convention)."""
+    gu, gv = partition.get(u, frozenset()), partition.get(v, frozenset())
+    return bool(gu) and bool(gv) and not gu & gv
+
+
+def tie_counts(G: nx.Graph, partition: Partition) -> dict[str, tuple[int, int]]:
+    """Per node (bonding, bridging) counts of its ties (ties with an ungrouped end: neither)."""
+    counts = {str(n): [0, 0] for n in G}
+    for u, v in G.edges():
+        if shares_group(partition, u, v):
+            slot = 0
+        elif is_bridging(partition, u, v):
+            slot = 1
+        else:
+            continue
+        counts[str(u)][slot] += 1
+        counts[str(v)][slot] += 1
+    return {n: (c[0], c[1]) for n, c in counts.items()}
+
+
+def betweenness(G: nx.Graph) -> dict[str, float]:
+    """Raw (not normalised) shortest-path betweenness, unweighted."""
+    return {str(n): float(b) for n, b in nx.betweenness_centrality(G, normalized=False).items()}
+
+
+def constraint(G: nx.Graph, nodes: Iterable[Hashable] | None = None) -> dict[str, float | None]:
+    """Burt's constraint (unweighted); ``None`` for nodes without ties (undefined)."""
+    wanted = list(G) if nodes is None else [n for n in nodes if n in G]
+    with_ties = [n for n in wanted if G.degree(n) > 0]
+    values = nx.constraint(G, nodes=with_ties) if with_ties else {}
+    return {str(n): (float(values[n]) if n in values else None) for n in wanted}
+
+
+def articulation_points(G: nx.Graph) -> set[str]:
+    return {str(n) for n in nx.articulation_points(G)}
+
+
+def bridges(G: nx.Graph) -> list[tuple[str, str]]:
+    return [tuple(sorted((str(u), str(v)))) for u, v in nx.bridges(G)]  # type: ignore[misc]
+
+
+def metrics_available() -> bool:
+    try:
+        from graph_service.metrics.report import analyze  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def measures(G: nx.Graph, partition: Partition) -> Measures:
+    """Node and group measures of an undirected analysis graph (see the module docstring)."""
+    simple = nx.Graph(G) if G.is_directed() or G.is_multigraph() else G
+    try:
+        from graph_service.metrics.report import analyze
+    except ModuleNotFoundError:
+        return _networkx_measures(simple, partition)
+    report = analyze(simple, partition, weight=None, k=None, seed=42)
+    nodes: dict[str, NodeMeasures] = {}
+    for node_id, row in (report.get("nodes") or {}).items():
+        nodes[str(node_id)] = NodeMeasures(
+            bonding=int(row.get("bonding") or 0),
+            bridging=int(row.get("bridging") or 0),
+            ei=_float_or_none(row.get("ei")),
+            constraint=_float_or_none(row.get("constraint")),
+            betweenness=float(row.get("betweenness") or 0.0),
+            brokerage={str(k): float(v) for k, v in (row.get("brokerage") or {}).items()},
+            articulation_point=bool(row.get("articulation_point")),
+        )
+    groups = {
+        str(g): GroupMeasures(
+            size=int(row.get("size") or 0),
+            internal=row.get("internal") or 0,
+            external=row.get("external") or 0,
+            ei=_float_or_none(row.get("ei")),
+        )
+        for g, row in (report.get("groups") or {}).items()
+    }
+    return Measures(nodes, groups, "graph_service.metrics", dict(report.get("network") or {}))
+
+
+def _networkx_measures(G: nx.Graph, partition: Partition) -> Measures:
+    counts = tie_counts(G, partition)
+    between = betweenness(G)
+    cons = constraint(G)
+    aps = articulation_points(G)
+    nodes = {
+        str(n): NodeMeasures(
+            bonding=counts[str(n)][0],
+            bridging=counts[str(n)][1],
+            constraint=cons[str(n)],
+            betweenness=between[str(n)],
+            articulation_point=str(n) in aps,
+        )
+        for n in G
+    }
+    groups: dict[str, GroupMeasures] = {}
+    for n in G:
+        for g in partition.get(n, frozenset()):
+            groups.setdefault(g, GroupMeasures()).size += 1
+    return Measures(nodes, groups, "networkx (graph_service.metrics not installed)")

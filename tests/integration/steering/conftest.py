@@ -1,0 +1,18 @@
+"""The sample network, loaded fresh for each test (other suites wipe the shared server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from graph_service.cli import sample_network_bytes
+from graph_service.services import importer
+
+
+@pytest.fixture()
+def sample(runtime) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    runtime.repo.delete_all()
+    importer.import_document(runtime.repo, sample_network_bytes())
+    yield runtime
+    runtime.repo.delete_all()
