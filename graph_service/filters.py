@@ -1,70 +1,150 @@
-"""Which ties an analysis, a query or a map looks at: one model, used everywhere.
+"""Which ties a query, an analysis or a map looks at: one model, one Cypher predicate.
 
-The same filter drives the analysis projection, the path queries, the maps and the API's
-query parameters, so "phase 2, seen by two methods" means the same thing in each.
+The same filter drives the path queries, the tie lists, the analysis projection, the
+steering analyses and the maps, so "phase 2, seen by two methods" means the same thing in
+each.
+
+One pydantic model (:class:`TieFilter`) says which ties count; its Cypher predicate lives
+in one place, ``cypher/ties/tie_filter.cypher``, which the repository puts into each query
+that takes a filter (``repository.filtered_query``). Values reach Cypher only as the
+``$f_*`` parameters built by :meth:`TieConditions.params`; relationship types only as
+members of the :class:`~graph_service.model.RelType` vocabulary.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from graph_service.model import SOCIAL_TYPES, Phase, RelType
+from graph_service.model import SOCIAL_TYPES, EvidenceMethod, Phase, RelType
 
 
-class TieFilter(BaseModel):
-    """Keep the ties that match every given condition.
+def _iso_date_only(value: Any) -> Any:
+    """Dates as ISO text (YYYY-MM-DD) or date objects, not numbers read as timestamps."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
 
-    ``phase``: ties of that project phase, plus ties without a phase (timeless).
-    ``as_of``: ties valid on that date (open bounds count as valid).
-    Evidence thresholds count the tie's distinct observations, methods and sources, and its
-    highest confidence. Affiliations (memberships) are filtered by phase and date only.
-    """
 
-    model_config = ConfigDict(extra="forbid")
+#: A date as the OpenAPI document says (format date), without pydantic's lax timestamps.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
-    types: Annotated[list[RelType] | None, Field(description="social tie types; all if unset")] = (
-        None
+
+class TieConditions(BaseModel):
+    """Conditions on a tie apart from its type (used alone where the type is fixed)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    phase: Phase | None = Field(
+        default=None,
+        description="only ties of this project phase (ties without a phase hold in all)",
     )
-    phase: Phase | None = None
-    as_of: date | None = None
-    min_evidence: int = Field(default=0, ge=0, description="minimum number of observations")
-    min_methods: int = Field(default=0, ge=0, description="minimum number of distinct methods")
-    min_sources: int = Field(default=0, ge=0, description="minimum number of distinct sources")
-    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    as_of: IsoDate | None = Field(
+        default=None, description="only ties valid on this date (same as a one-day window)"
+    )
+    date_from: IsoDate | None = Field(
+        default=None, description="only ties valid on or after this date (open ends hold)"
+    )
+    date_to: IsoDate | None = Field(
+        default=None, description="only ties valid on or before this date (open ends hold)"
+    )
+    methods: list[EvidenceMethod] | None = Field(
+        default=None, description="only ties seen by at least one of these evidence methods"
+    )
+    min_evidence: int | None = Field(
+        default=None, ge=0, le=10_000, description="at least this many observations"
+    )
+    min_methods: int | None = Field(
+        default=None,
+        ge=0,
+        le=len(EvidenceMethod),
+        description="seen by at least this many distinct methods",
+    )
+    min_sources: int | None = Field(
+        default=None, ge=0, le=10_000, description="seen in at least this many distinct sources"
+    )
+    min_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="at least one observation this sure"
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> TieConditions:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        if self.as_of and (self.date_from or self.date_to):
+            raise ValueError("give as_of or a date window (date_from, date_to), not both")
+        return self
+
+    def params(self, types: frozenset[RelType] | list[RelType] | None = None) -> dict[str, Any]:
+        """The ``$f_*`` parameters of ``cypher/ties/tie_filter.cypher``."""
+        return {
+            "f_types": sorted(t.value for t in types) if types is not None else None,
+            "f_phase": self.phase,
+            "f_from": self.as_of or self.date_from,
+            "f_to": self.as_of or self.date_to,
+            "f_methods": sorted({m.value for m in self.methods}) if self.methods else None,
+            "f_min_evidence": self.min_evidence,
+            "f_min_methods": self.min_methods,
+            "f_min_sources": self.min_sources,
+            "f_min_confidence": self.min_confidence,
+        }
+
+
+class TieFilter(TieConditions):
+    """Which ties a query uses: types plus the conditions of :class:`TieConditions`."""
+
+    types: list[RelType] | None = Field(
+        default=None, description="only ties of these types (default: every type)"
+    )
+
+    def params(self, types: frozenset[RelType] | list[RelType] | None = None) -> dict[str, Any]:
+        chosen = types if types is not None else self.types
+        return super().params(chosen)
+
+    def social_by_default(self) -> TieFilter:
+        """The same filter, restricted to the social ties when no type was chosen (paths
+        between group members should not run through the groups themselves)."""
+        if self.types is not None:
+            return self
+        return self.model_copy(update={"types": sorted(SOCIAL_TYPES)})
+
+    def validity_params(self) -> dict[str, Any]:
+        """``$f_phase``, ``$f_from``, ``$f_to`` alone: for affiliations (memberships), which
+        follow the phase and dates of the analysis but not its evidence thresholds."""
+        full = self.params()
+        return {k: full[k] for k in ("f_phase", "f_from", "f_to")}
 
     def social_types(self) -> list[RelType]:
+        """The chosen social tie types (all of them when none was chosen)."""
         chosen = self.types or sorted(SOCIAL_TYPES)
         return [t for t in chosen if t in SOCIAL_TYPES]
-
-    def cypher_params(self) -> dict[str, Any]:
-        """Parameters for the shared predicate of the analysis queries."""
-        return {
-            "types": [t.value for t in self.social_types()],
-            "phase": self.phase,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "min_evidence": self.min_evidence,
-            "min_methods": self.min_methods,
-            "min_sources": self.min_sources,
-            "min_confidence": self.min_confidence,
-        }
 
     def describe(self) -> str:
         """Words for captions and reports."""
         parts = []
         if self.types:
-            parts.append("ties: " + ", ".join(t.value for t in self.social_types()))
+            parts.append("ties: " + ", ".join(t.value for t in self.types))
         parts.append(f"phase {self.phase}" if self.phase else "all phases")
         if self.as_of:
             parts.append(f"as of {self.as_of.isoformat()}")
-        if self.min_evidence:
-            parts.append(f"≥{self.min_evidence} observations")
-        if self.min_methods:
-            parts.append(f"≥{self.min_methods} methods")
-        if self.min_sources:
-            parts.append(f"≥{self.min_sources} sources")
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "…"
+            end = self.date_to.isoformat() if self.date_to else "…"
+            parts.append(f"valid {start} to {end}")
+        if self.methods:
+            parts.append("seen by " + " or ".join(m.value for m in self.methods))
+        for value, words in (
+            (self.min_evidence, "observations"),
+            (self.min_methods, "methods"),
+            (self.min_sources, "sources"),
+        ):
+            if value:
+                parts.append(f"≥{value} {words}")
         if self.min_confidence:
             parts.append(f"confidence ≥{self.min_confidence:g}")
         return "; ".join(parts)

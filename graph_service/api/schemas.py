@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from graph_service.filters import IsoDate
 from graph_service.model import (
     PROPERTY_NAME_PATTERN,
     RESERVED_NODE_PROPERTIES,
@@ -24,7 +25,6 @@ from graph_service.model import (
     ShortText,
     _check_attributes,
 )
-from graph_service.services.filters import IsoDate
 
 PropertyName = Annotated[str, StringConstraints(pattern=PROPERTY_NAME_PATTERN)]
 Description = Annotated[str, StringConstraints(max_length=2000)]

@@ -26,8 +26,9 @@ T = TypeVar("T")
 
 
 def threads() -> int:
-    """Worker threads for the kernels: the machine's cores, at most 8."""
-    return max(1, min(os.cpu_count() or 1, _MAX_THREADS))
+    """Worker threads for the kernels: the cores this process may use, at most 8."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, _MAX_THREADS))
 
 
 def run_chunks(fn: Callable[[IntArray], T], items: IntArray) -> list[T]:

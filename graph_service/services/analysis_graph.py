@@ -30,6 +30,7 @@ from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 from graph_service.model import DIRECTED, PROPERTY_NAME_PATTERN, NodeLabel, RelType, is_person
 from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import filtered_query
 
 SOCIAL_LABELS = (NodeLabel.ACTOR, NodeLabel.STAFF)
 _TYPE_ORDER = [
@@ -72,11 +73,10 @@ def project(
 ) -> Projection:
     """Read the nodes and the filtered social ties from the store."""
     filters = filters or TieFilter()
-    params = filters.cypher_params()
     label_values = [label.value for label in labels]
     nodes: dict[str, dict[str, Any]] = {}
     for row in store.read(
-        "analysis/project_nodes", labels=label_values, phase=params["phase"], as_of=params["as_of"]
+        "analysis/project_nodes", labels=label_values, **filters.validity_params()
     ):
         props = dict(row["props"])
         nodes[row["id"]] = {
@@ -92,7 +92,12 @@ def project(
             "directed": DIRECTED[RelType(row["type"])],
             "methods": sorted(set(row["methods"] or [])),
         }
-        for row in store.read("analysis/project_ties", labels=label_values, **params)
+        for row in store.read_text(
+            "analysis/project_ties",
+            filtered_query("analysis/project_ties"),
+            labels=label_values,
+            **filters.params(filters.social_types()),
+        )
     ]
     group_names = {r["id"]: r["name"] for r in store.read("analysis/group_names")}
     return Projection(nodes, ties, group_names, filters)

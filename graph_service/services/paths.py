@@ -27,8 +27,8 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_service.errors import Invalid, NotFound
+from graph_service.filters import TieFilter
 from graph_service.model import Node, NodeLabel, Tie
-from graph_service.services.filters import TieFilter
 from graph_service.store.repository import GraphRepository
 
 MAX_K = 10  # SHORTEST 10 in cypher/paths/k_shortest_paths.cypher

@@ -12,8 +12,8 @@ from collections.abc import Collection
 from pydantic import Field
 
 from graph_service.errors import Conflict, Invalid, NotFound
+from graph_service.filters import TieFilter
 from graph_service.model import NodeLabel, RelType, Tie, TieIn, endpoint_error
-from graph_service.services.filters import TieFilter
 from graph_service.services.pagination import Page, Pagination
 from graph_service.store.repository import GraphRepository
 

@@ -176,7 +176,7 @@ def filtered_query(name: str, max_hops: int | None = None) -> LiteralString:
 
     The cast is safe: both texts are files shipped with the package, and ``max_hops`` is
     an int checked to lie in 1..:data:`MAX_HOPS`; filter values travel as the ``$f_*``
-    parameters (services.filters.TieFilter.params).
+    parameters (filters.TieFilter.params).
     """
     # checked before the cache: 2.0 and True would hit the entry of 2 and 1
     if max_hops is not None and (type(max_hops) is not int or not 1 <= max_hops <= MAX_HOPS):

@@ -11,15 +11,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from graph_service.api.deps import READ, RepoDep, SettingsDep
+from graph_service.api.params import Filters
 from graph_service.model import ID_PATTERN
 from graph_service.services import paths
-from graph_service.services.filters import TieFilter
 
 router = APIRouter(prefix="/connections", tags=["connections"], dependencies=[READ])
 
 NodeParam = Annotated[str, Query(pattern=ID_PATTERN, description="a node id")]
 GroupParam = Annotated[str, Query(pattern=ID_PATTERN, description="a Group's id")]
-Filters = Annotated[TieFilter, Query()]
+
 MaxLength = Annotated[
     int, Query(ge=1, le=paths.MAX_LENGTH, description="at most this many ties per path")
 ]

@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from graph_service.api.deps import READ, WRITE, RepoDep, SettingsDep
 from graph_service.api.schemas import AnyTieBody, TieBody, TieDeleted
 from graph_service.errors import Invalid
+from graph_service.filters import TieConditions, TieFilter
 from graph_service.model import ID_PATTERN, RelType, Tie, TieIn
 from graph_service.services import ties as tie_service
-from graph_service.services.filters import TieConditions, TieFilter
 from graph_service.services.nodes import invalid_from
 from graph_service.services.pagination import Page
 

@@ -1,14 +1,13 @@
 // Affiliation ties of $types (MEMBER_OF, PARTICIPATES_IN, RESPONSIBLE_FOR, ADVANCES,
-// PART_OF) valid in the chosen phase / on the as-of date, with the labels of both ends:
+// PART_OF) valid in the chosen phase and dates, with the labels of both ends:
 // the input of goal coverage and parallel structures. A tie without a phase or validity
 // dates counts in every phase and on every date (as in analysis/project_ties).
-// $types: relationship type names from the RelType vocabulary; $phase, $as_of: null or text.
+// $types: relationship type names from the RelType vocabulary; $f_phase, $f_from, $f_to: the phase and date window of the tie filter (null: any).
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE type(r) IN $types
-  AND ($phase IS NULL OR r.phase IS NULL OR r.phase = $phase)
-  AND ($as_of IS NULL
-       OR ((r.valid_from IS NULL OR r.valid_from <= date($as_of))
-           AND (r.valid_to IS NULL OR r.valid_to >= date($as_of))))
+  AND ($f_phase IS NULL OR r.phase IS NULL OR r.phase = $f_phase)
+  AND ($f_from IS NULL OR r.valid_to IS NULL OR r.valid_to >= $f_from)
+            AND ($f_to IS NULL OR r.valid_from IS NULL OR r.valid_from <= $f_to)
 RETURN type(r) AS type, r.id AS id, r.role AS role,
        a.id AS source, [l IN labels(a) WHERE l <> 'Entity'][0] AS source_label,
        a.kind AS source_kind,

@@ -1,10 +1,10 @@
-// The tie filter (graph_service/services/filters.py, TieFilter): the ONE predicate over a
+// The tie filter (graph_service/filters.py, TieFilter): the ONE predicate over a
 // tie `r` that every query taking a filter applies. Queries include the lines between
 // BEGIN and END where they carry the tie_filter mark (repository.TIE_FILTER_MARK);
 // run on its own, this file counts the ties that pass.
 // Parameters, each null for "no constraint": $f_types (list of RelType values), $f_phase,
 // $f_from / $f_to (dates: the tie's validity overlaps the window), $f_methods (evidence
-// seen by one of these methods), $f_min_evidence, $f_min_methods, $f_min_confidence.
+// seen by one of these methods), $f_min_evidence, $f_min_methods, $f_min_sources, $f_min_confidence.
 // A tie without a phase or without dates holds in every phase and at every time.
 MATCH (:Entity)-[r]->(:Entity)
 WHERE
@@ -16,6 +16,7 @@ WHERE
   AND ($f_methods IS NULL OR any(m IN r.ev_methods WHERE m IN $f_methods))
   AND ($f_min_evidence IS NULL OR r.evidence_count >= $f_min_evidence)
   AND ($f_min_methods IS NULL OR r.method_count >= $f_min_methods)
+  AND ($f_min_sources IS NULL OR r.source_count >= $f_min_sources)
   AND ($f_min_confidence IS NULL OR r.max_confidence >= $f_min_confidence)
 // END tie_filter
 RETURN count(r) AS ties

@@ -72,12 +72,10 @@ def affiliations(
             RelType.PART_OF,
         ]
     )
-    params = filters.cypher_params()
     rows = store.read(
         "steering/affiliations",
         types=[t.value for t in chosen],
-        phase=params["phase"],
-        as_of=params["as_of"],
+        **filters.validity_params(),
     )
     return [
         Affiliation(

@@ -28,6 +28,7 @@ from graph_service.services.analysis_graph import SOCIAL_LABELS
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
 from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import filtered_query
 
 
 class TieEvidence(BaseModel):
@@ -197,9 +198,11 @@ def evidence_report(
 ) -> EvidenceReport:
     """Triangulation of the social ties under ``filters`` and the findings at risk."""
     filters = filters or TieFilter()
-    params: dict[str, Any] = filters.cypher_params()
-    rows = store.read(
-        "steering/tie_evidence", labels=[label.value for label in SOCIAL_LABELS], **params
+    rows = store.read_text(
+        "steering/tie_evidence",
+        filtered_query("steering/tie_evidence"),
+        labels=[label.value for label in SOCIAL_LABELS],
+        **filters.params(filters.social_types()),
     )
     ag = social_graph(store, filters, partition)
     cat = catalogue(store)

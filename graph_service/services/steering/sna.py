@@ -1,12 +1,10 @@
 """The one door through which the steering analyses reach standard network metrics.
 
-E-I index and Gould-Fernandez brokerage come only from :mod:`graph_service.metrics`
-(``metrics.report.analyze``); this module never computes them itself. Betweenness,
-constraint, bridges and articulation points come from networkx, the project's reference
-implementation, for the many small what-if graphs (a node removed, a tie added) where a
-whole metrics report would be wasted work. When ``graph_service.metrics`` is not
-installed, :func:`measures` still answers with the networkx measures and leaves E-I and
-brokerage empty (``None`` / ``{}``), saying so in ``source``.
+Every metric comes from :mod:`graph_service.metrics`: whole reports
+(``metrics.report.analyze``) for the E-I index and Gould-Fernandez brokerage, and the
+single functions (betweenness, constraint, bridges, articulation points) for the many
+small what-if graphs (a node removed, a tie added) where a whole report would be wasted
+work. This module never computes a metric itself.
 
 Conventions: the analyses are structural, so metrics are unweighted (a tie is a tie,
 whatever its weight), undirected (the collapsed analysis graph), betweenness raw (not
@@ -107,32 +105,31 @@ def tie_counts(G: nx.Graph, partition: Partition) -> dict[str, tuple[int, int]]:
 
 
 def betweenness(G: nx.Graph) -> dict[str, float]:
-    """Raw (not normalised) shortest-path betweenness, unweighted."""
-    return {str(n): float(b) for n, b in nx.betweenness_centrality(G, normalized=False).items()}
+    """Raw (not normalised) shortest-path betweenness, unweighted (the metrics package)."""
+    from graph_service.metrics.centrality import betweenness as raw_betweenness
+
+    return {str(n): float(b) for n, b in raw_betweenness(G).items()}
 
 
 def constraint(G: nx.Graph, nodes: Iterable[Hashable] | None = None) -> dict[str, float | None]:
     """Burt's constraint (unweighted); ``None`` for nodes without ties (undefined)."""
+    from graph_service.metrics.structural_holes import constraint as burt_constraint
+
+    values = burt_constraint(G)
     wanted = list(G) if nodes is None else [n for n in nodes if n in G]
-    with_ties = [n for n in wanted if G.degree(n) > 0]
-    values = nx.constraint(G, nodes=with_ties) if with_ties else {}
-    return {str(n): (float(values[n]) if n in values else None) for n in wanted}
+    return {str(n): _float_or_none(values.get(n)) for n in wanted}
 
 
 def articulation_points(G: nx.Graph) -> set[str]:
-    return {str(n) for n in nx.articulation_points(G)}
+    from graph_service.metrics.structure import articulation_points as cut_points
+
+    return {str(n) for n in cut_points(G)}
 
 
 def bridges(G: nx.Graph) -> list[tuple[str, str]]:
-    return [tuple(sorted((str(u), str(v)))) for u, v in nx.bridges(G)]  # type: ignore[misc]
+    from graph_service.metrics.structure import bridges as all_bridges
 
-
-def metrics_available() -> bool:
-    try:
-        from graph_service.metrics.report import analyze  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
+    return [(min(str(u), str(v)), max(str(u), str(v))) for u, v in all_bridges(G)]
 
 
 def _float_or_none(value: Any) -> float | None:
@@ -142,10 +139,8 @@ def _float_or_none(value: Any) -> float | None:
 def measures(G: nx.Graph, partition: Partition) -> Measures:
     """Node and group measures of an undirected analysis graph (see the module docstring)."""
     simple = nx.Graph(G) if G.is_directed() or G.is_multigraph() else G
-    try:
-        from graph_service.metrics.report import analyze
-    except ModuleNotFoundError:
-        return _networkx_measures(simple, partition)
+    from graph_service.metrics.report import analyze
+
     report = analyze(simple, partition, weight=None, k=None, seed=42)
     nodes: dict[str, NodeMeasures] = {}
     for node_id, row in (report.get("nodes") or {}).items():
@@ -155,7 +150,9 @@ def measures(G: nx.Graph, partition: Partition) -> Measures:
             ei=_float_or_none(row.get("ei")),
             constraint=_float_or_none(row.get("constraint")),
             betweenness=float(row.get("betweenness") or 0.0),
-            brokerage={str(k): float(v) for k, v in (row.get("brokerage") or {}).items()},
+            brokerage={
+                str(k): float(v) for k, v in (row.get("brokerage") or {}).items() if v is not None
+            },
             articulation_point=bool(row.get("articulation_point")),
         )
     groups = {
@@ -168,25 +165,3 @@ def measures(G: nx.Graph, partition: Partition) -> Measures:
         for g, row in (report.get("groups") or {}).items()
     }
     return Measures(nodes, groups, "graph_service.metrics", dict(report.get("network") or {}))
-
-
-def _networkx_measures(G: nx.Graph, partition: Partition) -> Measures:
-    counts = tie_counts(G, partition)
-    between = betweenness(G)
-    cons = constraint(G)
-    aps = articulation_points(G)
-    nodes = {
-        str(n): NodeMeasures(
-            bonding=counts[str(n)][0],
-            bridging=counts[str(n)][1],
-            constraint=cons[str(n)],
-            betweenness=between[str(n)],
-            articulation_point=str(n) in aps,
-        )
-        for n in G
-    }
-    groups: dict[str, GroupMeasures] = {}
-    for n in G:
-        for g in partition.get(n, frozenset()):
-            groups.setdefault(g, GroupMeasures()).size += 1
-    return Measures(nodes, groups, "networkx (graph_service.metrics not installed)")
