@@ -473,16 +473,13 @@ class GraphRepository:
             out["nodes" if row["kind"] == "node" else "ties"][row["name"]] = row["count"]
         return out
 
-    def delete_graph(self) -> None:
+    def delete_all(self) -> None:
         """Delete every node and tie in batched transactions (not atomic, but bounded in
         memory; idempotent, so an interrupted delete completes when run again)."""
         from graph_service.store.neo4j_store import translate_errors
 
         with translate_errors("deleting the graph"), self.store.session() as session:
-            session.run(query("api/delete_graph")).consume()
-
-    def delete_all(self) -> None:
-        self.store.write("graph/delete_all")
+            session.run(query("graph/delete_all")).consume()
 
 
 def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:

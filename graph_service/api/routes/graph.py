@@ -127,5 +127,5 @@ def counts(repo: RepoDep) -> dict[str, dict[str, int]]:
     "/graph", dependencies=[ADMIN], summary="Delete every node and tie (admin)", status_code=204
 )
 def delete_all(repo: RepoDep) -> Response:
-    repo.delete_graph()
+    repo.delete_all()
     return Response(status_code=204)
