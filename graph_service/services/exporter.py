@@ -32,6 +32,7 @@ from typing import Any
 import networkx as nx
 
 from graph_service.model import GraphDocument, Node, NodeIn, Tie, TieIn
+from graph_service.services.importer import NODE_COLUMNS, TIE_COLUMNS
 from graph_service.store.repository import GraphRepository
 
 
@@ -158,24 +159,6 @@ def gexf_bytes(nodes: Sequence[Node], ties: Sequence[Tie]) -> bytes:
     buffer = io.BytesIO()
     nx.write_gexf(to_networkx(nodes, ties), buffer, encoding="utf-8", version="1.2draft")
     return buffer.getvalue()
-
-
-NODE_COLUMNS = ["id", "label", "name", "kind", "description"]
-TIE_COLUMNS = [
-    "id",
-    "type",
-    "source",
-    "target",
-    "weight",
-    "valid_from",
-    "valid_to",
-    "phase",
-    "role",
-    "evidence_method",
-    "evidence_source",
-    "evidence_date",
-    "evidence_confidence",
-]
 
 
 def _cell(value: Any) -> str:

@@ -111,8 +111,9 @@ def parse_document(data: bytes | str | Mapping[str, Any]) -> Parsed:
     return parsed
 
 
-_NODE_COLUMNS = {"id", "label", "name", "kind", "description"}
-_TIE_COLUMNS = {
+#: The CSV layout (docs/import.md); the exporter writes the same columns in this order.
+NODE_COLUMNS = ["id", "label", "name", "kind", "description"]
+TIE_BASE_COLUMNS = [
     "id",
     "type",
     "source",
@@ -122,13 +123,14 @@ _TIE_COLUMNS = {
     "valid_to",
     "phase",
     "role",
-}
-_EVIDENCE_COLUMNS = {
+]
+EVIDENCE_COLUMNS = {
     "evidence_method": "method",
     "evidence_source": "source",
     "evidence_date": "date",
     "evidence_confidence": "confidence",
 }
+TIE_COLUMNS = TIE_BASE_COLUMNS + list(EVIDENCE_COLUMNS)
 
 
 def _cell_value(text: str) -> str | int | float | bool:
@@ -174,7 +176,7 @@ def parse_csv(
             value = (row.get(col) or "").strip()
             if value == "":
                 continue
-            if col in _NODE_COLUMNS:
+            if col in NODE_COLUMNS:
                 raw[col] = value
             else:
                 raw["attributes"][col] = _cell_value(value)
@@ -184,7 +186,7 @@ def parse_csv(
             parsed.errors += _pydantic_errors(where, exc)
 
     reader, header = _reader(ties_text, ties_name, {"type", "source", "target"})
-    unknown = set(header) - _TIE_COLUMNS - set(_EVIDENCE_COLUMNS)
+    unknown = set(header) - set(TIE_COLUMNS)
     if unknown:
         raise Invalid(f"{ties_name}: unknown column(s) {', '.join(sorted(unknown))}")
     merged: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
@@ -196,10 +198,11 @@ def parse_csv(
                 RowError(record=where, field="(row)", message="more cells than columns")
             )
             continue
-        base = {c: (row.get(c) or "").strip() for c in _TIE_COLUMNS if (row.get(c) or "").strip()}
+        cells = {c: (row.get(c) or "").strip() for c in TIE_BASE_COLUMNS}
+        base = {c: v for c, v in cells.items() if v}
         obs = {
             key: (row.get(col) or "").strip()
-            for col, key in _EVIDENCE_COLUMNS.items()
+            for col, key in EVIDENCE_COLUMNS.items()
             if (row.get(col) or "").strip()
         }
         try:
