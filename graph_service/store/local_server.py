@@ -225,12 +225,13 @@ def _set_initial_password(settings: Settings, jars: Jars) -> None:
     if settings.neo4j_password is not None:
         password = settings.neo4j_password.get_secret_value()
     else:
-        password = secrets.token_urlsafe(18)
+        password = secrets.token_hex(18)
     if len(password) < 8:
         raise LocalServerError("NEO4J_PASSWORD must have at least 8 characters")
     cmd = [_java(), "-cp", _classpath(jars), ADMIN_TOOL, "dbms", "set-initial-password"]
+    # "--" ends the options: a password may start with "-" (picocli would take it for one)
     done = subprocess.run(
-        [*cmd, password], capture_output=True, text=True, env=_env(settings), check=False
+        [*cmd, "--", password], capture_output=True, text=True, env=_env(settings), check=False
     )
     if done.returncode != 0:
         raise LocalServerError(f"could not set the initial password: {done.stderr.strip()[:300]}")

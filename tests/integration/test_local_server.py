@@ -183,3 +183,15 @@ def test_cli_unreachable_neo4j_is_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith("error: Neo4j is not reachable"), done.stderr
     assert "Traceback" not in done.stderr
     assert time.monotonic() - t0 < 60
+
+
+def test_password_starting_with_a_dash_is_accepted(settings: Settings, tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    other = _other(settings, tmp_path, neo4j_password=SecretStr("-starts-with-a-dash"))
+    jars = local_server.ensure_jars(other)
+    (other.local_home / "conf").mkdir(parents=True)
+    (other.local_home / "conf" / "neo4j.conf").write_text("")
+    local_server._set_initial_password(other, jars)
+    assert (other.local_home / "data" / "dbms" / "auth.ini").exists()
+    assert other.local_password_file.read_text().strip() == "-starts-with-a-dash"
