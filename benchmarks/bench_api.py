@@ -17,12 +17,11 @@ import argparse
 import asyncio
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -30,16 +29,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph_service.config import Settings  # noqa: E402
+from benchmarks._bench_server import bench_settings, free_port, fresh_store  # noqa: E402
 from graph_service.model import NodeIn, NodeLabel, RelType, TieIn  # noqa: E402
 from graph_service.services.runtime import Runtime  # noqa: E402
 from graph_service.store import local_server  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def synthetic(n_nodes: int, degree: int, seed: int = 11) -> tuple[list[NodeIn], list[TieIn]]:
@@ -72,10 +65,10 @@ def synthetic(n_nodes: int, degree: int, seed: int = 11) -> tuple[list[NodeIn], 
 
 async def _scenario(
     base: str,
-    make_path: callable,
+    make_path: Callable[[random.Random], str],
     clients: int,
     total: int,
-    seed: int,  # type: ignore[valid-type]
+    seed: int,
 ) -> tuple[list[float], float, int]:
     rng = random.Random(seed)
     paths = [make_path(rng) for _ in range(total)]
@@ -121,23 +114,10 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=ROOT / ".neo4j-bench")
     args = parser.parse_args()
 
-    settings = Settings().model_copy(
-        update={
-            "neo4j_uri": None,
-            "neo4j_password": None,
-            "local_home": args.home,
-            "local_bolt_port": _free_port(),
-            "local_heap": "2g",
-            "local_pagecache": "1g",
-            "local_plugins": False,
-            "api_keys": None,
-        }
-    )
-    api_port = _free_port()
+    settings = bench_settings(args.home, heap="2g", pagecache="1g")
+    api_port = free_port()
     nodes, ties = synthetic(args.nodes, args.degree)
-    # a fresh store each run (the bench server's data is the bench's own)
-    for folder in ("databases/neo4j", "transactions/neo4j"):
-        shutil.rmtree(args.home / "data" / folder, ignore_errors=True)
+    fresh_store(args.home)
     print(f"starting Neo4j on port {settings.local_bolt_port} …", file=sys.stderr)
     local_server.start(settings)
     server: subprocess.Popen[bytes] | None = None

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
-import socket
 import statistics
 import sys
 import time
@@ -25,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph_service.config import Settings  # noqa: E402
+from benchmarks._bench_server import bench_settings, fresh_store  # noqa: E402
 from graph_service.model import (  # noqa: E402
     EvidenceMethod,
     NodeIn,
@@ -41,12 +39,6 @@ from graph_service.store.repository import tie_props  # noqa: E402
 
 SOCIAL = [RelType.KNOWS, RelType.COLLABORATES_WITH, RelType.COMMUNICATES_WITH, RelType.ADVISES]
 METHODS = ["interview", "workshop", "observation", "document", "survey"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def synthetic(n_nodes: int, n_ties: int, seed: int = 7) -> tuple[list[NodeIn], list[TieIn]]:
@@ -138,27 +130,14 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=ROOT / ".neo4j-bench")
     args = parser.parse_args()
 
-    settings = Settings().model_copy(
-        update={
-            "neo4j_uri": None,
-            "neo4j_password": None,
-            "local_home": args.home,
-            "local_bolt_port": _free_port(),
-            "local_heap": "4g",
-            "local_pagecache": "4g",
-            "local_plugins": False,
-        }
-    )
+    settings = bench_settings(args.home, heap="4g", pagecache="4g")
     t0 = time.perf_counter()
     nodes, ties = synthetic(args.nodes, args.ties)
     print(
         f"generated {len(nodes)} nodes, {len(ties)} ties in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
-    # a fresh store each run (the bench server's data is the bench's own): emptying a
-    # store left over by an interrupted run would take longer than the run itself
-    for folder in ("databases/neo4j", "transactions/neo4j"):
-        shutil.rmtree(args.home / "data" / folder, ignore_errors=True)
+    fresh_store(args.home)
     print(f"starting the bench server on port {settings.local_bolt_port} …", file=sys.stderr)
     local_server.start(settings)
     rows: _Rows = _Rows()
