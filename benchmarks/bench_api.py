@@ -7,8 +7,10 @@ network (radius 1) and k shortest paths (k 3, length <= 4).
 Starts its own Neo4j (home .neo4j-bench/, a free port, no plugins) and the API
 (`graph-service serve`), loads a synthetic graph, runs each scenario with a bounded
 number of requests (after a warm-up), prints a table, and stops both. Not a test.
-The load generator is asyncio + httpx in this process: on a 2-core machine it competes
-for the CPU with uvicorn and Neo4j, so the figures are upper bounds of the latency.
+The load generator is raw asyncio HTTP/1.1 (keep-alive) in this process: on a 2-core
+machine it competes for the CPU with uvicorn and Neo4j, so the figures are upper bounds
+of the latency. `/health` (no Neo4j) is measured the same way as the floor the framework
+itself sets.
 """
 
 from __future__ import annotations
@@ -63,40 +65,49 @@ def synthetic(n_nodes: int, degree: int, seed: int = 11) -> tuple[list[NodeIn], 
     return nodes, list(ties.values())
 
 
+async def _client(port: int, paths: list[str], latencies: list[float]) -> int:
+    """One keep-alive HTTP/1.1 connection sending ``paths`` one after the other; the
+    number of answers that were not 200. Raw asyncio streams: httpx spent more CPU per
+    request than the server, on the same two cores, and so measured itself."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    errors = 0
+    try:
+        for path in paths:
+            request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+            t0 = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - t0)
+            if head[9:12] != b"200":
+                errors += 1
+    finally:
+        writer.close()
+    return errors
+
+
 async def _scenario(
-    base: str,
+    port: int,
     make_path: Callable[[random.Random], str],
     clients: int,
     total: int,
     seed: int,
 ) -> tuple[list[float], float, int]:
+    """``total`` requests from ``clients`` concurrent connections (closed loop: each sends
+    its next request when the answer to the last one has arrived)."""
     rng = random.Random(seed)
     paths = [make_path(rng) for _ in range(total)]
     latencies: list[float] = []
-    errors = 0
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for p in paths:
-        queue.put_nowait(p)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-
-        async def worker() -> None:
-            nonlocal errors
-            while True:
-                try:
-                    path = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                t0 = time.perf_counter()
-                response = await client.get(path)
-                latencies.append(time.perf_counter() - t0)
-                if response.status_code != 200:
-                    errors += 1
-
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        wall = time.perf_counter() - t0
-    return latencies, wall, errors
+    t0 = time.perf_counter()
+    errors = await asyncio.gather(
+        *(_client(port, paths[i::clients], latencies) for i in range(clients))
+    )
+    wall = time.perf_counter() - t0
+    return latencies, wall, sum(errors)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -153,6 +164,7 @@ def main() -> None:
             time.sleep(0.5)
         people = args.nodes - 20
         scenarios = [
+            ("health (no Neo4j: the floor)", lambda r: "/health", args.requests),
             ("node read", lambda r: f"/nodes/n{r.randrange(people)}", args.requests),
             (
                 "ego network (radius 1)",
@@ -170,19 +182,23 @@ def main() -> None:
         ]
         for name, make, total in scenarios:
             # warm-up: plans cached, connections open
-            asyncio.run(_scenario(base, make, args.clients, min(200, total), seed=1))
+            asyncio.run(_scenario(api_port, make, args.clients, min(200, total), seed=1))
+            alone, _, alone_errors = asyncio.run(
+                _scenario(api_port, make, 1, min(300, total), seed=3)
+            )
             latencies, wall, errors = asyncio.run(
-                _scenario(base, make, args.clients, total, seed=2)
+                _scenario(api_port, make, args.clients, total, seed=2)
             )
             results.append(
                 (
                     name,
                     total,
+                    statistics.median(alone) * 1000,
                     statistics.median(latencies) * 1000,
                     _pct(latencies, 0.95),
                     _pct(latencies, 0.99),
                     total / wall,
-                    errors,
+                    errors + alone_errors,
                 )
             )
     finally:
@@ -195,12 +211,16 @@ def main() -> None:
         f"\n{args.clients} concurrent clients, {args.nodes:,} nodes, {len(ties):,} ties, "
         f"uvicorn workers: {args.workers}"
     )
-    columns = ("requests", "p50 ms", "p95 ms", "p99 ms", "req/s", "errors")
+    columns = ("requests", "1 client", "p50 ms", "p95 ms", "p99 ms", "req/s", "errors")
     header = f"{'scenario':<34} " + " ".join(f"{c:>8}" for c in columns)
     print(header)
-    for name, total, p50, p95, p99, rps, errors in results:
-        print(f"{name:<34} {total:>8} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {rps:>8.0f} {errors:>6}")
-    met = all(r[3] < 50 for r in results[:2])
+    for name, total, single, p50, p95, p99, rps, errors in results:
+        print(
+            f"{name:<34} {total:>8} {single:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}"
+            f" {rps:>8.0f} {errors:>8}"
+        )
+    print("(1 client: the median latency in ms of one client alone; the rest with all clients)")
+    met = all(r[4] < 50 for r in results[1:3])
     print(f"target p95 < 50 ms for the node read and the ego network: met: {met}")
 
 

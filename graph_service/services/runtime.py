@@ -19,6 +19,10 @@ class Runtime:
         self._schema_applied = False
         self._lock = threading.Lock()
 
+    @property
+    def schema_applied(self) -> bool:
+        return self._schema_applied
+
     def ensure_schema(self) -> None:
         with self._lock:
             if not self._schema_applied:

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j import (
+    READ_ACCESS,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Query,
+    RoutingControl,
+)
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -127,13 +134,39 @@ class Neo4jStore:
     ) -> list[dict[str, Any]]:
         log.debug("query %s", name)
         with translate_errors(f"running {name}"):
-            records, _, _ = self.driver.execute_query(
+            if routing is RoutingControl.READ:
+                return self._read_autocommit(text, params, timeout)
+            records, _, keys = self.driver.execute_query(
                 Query(text, timeout=timeout),
                 params,
                 routing_=routing,
                 database_=self.settings.neo4j_database,
             )
-        return [record.data() for record in records]
+        return _rows(keys, records)
+
+    def _read_autocommit(
+        self, text: LiteralString, params: dict[str, Any], timeout: float | None
+    ) -> list[dict[str, Any]]:
+        """A read as one auto-commit transaction: one round trip to the server where a
+        managed transaction takes two (BEGIN+RUN+PULL, then COMMIT), which halves the
+        latency of the API's small reads. The session shares ``execute_query``'s bookmark
+        manager, so a read still sees the writes made before it on a cluster. A read is
+        retried once when the connection it was given turns out to be dead (e.g. the
+        server restarted since); other errors are not retried."""
+        driver = self.driver
+        for attempt in (1, 2):
+            try:
+                with driver.session(
+                    database=self.settings.neo4j_database,
+                    default_access_mode=READ_ACCESS,
+                    bookmark_manager=driver.execute_query_bookmark_manager,
+                ) as session:
+                    result = session.run(Query(text, timeout=timeout), params)
+                    return _rows(result.keys(), result)
+            except (ServiceUnavailable, SessionExpired):
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def read_tx(self, work: Callable[[ManagedTransaction], T], what: str) -> T:
         """Run ``work`` in one managed read transaction."""
@@ -187,6 +220,13 @@ class Neo4jStore:
         """The server's name, version and edition; Unavailable when it does not answer."""
         rows = self.read("graph/server_components", timeout=5)
         return rows[0] if rows else {}
+
+
+def _rows(keys: Sequence[str], records: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Records as dicts. The shipped queries return only values, lists and maps (never
+    graph entities), so ``Record.data()``'s recursive conversion, which cost a third of an
+    ego-network request's time, is not needed."""
+    return [dict(zip(keys, record, strict=True)) for record in records]
 
 
 def _unwind(tx: ManagedTransaction, text: LiteralString, params: dict[str, Any]) -> int:

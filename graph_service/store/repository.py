@@ -9,8 +9,10 @@ null) plus a summary (``evidence_count``, ``method_count``, ``source_count``,
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from typing import Any, LiteralString, cast
@@ -255,10 +257,11 @@ class GraphRepository:
         Ties are written a type at a time through ``ties/upsert_typed_ties`` with the type
         in the query text, so that MERGE seeks the type's unique index on id (a dynamic
         type made every row scan all relationships: quadratic in the store's size)."""
-        node_rows = [node_row(n) for n in nodes]
-        tie_rows: dict[RelType, list[dict[str, Any]]] = {}
-        for tie in ties:
-            tie_rows.setdefault(tie.type, []).append(tie_row(tie))
+        with _gc_paused():
+            node_rows = [node_row(n) for n in nodes]
+            tie_rows: dict[RelType, list[dict[str, Any]]] = {}
+            for tie in ties:
+                tie_rows.setdefault(tie.type, []).append(tie_row(tie))
         total = len(node_rows) + len(ties)
         if total <= ATOMIC_ROW_LIMIT:
 
@@ -480,6 +483,21 @@ class GraphRepository:
 
         with translate_errors("deleting the graph"), self.store.session() as session:
             session.run(query("graph/delete_all")).consume()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of row dicts are built: each of
+    its full passes walks every object alive, and building the rows of a million ties
+    set off enough of them to take two thirds of the time (5.2 s against 1.7 s for 200k
+    ties). The rows hold no cycles; collection resumes (if it was on) at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:

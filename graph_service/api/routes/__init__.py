@@ -21,11 +21,12 @@ def all_routers() -> list[APIRouter]:
         ties,
     )
 
+    # the hot reads first: FastAPI tries the routers in this order for every request
     return [
-        health.router,
         *nodes.routers(),
-        *ties.routers(),
         connections.router,
+        *ties.routers(),
+        health.router,
         graph.router,
         cypher.router,
         analysis.router,
