@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from graph_service.api import problems
 from graph_service.api.auth import KeyRing
+from graph_service.api.coalesce import Reads
 from graph_service.api.routes import all_routers
 from graph_service.config import Settings, get_settings
 from graph_service.model import GraphDocument
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime(settings)
         app.state.runtime = runtime
+        app.state.reads = Reads(runtime.repo, settings.query_timeout)
         try:
             yield
         finally:

@@ -19,6 +19,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from graph_service.api.auth import KeyRing, Role
+from graph_service.api.coalesce import Reads
 from graph_service.config import Settings
 from graph_service.services.runtime import Runtime
 from graph_service.store.neo4j_store import Neo4jStore
@@ -49,7 +50,15 @@ async def get_store(request: Request) -> Neo4jStore:
     return (await get_runtime(request)).store
 
 
+async def get_reads(request: Request) -> Reads:
+    """The coalesced hot reads (api/coalesce.py), after the schema check."""
+    await get_runtime(request)
+    reads: Reads = request.app.state.reads
+    return reads
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+ReadsDep = Annotated[Reads, Depends(get_reads)]
 RepoDep = Annotated[GraphRepository, Depends(get_repo)]
 StoreDep = Annotated[Neo4jStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

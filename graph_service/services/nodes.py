@@ -86,7 +86,11 @@ def property_filters(where: list[str]) -> list[dict[str, Any]]:
 
 
 def get_node(repo: GraphRepository, node_id: str, label: NodeLabel | None = None) -> Node:
-    node = repo.get_node(node_id)
+    return found_node(repo.get_node(node_id), node_id, label)
+
+
+def found_node(node: Node | None, node_id: str, label: NodeLabel | None = None) -> Node:
+    """``node`` as read for ``node_id``; NotFound when there is none of that label."""
     if node is None or (label is not None and node.label is not label):
         what = f"{label} " if label else "node "
         raise NotFound(f"no {what}with id {node_id}")

@@ -182,6 +182,14 @@ def ego_network(
     timeout: float | None = None,
 ) -> EgoNetwork:
     nodes, ties = repo.ego_network(filters.params(), node_id, radius, timeout)
+    return ego_result(node_id, radius, nodes, ties)
+
+
+def ego_result(
+    node_id: str, radius: int, nodes: list[tuple[Node, int]], ties: list[Tie]
+) -> EgoNetwork:
+    """The answer for the ego network of ``node_id`` from what the repository found
+    (members by distance then id, ties by id); NotFound when it found nothing."""
     if not nodes:
         raise NotFound(f"no node with id {node_id}")
     members = sorted(

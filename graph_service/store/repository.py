@@ -416,11 +416,29 @@ class GraphRepository:
     def ego_network(
         self, filters: Mapping[str, Any], node_id: str, radius: int, timeout: float | None = None
     ) -> tuple[list[tuple[Node, int]], list[Tie]]:
-        rows = self._read_filtered("paths/ego_network", filters, timeout, radius, id=node_id)
-        if not rows:
-            return [], []
-        nodes = [(_node(n), int(n["distance"])) for n in rows[0]["nodes"]]
-        return nodes, [_tie(t) for t in rows[0]["ties"]]
+        """The ego network of ``node_id``: its members with their distance, and the ties
+        among them; empty when there is no such node."""
+        return self.ego_networks(filters, [node_id], radius, timeout).get(node_id, ([], []))
+
+    def ego_networks(
+        self,
+        filters: Mapping[str, Any],
+        node_ids: Sequence[str],
+        radius: int,
+        timeout: float | None = None,
+    ) -> dict[str, tuple[list[tuple[Node, int]], list[Tie]]]:
+        """:meth:`ego_network` of several nodes in one query, keyed by id (ids of no node
+        are left out)."""
+        rows = self._read_filtered(
+            "paths/ego_network", filters, timeout, radius, ids=list(node_ids)
+        )
+        return {
+            r["id"]: (
+                [(_node(n), int(n["distance"])) for n in r["nodes"]],
+                [_tie(t) for t in r["ties"]],
+            )
+            for r in rows
+        }
 
     def common_contacts(
         self, filters: Mapping[str, Any], a: str, b: str, timeout: float | None = None

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graph_service.api.deps import READ, RepoDep, SettingsDep
+from graph_service.api.deps import READ, ReadsDep, RepoDep, SettingsDep
 from graph_service.api.params import Filters
 from graph_service.model import ID_PATTERN
 from graph_service.services import paths
@@ -48,14 +48,15 @@ def disjoint_paths(
 
 
 @router.get("/ego/{node_id}", summary="The ego network of a node")
-def ego_network(
-    repo: RepoDep,
-    settings: SettingsDep,
+async def ego_network(
+    reads: ReadsDep,
     node_id: Annotated[str, Path(pattern=ID_PATTERN)],
     filters: Filters,
     radius: Annotated[int, Query(ge=1, le=paths.MAX_RADIUS, description="hops")] = 1,
 ) -> paths.EgoNetwork:
-    return paths.ego_network(repo, node_id, filters, radius, settings.query_timeout)
+    # coalesced with the ego networks other requests ask for meanwhile (api/coalesce.py)
+    nodes, ties = await reads.ego(filters, node_id, radius) or ([], [])
+    return paths.ego_result(node_id, radius, nodes, ties)
 
 
 @router.get("/brokers", summary="Who brokers between two groups")

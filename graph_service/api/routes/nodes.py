@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import ValidationError
 
-from graph_service.api.deps import READ, WRITE, RepoDep
+from graph_service.api.deps import READ, WRITE, ReadsDep, RepoDep
 from graph_service.api.schemas import AnyNodeBody, NodeBody, NodeCreate, NodeDeleted
 from graph_service.model import ID_PATTERN, Node, NodeIn, NodeLabel, NodePatch
 from graph_service.services import nodes as node_service
@@ -78,8 +78,9 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     @router.get(
         "/{node_id}", dependencies=[READ], summary=f"Read a {what}", operation_id=f"get_{op}"
     )
-    def get_node(repo: RepoDep, node_id: NodeId) -> Node:
-        return node_service.get_node(repo, node_id, label)
+    async def get_node(reads: ReadsDep, node_id: NodeId) -> Node:
+        # coalesced with the node reads of other requests meanwhile (api/coalesce.py)
+        return node_service.found_node(await reads.node(node_id), node_id, label)
 
     @router.put(
         "/{node_id}",

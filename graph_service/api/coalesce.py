@@ -1,0 +1,123 @@
+"""Read coalescing: the node reads (or ego networks) that concurrent requests ask for
+while a query is running go to Neo4j together, in one query, when it ends.
+
+Under load most of a small read's cost is the round trip through the driver, not the
+work in Neo4j: one ``UNWIND $ids`` query for 20 nodes costs about as much client time as
+one for a single node (0.13 ms a node against 0.66 ms measured on the bench machine).
+A request alone is not delayed: with nothing running, its query starts at once. The
+answers are the same as those of one query per request (each is a read of committed
+data at the time its query runs).
+
+One :class:`Coalescer` per kind of read and per app (it lives on the app's event loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+
+from graph_service.filters import TieFilter
+from graph_service.model import Node, Tie
+from graph_service.store.repository import GraphRepository
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+#: An ego network as the repository gives it: members with their distance, and ties.
+Ego = tuple[list[tuple[Node, int]], list[Tie]]
+
+
+class Coalescer(Generic[K, V]):
+    """Gathers keys and fetches them in batches with ``fetch(keys) -> {key: value}``
+    (a blocking call, run in the thread pool); a key it leaves out gets None.
+
+    At most ``max_in_flight`` fetches run at once and each takes at most ``max_batch``
+    keys. An error in a fetch goes to every request of that batch.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[Sequence[K]], dict[K, V]],
+        max_batch: int = 64,
+        max_in_flight: int = 2,
+    ) -> None:
+        if max_batch < 1 or max_in_flight < 1:
+            raise ValueError("max_batch and max_in_flight must be at least 1")
+        self._fetch = fetch
+        self._max_batch = max_batch
+        self._max_in_flight = max_in_flight
+        self._waiting: dict[K, list[asyncio.Future[V | None]]] = {}
+        self._in_flight = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def get(self, key: K) -> V | None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[V | None] = loop.create_future()
+        self._waiting.setdefault(key, []).append(future)
+        if self._in_flight < self._max_in_flight:
+            self._in_flight += 1
+            task = loop.create_task(self._drain())
+            self._tasks.add(task)  # a strong reference until it ends
+            task.add_done_callback(self._tasks.discard)
+        return await future
+
+    async def _drain(self) -> None:
+        """Fetch batches until no key is waiting. Runs on the event loop, like ``get``:
+        the checks and updates of the waiting keys need no lock."""
+        try:
+            while self._waiting:
+                keys = list(self._waiting)[: self._max_batch]
+                batch = {key: self._waiting.pop(key) for key in keys}
+                try:
+                    found = await run_in_threadpool(self._fetch, keys)
+                except BaseException as exc:
+                    for futures in batch.values():
+                        for future in futures:
+                            if not future.done():
+                                future.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                    continue
+                for key, futures in batch.items():
+                    value = found.get(key)
+                    for future in futures:
+                        if not future.done():  # its request may have gone
+                            future.set_result(value)
+        finally:
+            self._in_flight -= 1
+
+
+EgoKey = tuple[int, tuple[tuple[str, Any], ...], str]
+
+
+class Reads:
+    """The app's coalesced reads: single nodes and ego networks (the hot reads)."""
+
+    def __init__(self, repo: GraphRepository, timeout: float | None) -> None:
+        self._repo = repo
+        self._timeout = timeout
+        self.nodes: Coalescer[str, Node] = Coalescer(repo.nodes_by_id)
+        self.egos: Coalescer[EgoKey, Ego] = Coalescer(self._fetch_egos)
+
+    async def node(self, node_id: str) -> Node | None:
+        return await self.nodes.get(node_id)
+
+    async def ego(self, filters: TieFilter, node_id: str, radius: int) -> Ego | None:
+        params = tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.params().items())
+        )
+        return await self.egos.get((radius, params, node_id))
+
+    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, Ego]:
+        """One query per (radius, filter) among ``keys``: usually one."""
+        groups: dict[tuple[int, tuple[tuple[str, Any], ...]], list[str]] = {}
+        for radius, params, node_id in keys:
+            groups.setdefault((radius, params), []).append(node_id)
+        found: dict[EgoKey, Ego] = {}
+        for (radius, params), ids in groups.items():
+            filters = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+            egos = self._repo.ego_networks(filters, ids, radius, self._timeout)
+            found.update({(radius, params, i): ego for i, ego in egos.items()})
+        return found
