@@ -6,12 +6,23 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
 from graph_service.api.coalesce import Coalescer
 from graph_service.errors import Unavailable
+
+T = TypeVar("T")
+
+
+def run(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run(main())`` in a thread of its own: the browser tests' Playwright keeps
+    an event loop running in the main thread, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result()
 
 
 class Recorder:
@@ -39,7 +50,7 @@ def test_a_lone_read_is_fetched_alone_and_at_once() -> None:
         return await Coalescer(fetch).get("a")
 
     t0 = time.perf_counter()
-    assert asyncio.run(main()) == "aa"
+    assert run(main) == "aa"
     assert fetch.batches == [["a"]]
     assert time.perf_counter() - t0 < 1.0
 
@@ -52,7 +63,7 @@ def test_concurrent_reads_share_queries_and_get_their_own_answers() -> None:
         coalescer: Coalescer[str, str] = Coalescer(fetch, max_batch=16, max_in_flight=2)
         return await asyncio.gather(*(coalescer.get(k) for k in keys))
 
-    answers = asyncio.run(main())
+    answers = run(main)
     assert answers == [k * 2 for k in keys[:-1]] + [None]
     fetched = [k for batch in fetch.batches for k in batch]
     # every distinct key fetched exactly once, in batches of at most 16
@@ -71,7 +82,7 @@ def test_reads_arriving_during_a_fetch_wait_for_the_next_batch() -> None:
         later = [asyncio.ensure_future(coalescer.get(k)) for k in ("b", "c", "d")]
         return [await first, *[await f for f in later]]
 
-    assert asyncio.run(main()) == ["aa", "bb", "cc", "dd"]
+    assert run(main) == ["aa", "bb", "cc", "dd"]
     assert fetch.batches == [["a"], ["b", "c", "d"]]
 
 
@@ -88,7 +99,7 @@ def test_an_error_reaches_every_request_of_its_batch_and_no_other() -> None:
         results.append(await coalescer.get("y"))
         return results
 
-    first, bad, x, after = asyncio.run(main())
+    first, bad, x, after = run(main)
     assert first == "goodgood"
     assert isinstance(bad, Unavailable) and isinstance(x, Unavailable)
     assert after == "yy"
@@ -105,7 +116,7 @@ def test_a_request_that_goes_away_does_not_break_the_others() -> None:
         gone.cancel()
         return await stays
 
-    assert asyncio.run(main()) == "aa"
+    assert run(main) == "aa"
 
 
 def test_bounds_are_checked() -> None:
