@@ -8,8 +8,10 @@ Prints a table. Not a test (nothing here is asserted); run it from the repositor
     .venv/bin/python benchmarks/bench_metrics.py --parts    # also time each part at 100k
     .venv/bin/python benchmarks/bench_metrics.py --repeat 3 # median of 3 analyze() calls
 
-The numba kernels (betweenness, local-bridge spans) are compiled once and cached; the
-first ``analyze`` of a fresh install includes about 3 s of compilation.
+The numba kernels (betweenness, local-bridge spans, the permutation test's counting, tie
+lookups) are compiled once and cached; the first ``analyze`` of a fresh install includes
+about 7 s of compilation, and the first of every process about 0.5 s of loading them
+(``--repeat 3`` leaves it out of the median).
 
 Graphs: undirected stochastic block models generated with numpy (networkx's generator is
 slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct ties,
@@ -43,7 +45,7 @@ import networkx as nx
 import numpy as np
 
 from graph_service.metrics import analyze
-from graph_service.metrics._core import group_labels, indexed
+from graph_service.metrics._core import group_labels, group_layout, indexed
 from graph_service.metrics.brokerage import brokerage_arrays
 from graph_service.metrics.centrality import (
     betweenness_array,
@@ -107,10 +109,12 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def parts_fast(G: nx.Graph, partition: dict) -> dict[str, float]:
-    """The steps of ``analyze``, timed one by one (same calls as analyze makes)."""
+    """The steps of ``analyze``, timed one by one (same calls as analyze makes, on the
+    same group layout)."""
     t: dict[str, float] = {}
     ix, t["arrays (networkx -> numpy)"] = timed(lambda: indexed(G))
     labels = group_labels(ix.nodes, partition)
+    ix.layout = group_layout(labels)
 
     def ties() -> Any:
         cls = tie_class_array(ix, labels)

@@ -2,7 +2,8 @@
 
 ``indices[indptr[i]:indptr[i + 1]]`` are the out-neighbours of node ``i`` (both ways for
 an undirected tie); :attr:`IndexedGraph.out_adjacency` and
-:attr:`IndexedGraph.skeleton_adjacency` build them once per graph. The kernels are
+:attr:`IndexedGraph.skeleton_adjacency` build them once per graph, and
+:meth:`IndexedGraph.laid_out` renumbers them for memory locality. The kernels are
 compiled on first use and cached on disk (``cache=True``); they release the GIL
 (``nogil=True``), so :func:`run_chunks` runs them on several threads at once. Nothing here
 is public API.
@@ -18,7 +19,7 @@ from typing import TypeVar
 import numba
 import numpy as np
 
-from graph_service.metrics._core import FloatArray, Int32Array, IntArray
+from graph_service.metrics._core import BoolArray, FloatArray, Int32Array, IntArray
 
 _MAX_THREADS = 8
 
@@ -45,17 +46,29 @@ def run_chunks(fn: Callable[[IntArray], T], items: IntArray) -> list[T]:
 
 
 @numba.njit(cache=True, nogil=True)
-def dependency_sum(indptr: IntArray, indices: Int32Array, sources: IntArray) -> FloatArray:
+def dependency_sum(
+    indptr: IntArray, indices: Int32Array, sources: IntArray, symmetric: bool
+) -> FloatArray:
     """Sum over ``sources`` of Brandes' dependencies ``delta_s(v)`` (unweighted).
 
-    One breadth-first search per source counts shortest paths (``sigma``); nodes are then
-    taken level by level in reverse BFS order, and ``delta_s(v) = sigma(v) * sum_w
-    coef(w)`` over the out-neighbours ``w`` of ``v``, where ``coef(w) = (1 + delta_s(w)) /
-    sigma(w)`` is set only once the level below ``v``'s is done (0 elsewhere): an
-    out-neighbour is at most one level deeper, and nodes of ``v``'s level or above have no
-    ``coef`` yet, so the sum needs no depth test. The source itself gets nothing.
-    Directed graphs follow arcs; an undirected graph counts every pair from both ends
-    (halve the sum).
+    One breadth-first search per source counts shortest paths (``sigma``) level by level,
+    each level's nodes kept in ascending order: the search is bound by memory latency,
+    and reading the rows of ``indices`` in memory order rather than in queue order halves
+    its time. A level grows top-down (the arcs out of the frontier) or, when the graph is
+    ``symmetric`` (undirected) and the nodes not yet reached have fewer arcs than the
+    frontier, bottom-up (each such node sums ``sigma`` over its neighbours on the
+    frontier; Beamer, Asanovic & Patterson 2012): the last levels of a small-world graph
+    reach few new nodes from a huge frontier. Path counts are exact integers (below
+    2**53), so the order of the additions changes no bit of the result.
+
+    The levels are then taken from the deepest up: ``delta_s(v) = sigma(v) * sum_w
+    coef(w)`` over the out-neighbours ``w`` of ``v`` (in adjacency order), where
+    ``coef(w) = (1 + delta_s(w)) / sigma(w)`` is set only once the level below ``v``'s is
+    done (0 elsewhere): an out-neighbour is at most one level deeper, and nodes of
+    ``v``'s level or above have no ``coef`` yet, so the sum needs no depth test; a node
+    that is no one's predecessor gets 0 without reading its row. The source itself gets
+    nothing. Directed graphs follow arcs; an undirected graph counts every pair from
+    both ends (halve the sum).
     """
     n = indptr.size - 1
     total = np.zeros(n)
@@ -63,51 +76,98 @@ def dependency_sum(indptr: IntArray, indices: Int32Array, sources: IntArray) -> 
     delta = np.zeros(n)
     coef = np.zeros(n)
     dist = np.full(n, -1, dtype=np.int32)
-    order = np.empty(n, dtype=np.int64)
+    parent = np.zeros(n, dtype=np.bool_)  # a predecessor of some node (on a shortest path)
+    order = np.empty(n, dtype=np.int32)  # nodes by (level, index)
+    bounds = np.empty(n + 2, dtype=np.int64)  # level d is order[bounds[d]:bounds[d + 1]]
+    big_level = max(n // 32, 1)
+    all_arcs = indptr[n]
     for s in sources:
         sigma[s] = 1.0
         dist[s] = 0
         order[0] = s
-        head = 0
+        bounds[0] = 0
+        bounds[1] = 1
+        levels = 1
         tail = 1
-        while head < tail:
-            x = order[head]
-            head += 1
-            dx = dist[x] + 1
-            sx = sigma[x]
-            for p in range(indptr[x], indptr[x + 1]):
-                y = indices[p]
-                dy = dist[y]
-                if dy < 0:
-                    dist[y] = dx
-                    order[tail] = y
-                    tail += 1
-                    sigma[y] = sx
-                elif dy == dx:
-                    sigma[y] += sx
-        end = tail  # nodes order[i:end] of the level being processed
-        i = tail - 1
-        while i >= 0:
-            level = dist[order[i]]
-            while i >= 0 and dist[order[i]] == level:
+        reached_arcs = indptr[s + 1] - indptr[s]  # arcs out of the nodes reached so far
+        frontier_arcs = reached_arcs
+        while bounds[levels] > bounds[levels - 1]:
+            lo = bounds[levels - 1]
+            hi = bounds[levels]
+            d = np.int32(levels)
+            if symmetric and all_arcs - reached_arcs < frontier_arcs:
+                for y in range(n):  # bottom-up: ascending order for free
+                    if dist[y] >= 0:
+                        continue
+                    sy = 0.0
+                    for p in range(indptr[y], indptr[y + 1]):
+                        x = indices[p]
+                        if dist[x] == d - 1:
+                            sy += sigma[x]
+                            parent[x] = True
+                    if sy > 0.0:
+                        sigma[y] = sy
+                        order[tail] = y
+                        tail += 1
+                for i in range(hi, tail):
+                    dist[order[i]] = d
+            else:
+                for i in range(lo, hi):
+                    x = order[i]
+                    sx = sigma[x]
+                    has_child = False
+                    for p in range(indptr[x], indptr[x + 1]):
+                        y = indices[p]
+                        dy = dist[y]
+                        if dy < 0:
+                            dist[y] = d
+                            order[tail] = y
+                            tail += 1
+                            sigma[y] = sx
+                            has_child = True
+                        elif dy == d:
+                            sigma[y] += sx
+                            has_child = True
+                    parent[x] = has_child
+                if tail - hi > big_level:
+                    k = hi
+                    for y in range(n):
+                        if dist[y] == d:
+                            order[k] = y
+                            k += 1
+                else:
+                    order[hi:tail].sort()
+            frontier_arcs = 0
+            for i in range(hi, tail):
+                y = order[i]
+                frontier_arcs += indptr[y + 1] - indptr[y]
+            reached_arcs += frontier_arcs
+            levels += 1
+            bounds[levels] = tail
+        # levels - 1 is empty; level 0 is the source, which gets nothing
+        for level in range(levels - 2, 0, -1):
+            lo = bounds[level]
+            hi = bounds[level + 1]
+            for i in range(lo, hi):
                 x = order[i]
+                if not parent[x]:
+                    delta[x] = 0.0  # what the sum over the row gives: every coef is 0
+                    continue
                 acc = 0.0
                 for p in range(indptr[x], indptr[x + 1]):
                     acc += coef[indices[p]]
                 delta[x] = sigma[x] * acc
-                i -= 1
-            for j in range(i + 1, end):
-                x = order[j]
+            for i in range(lo, hi):
+                x = order[i]
                 coef[x] = (1.0 + delta[x]) / sigma[x]
-                if x != s:
-                    total[x] += delta[x]
-            end = i + 1
+                total[x] += delta[x]
         for j in range(tail):
             x = order[j]
             sigma[x] = 0.0
             delta[x] = 0.0
             coef[x] = 0.0
             dist[x] = -1
+            parent[x] = False
     return total
 
 
@@ -121,20 +181,27 @@ def tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -
     ``dv`` around ``v`` are disjoint, so the distance is at least ``du + dv + 1``; the
     first node of the new level already seen from the other side closes a path of exactly
     that length, and the search stops there. It stops with -1 when a side runs out.
+    Because the balls stay disjoint, one array of stamps (``2e + 1`` from ``u[e]``, ``2e +
+    2`` from ``v[e]``, int32 to halve the random memory traffic) marks both sides.
     """
     n = indptr.size - 1
     m = u.size
     out = np.full(m, -1, dtype=np.int64)
-    seen_u = np.zeros(n, dtype=np.int64)  # e + 1 when reached from u[e]
-    seen_v = np.zeros(n, dtype=np.int64)
-    queue_u = np.empty(n, dtype=np.int64)
-    queue_v = np.empty(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=np.int32)
+    queue_u = np.empty(n, dtype=np.int32)
+    queue_v = np.empty(n, dtype=np.int32)
+    stamp = 0
     for e in range(m):
+        if stamp >= 2**30:  # int32 stamps run out: start again from a clean array
+            seen[:] = 0
+            stamp = 0
         a = u[e]
         b = v[e]
-        stamp = e + 1
-        seen_u[a] = stamp
-        seen_v[b] = stamp
+        su = np.int32(stamp + 1)
+        sv = np.int32(stamp + 2)
+        stamp += 2
+        seen[a] = su
+        seen[b] = sv
         queue_u[0] = a
         queue_v[0] = b
         lo_u, hi_u, lo_v, hi_v = 0, 1, 0, 1
@@ -148,12 +215,13 @@ def tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -
                     x = queue_u[i]
                     for p in range(indptr[x], indptr[x + 1]):
                         y = indices[p]
-                        if seen_u[y] == stamp or (x == a and y == b):
+                        sy = seen[y]
+                        if sy == su or (x == a and y == b):
                             continue
-                        if seen_v[y] == stamp:
+                        if sy == sv:
                             found = du + 1 + dv
                             break
-                        seen_u[y] = stamp
+                        seen[y] = su
                         queue_u[hi_u] = y
                         hi_u += 1
                     if found >= 0:
@@ -166,12 +234,13 @@ def tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -
                     x = queue_v[i]
                     for p in range(indptr[x], indptr[x + 1]):
                         y = indices[p]
-                        if seen_v[y] == stamp or (x == b and y == a):
+                        sy = seen[y]
+                        if sy == sv or (x == b and y == a):
                             continue
-                        if seen_u[y] == stamp:
+                        if sy == su:
                             found = du + dv + 1
                             break
-                        seen_v[y] = stamp
+                        seen[y] = sv
                         queue_v[hi_v] = y
                         hi_v += 1
                     if found >= 0:
@@ -179,4 +248,58 @@ def tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -
                 lo_v = end
                 dv += 1
         out[e] = found
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def same_label_counts(
+    rows: IntArray, u: Int32Array, v: Int32Array, share: BoolArray, lab: np.ndarray
+) -> IntArray:
+    """For each labelling ``rows[r]``: the ties ``u[e] - v[e]`` whose ends share a group.
+
+    ``share[x, y]`` tells whether label sets ``x`` and ``y`` share a group; an empty
+    ``share`` means a proper partition (equal labels share). ``lab`` is scratch space of
+    ``rows.shape[1]`` entries whose (small) integer type holds every label: a compact copy
+    of the row keeps the random reads in cache. A flat loop over the ties (sorted by
+    ``u``) runs about twice as fast as one over CSR rows.
+    """
+    out = np.zeros(rows.shape[0], dtype=np.int64)
+    proper = share.shape[0] == 0
+    for r in range(rows.shape[0]):
+        for i in range(rows.shape[1]):
+            lab[i] = rows[r, i]
+        count = 0
+        if proper:
+            for e in range(u.size):
+                count += lab[u[e]] == lab[v[e]]
+        else:
+            for e in range(u.size):
+                count += share[lab[u[e]], lab[v[e]]]
+        out[r] = count
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def pair_positions(starts: IntArray, ends: IntArray, i: IntArray, j: IntArray) -> IntArray:
+    """Position of the pair ``{i[q], j[q]}`` among pairs ``(a, b)`` with ``a < b`` sorted by
+    ``(a, b)``, where ``ends[starts[a]:starts[a + 1]]`` are the ``b`` of ``a``; -1: absent.
+
+    A binary search in the (short) run of the smaller end, instead of one over all pairs:
+    two cache misses a query instead of about twenty.
+    """
+    out = np.empty(i.size, dtype=np.int64)
+    for q in range(i.size):
+        a = i[q]
+        b = j[q]
+        if a > b:
+            a, b = b, a
+        lo = starts[a]
+        hi = starts[a + 1]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if ends[mid] < b:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[q] = lo if lo < starts[a + 1] and ends[lo] == b else -1
     return out

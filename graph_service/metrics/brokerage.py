@@ -110,7 +110,7 @@ def _raw_partition(ix: IndexedGraph, labels: GroupLabels) -> FloatArray:
     raw[:, _ITIN] = same_class_pairs - in_same * out_same
     raw[:, _LIAI] = (in_tot - in_same) * (out_tot - out_same) - raw[:, _ITIN]
     # a -> v -> a is not a brokered pair.
-    recip = ix.has_arc(d, s)
+    recip = ix.has_arc(d, s) if ix.directed else np.ones(s.size, dtype=bool)
     broker = d[recip]
     same_r = same[recip]
     raw[:, _COORD] -= np.bincount(broker[same_r], minlength=n)
@@ -118,10 +118,16 @@ def _raw_partition(ix: IndexedGraph, labels: GroupLabels) -> FloatArray:
     # a -> v -> b with a -> b is not brokered either: look among the skeleton's triangles.
     tri = ix.triangles
     if tri.size:
-        tri = tri[labels.grouped[tri].all(axis=1)]
-        arc = {
-            (x, y): ix.has_arc(tri[:, x], tri[:, y]) for x in range(3) for y in range(3) if x != y
-        }
+        keep = labels.grouped[tri].all(axis=1)
+        tri, ties = tri[keep], ix.triangle_ties[keep]
+        forward, backward = ix.skeleton_directions
+        side = {(0, 1): 0, (0, 2): 1, (1, 2): 2}
+        arc = {}
+        for x in range(3):
+            for y in range(3):
+                if x != y:
+                    pos = ties[:, side[(min(x, y), max(x, y))]]
+                    arc[(x, y)] = np.where(tri[:, x] < tri[:, y], forward[pos], backward[pos])
         for x, y, z in permutations(range(3)):
             closed = arc[(x, y)] & arc[(y, z)] & arc[(x, z)]
             a, v, b = tri[closed, x], tri[closed, y], tri[closed, z]
@@ -190,14 +196,10 @@ def _expectations(
     ebr[:, 3] = ebr[:, 2]
     vbr[:, 3] = vbr[:, 2]
     ebr[:, 4] = q * ((p1 - n) ** 2 - (p2 - n * n))
-    liaison_terms = np.array(
-        [
-            sum(n[x] * comb(int(big_n - n[x] - n[i]), 2) for x in range(k) if x != i)
-            if k <= 2000
-            else _liaison_sum(n, big_n, i)
-            for i in range(k)
-        ],
-        dtype=np.float64,
+    liaison_terms = (
+        _liaison_sums_exact(n, big_n)
+        if k <= 2000
+        else np.array([_liaison_sum(n, big_n, i) for i in range(k)], dtype=np.float64)
     )
     vbr[:, 4] = ebr[:, 4] * (1 - q) + 4 * liaison_terms * a3
     ebr[:, 5] = q * (big_n - 1) * (big_n - 2)
@@ -225,6 +227,24 @@ def _expectations(
         (4 * big_n - 10) * a3 - 4 * (big_n - 3) * a4 + (big_n - 3) * a5
     )
     return ebr, vbr, eg, vg
+
+
+def _liaison_sums_exact(n: FloatArray, big_n: float) -> FloatArray:
+    """``sum_{x != i} n_x C(N - n_x - n_i, 2)`` for every class ``i``, added up in the
+    order of ``x`` (as ``sum`` over the classes would: the values do not depend on numpy's
+    pairwise summation).
+
+    ``C(t, 2) = t (t - 1) / 2`` is exact in floating point for group sizes below 2**26,
+    and is 0 for ``t < 2``; the term ``x = i`` is 0 (adding 0.0 changes nothing).
+    """
+    t = big_n - n[None, :] - n[:, None]  # t[i, x]
+    pairs = np.where(t >= 2, t * (t - 1) / 2, 0.0)
+    terms = n[None, :] * pairs
+    np.fill_diagonal(terms, 0.0)
+    total = np.zeros(n.size)
+    for x in range(n.size):
+        total += terms[:, x]
+    return total
 
 
 def _liaison_sum(n: FloatArray, big_n: float, i: int) -> float:

@@ -43,12 +43,15 @@ def pivots(G: nx.Graph, k: int, seed: int) -> list[Hashable]:
 
 def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
     """Brandes' dependencies summed over ``sources`` (numba, sources split over threads)."""
-    indptr, indices = ix.out_adjacency
-    parts = run_chunks(lambda chunk: dependency_sum(indptr, indices, chunk), sources)
+    indptr, indices, position = ix.laid_out(skeleton=False)
+    symmetric = not ix.directed
+    parts = run_chunks(
+        lambda chunk: dependency_sum(indptr, indices, chunk, symmetric), position[sources]
+    )
     total = np.zeros(ix.n)
     for part in parts:
         total += part
-    return total
+    return total[position]
 
 
 def betweenness_array(

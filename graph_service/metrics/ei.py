@@ -32,6 +32,8 @@ degenerate range, an ungrouped node) is ``None``.
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -45,6 +47,7 @@ from graph_service.metrics._core import (
     group_labels,
     indexed,
 )
+from graph_service.metrics._kernels import same_label_counts, threads
 from graph_service.metrics.ties import (
     BONDING,
     BRIDGING,
@@ -149,6 +152,9 @@ def _smallest_int(k: int) -> type[np.signedinteger[Any]]:
     return np.int64
 
 
+_BATCH = 16  # permutations drawn per call of the counting kernel
+
+
 def ei_p_value_arrays(
     ix: IndexedGraph,
     labels: GroupLabels,
@@ -156,6 +162,13 @@ def ei_p_value_arrays(
     permutations: int,
     seed: int,
 ) -> float | None:
+    """The permutation test's p-value (see :func:`ei_permutation_test`).
+
+    The permutations are drawn in the calling thread, in batches (``Generator.shuffle``
+    of a copy is ``Generator.permutation``: the same draws as one call per permutation),
+    while a worker thread counts the bonding ties of the previous batch with a numba
+    kernel (``_kernels.same_label_counts``).
+    """
     ok = cls >= 0
     ties = int(ok.sum())
     dyads, p_int = dyad_counts(ix, labels)
@@ -166,25 +179,43 @@ def ei_p_value_arrays(
     grouped = np.flatnonzero(labels.grouped)
     position = np.full(ix.n, -1, dtype=np.int64)
     position[grouped] = np.arange(grouped.size)
-    u: IntArray = position[ix.src[ok]]
-    v: IntArray = position[ix.dst[ok]]
-    sig = labels.sig[grouped].astype(_smallest_int(len(labels.signatures)))
-    table = None
+    u = position[ix.src[ok]]
+    order = np.argsort(u, kind="stable")  # read the first ends in memory order
+    first = np.ascontiguousarray(u[order], dtype=np.int32)
+    second = np.ascontiguousarray(position[ix.dst[ok]][order], dtype=np.int32)
+    sig = labels.sig[grouped]
+    small = _smallest_int(len(labels.signatures))
+    share = np.zeros((0, 0), dtype=bool)
     if not labels.proper:
         labels.share(grouped[:1], grouped[:1])  # builds the share table
-        table = labels._share
+        assert labels._share is not None
+        share = labels._share
+
+    def count(batch: IntArray) -> IntArray:
+        lab = np.empty(sig.size, dtype=small)
+        return same_label_counts(batch, first, second, share, lab)
+
     rng = np.random.default_rng(seed)
-    order = np.argsort(u, kind="stable")  # gather the first end in memory order
-    u, v = u[order], v[order]
+    inline = threads() == 1
+    counts: list[IntArray] = []
+    pending: deque[Future[IntArray]] = deque()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for start in range(0, permutations, _BATCH):
+            batch = np.empty((min(_BATCH, permutations - start), sig.size), dtype=sig.dtype)
+            for row in batch:
+                row[:] = sig
+                rng.shuffle(row)
+            if inline:
+                counts.append(count(batch))
+                continue
+            if len(pending) == 2:  # at most two batches in memory ahead of the counting
+                counts.append(pending.popleft().result())
+            pending.append(pool.submit(count, batch))
+        counts.extend(f.result() for f in pending)
+    same = np.concatenate(counts)
+    ei_perm = (ties - 2 * same) / ties
     threshold = abs(observed - expected) - 1e-12
-    extreme = 0
-    for _ in range(permutations):
-        shuffled = rng.permutation(sig)
-        lu = np.take(shuffled, u)
-        lv = np.take(shuffled, v)
-        same = (lu == lv) if table is None else table[lu, lv]
-        ei_perm = (ties - 2 * np.count_nonzero(same)) / ties
-        extreme += int(abs(ei_perm - expected) >= threshold)
+    extreme = int(np.count_nonzero(np.abs(ei_perm - expected) >= threshold))
     return (1 + extreme) / (1 + permutations)
 
 
@@ -198,8 +229,9 @@ def ei_permutation_test(
     """Two-sided permutation p-value of the network E-I index (UCINET's test).
 
     Group labels are shuffled among grouped nodes ``permutations`` times
-    (``numpy.random.default_rng(seed)``; each permutation is one vectorised pass over the
-    ties); see the module docstring.
+    (``numpy.random.default_rng(seed)``, one ``permutation`` of the labels each; the
+    bonding ties of each permutation are counted by a compiled kernel); see the module
+    docstring.
     ``None`` without ties or dyads, or with ``permutations <= 0``.
 
     Examples

@@ -35,8 +35,8 @@ def assortativity_arrays(ix: IndexedGraph, labels: GroupLabels) -> float | None:
     if not ok.any():
         return None
     k = len(labels.groups)
-    e = np.zeros((k, k))
-    np.add.at(e, (labels.sig[s[ok]], labels.sig[d[ok]]), 1.0)
+    cells = labels.sig[s[ok]] * k + labels.sig[d[ok]]
+    e = np.bincount(cells, minlength=k * k).astype(np.float64).reshape(k, k)
     e /= e.sum()
     ab = float((e.sum(axis=1) * e.sum(axis=0)).sum())
     if 1 - ab <= 1e-15:
@@ -64,8 +64,13 @@ def modularity_arrays(ix: IndexedGraph, labels: GroupLabels, weighted: bool) -> 
     membership = labels.sig.copy()
     ungrouped = np.flatnonzero(membership < 0)
     membership[ungrouped] = len(labels.groups) + np.arange(ungrouped.size)
-    g = ig.Graph(n=ix.n, directed=ix.directed)
-    g.add_edges(np.column_stack([ix.src, ix.dst]))
+    if weighted or ix.directed:
+        g = ig.Graph(n=ix.n, directed=ix.directed)
+        g.add_edges(np.column_stack([ix.src, ix.dst]))
+    else:
+        # the same ties in another order; unweighted, igraph's sums count whole ties, so
+        # the order changes nothing
+        g = ix.skeleton_igraph
     weights = ix.w.tolist() if weighted else None
     if weighted and float(ix.w.sum()) == 0.0:
         return None

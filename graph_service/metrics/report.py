@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graph_service.metrics._core import Partition, group_labels, indexed
+from graph_service.metrics._core import Partition, group_labels, group_layout, indexed
 from graph_service.metrics.brokerage import COLUMNS, brokerage_arrays
 from graph_service.metrics.centrality import betweenness_array, bridging_coefficient_array, pivots
 from graph_service.metrics.ei import (
@@ -87,6 +87,18 @@ def _count(x: Any) -> int | None:
     return round(x) if math.isfinite(x) else None
 
 
+def _floats(x: np.ndarray) -> list[float | None]:
+    """``_f`` of every entry."""
+    return [v if math.isfinite(v) else None for v in np.asarray(x, dtype=np.float64).tolist()]
+
+
+def _counts(x: np.ndarray) -> list[int | None]:
+    """``_count`` of every entry."""
+    return [
+        round(v) if math.isfinite(v) else None for v in np.asarray(x, dtype=np.float64).tolist()
+    ]
+
+
 def _group_text(sig: int, signatures: list[frozenset[str]]) -> str | None:
     return ";".join(sorted(signatures[sig])) if sig >= 0 else None
 
@@ -132,6 +144,7 @@ def analyze(
     """
     ix = indexed(G, weight)
     labels = group_labels(ix.nodes, partition)
+    ix.layout = group_layout(labels)
     ids = [str(v) for v in ix.nodes]
     cls = tie_class_array(ix, labels)
     degree, bonding, bridging = node_tie_counts(ix, labels, cls)
@@ -185,36 +198,55 @@ def analyze(
         }
         for c, g in enumerate(labels.groups)
     }
-    grouped = labels.grouped.tolist()
-    sig = labels.sig.tolist()
-    raw = broker["raw"]
-    bridging_centrality = between * coef
+    # Columns as Python lists first: indexing numpy arrays node by node costs more than
+    # the rest of the report at 100k nodes.
+    group_text = [_group_text(x, labels.signatures) for x in range(len(labels.signatures))]
+    columns = zip(
+        ids,
+        labels.sig.tolist(),
+        degree.tolist(),
+        bonding.tolist(),
+        bridging.tolist(),
+        between.tolist(),
+        _floats(between * coef),
+        _floats(holes["constraint"]),
+        _floats(holes["effective_size"]),
+        _floats(holes["efficiency"]),
+        _floats(holes["hierarchy"]),
+        zip(*(_counts(broker["raw"][:, c]) for c in range(len(COLUMNS))), strict=True),
+        strict=True,
+    )
     nodes: dict[str, dict[str, Any]] = {}
-    for i, node_id in enumerate(ids):
-        is_grouped = grouped[i]
+    for i, (node_id, sig, deg, bond, bridge, btw, bc, cons, eff, effic, hier, roles) in enumerate(
+        columns
+    ):
+        is_grouped = sig >= 0
         nodes[node_id] = {
-            "group": _group_text(sig[i], labels.signatures),
-            "degree": int(degree[i]),
-            "bonding": int(bonding[i]) if is_grouped else None,
-            "bridging": int(bridging[i]) if is_grouped else None,
-            "ei": ei_value(float(bridging[i]), float(bonding[i])) if is_grouped else None,
-            "betweenness": float(between[i]),
-            "bridging_centrality": _f(bridging_centrality[i]),
-            "constraint": _f(holes["constraint"][i]),
-            "effective_size": _f(holes["effective_size"][i]),
-            "efficiency": _f(holes["efficiency"][i]),
-            "hierarchy": _f(holes["hierarchy"][i]),
+            "group": group_text[sig] if is_grouped else None,
+            "degree": deg,
+            "bonding": bond if is_grouped else None,
+            "bridging": bridge if is_grouped else None,
+            "ei": ei_value(float(bridge), float(bond)) if is_grouped else None,
+            "betweenness": btw,
+            "bridging_centrality": bc,
+            "constraint": cons,
+            "effective_size": eff,
+            "efficiency": effic,
+            "hierarchy": hier,
             "articulation_point": i in points,
-            "brokerage": {role: _count(raw[i, c]) for c, role in enumerate(COLUMNS)},
+            "brokerage": dict(zip(COLUMNS, roles, strict=True)),
         }
     return {
         "network": network,
         "groups": groups,
         "nodes": nodes,
-        "bridges": [[ids[a[e]], ids[b[e]]] for e in bridge_pos.tolist()],
+        "bridges": [
+            [ids[u], ids[v]]
+            for u, v in zip(a[bridge_pos].tolist(), b[bridge_pos].tolist(), strict=True)
+        ],
         "local_bridges": [
-            {"source": ids[a[e]], "target": ids[b[e]], "span": (int(s) if s >= 0 else None)}
-            for e, s in zip(local.tolist(), span.tolist(), strict=True)
+            {"source": ids[u], "target": ids[v], "span": (s if s >= 0 else None)}
+            for u, v, s in zip(a[local].tolist(), b[local].tolist(), span.tolist(), strict=True)
         ],
     }
 

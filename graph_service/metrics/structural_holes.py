@@ -60,22 +60,27 @@ def structural_holes_arrays(ix: IndexedGraph) -> dict[str, FloatArray]:
             biggest[arc_i] > 0, arc_m / np.where(biggest[arc_i] > 0, biggest[arc_i], 1), 0.0
         )
 
-    def arc_position(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        k = ix.skeleton_lookup(i, j)
-        return np.where(i < j, k, k + s)
-
     indirect = np.zeros(2 * s)
     redundancy = np.zeros(n)
     tri = ix.triangles
     if tri.size:
+        # the tie {tri[:, x], tri[:, y]} is triangle_ties[:, side[x, y]]
+        side = {(0, 1): 0, (0, 2): 1, (1, 2): 2}
+        ties = ix.triangle_ties
+
+        def arc_position(x: int, y: int) -> np.ndarray:
+            """Arc position (see ``arc_i``) of ``tri[:, x] -> tri[:, y]``."""
+            k = ties[:, side[(min(x, y), max(x, y))]]
+            return np.where(tri[:, x] < tri[:, y], k, k + s)
+
         for x, y, z in permutations(range(3)):
-            i, j, q = tri[:, x], tri[:, y], tri[:, z]
-            p_iq = p[arc_position(i, q)]
+            i = tri[:, x]
+            p_iq = p[arc_position(x, z)]
             # ordered triple (i, j, q): q is a third party between ego i and alter j
             indirect += np.bincount(
-                arc_position(i, j), weights=p_iq * p[arc_position(q, j)], minlength=2 * s
+                arc_position(x, y), weights=p_iq * p[arc_position(z, y)], minlength=2 * s
             )
-            redundancy += np.bincount(i, weights=p_iq * m_rel[arc_position(j, q)], minlength=n)
+            redundancy += np.bincount(i, weights=p_iq * m_rel[arc_position(y, z)], minlength=n)
     local = (p + indirect) ** 2
     cons: FloatArray = np.bincount(arc_i, weights=local, minlength=n).astype(np.float64)
     eff: FloatArray = np.asarray(deg - redundancy, dtype=np.float64)

@@ -64,20 +64,15 @@ def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
     a, b, _ = ix.skeleton
     if a.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    in_triangle = np.zeros(a.size, dtype=bool)
-    tri = ix.triangles
-    if tri.size:
-        for x, y in ((0, 1), (0, 2), (1, 2)):
-            in_triangle[ix.skeleton_lookup(tri[:, x], tri[:, y])] = True
-    local = np.flatnonzero(~in_triangle)
+    local = _local_bridge_positions(ix)
     span = np.full(local.size, -1, dtype=np.int64)
     is_bridge = np.isin(local, bridge_array(ix))
     todo = np.flatnonzero(~is_bridge)
     if todo.size == 0:
         return local, span
-    indptr, indices = ix.skeleton_adjacency
+    indptr, indices, position = ix.laid_out(skeleton=True)
     edges = local[todo]
-    u, v = a[edges], b[edges]
+    u, v = position[a[edges]], position[b[edges]]
     parts = run_chunks(lambda idx: tie_spans(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
     span[todo] = np.concatenate(parts)
     return local, span
@@ -117,14 +112,17 @@ def local_bridges(
     ]
 
 
-def local_bridge_arrays_no_span(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
+def _local_bridge_positions(ix: IndexedGraph) -> IntArray:
+    """Skeleton positions of the ties that are in no triangle."""
     a, _, _ = ix.skeleton
     in_triangle = np.zeros(a.size, dtype=bool)
-    tri = ix.triangles
-    if tri.size:
-        for x, y in ((0, 1), (0, 2), (1, 2)):
-            in_triangle[ix.skeleton_lookup(tri[:, x], tri[:, y])] = True
-    local = np.flatnonzero(~in_triangle)
+    if ix.triangles.size:
+        in_triangle[ix.triangle_ties.ravel()] = True
+    return np.flatnonzero(~in_triangle)
+
+
+def local_bridge_arrays_no_span(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
+    local = _local_bridge_positions(ix)
     return local, np.full(local.size, -1, dtype=np.int64)
 
 

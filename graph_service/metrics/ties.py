@@ -89,11 +89,18 @@ def node_tie_counts(
 
 def group_row_sums(ix: IndexedGraph, labels: GroupLabels) -> tuple[IntArray, IntArray, IntArray]:
     """Per group (``labels.groups`` order): size, internal and external row sums."""
-    mem = labels.membership
-    size = np.asarray(mem.sum(axis=0)).ravel().astype(np.int64)
     s, d, _ = ix.arcs
     ok = labels.grouped[s] & labels.grouped[d]
     s, d = s[ok], d[ok]
+    if labels.proper:  # one group a node: counting, no membership matrix
+        k = len(labels.groups)
+        size = np.bincount(labels.sig[labels.grouped], minlength=k).astype(np.int64)
+        from_group, to_group = labels.sig[s], labels.sig[d]
+        internal = np.bincount(from_group[from_group == to_group], minlength=k).astype(np.int64)
+        total = np.bincount(from_group, minlength=k).astype(np.int64)
+        return size, internal, total - internal
+    mem = labels.membership
+    size = np.asarray(mem.sum(axis=0)).ravel().astype(np.int64)
     from_rows = mem[s]
     internal = np.asarray(from_rows.multiply(mem[d]).sum(axis=0)).ravel().astype(np.int64)
     total = np.asarray(from_rows.sum(axis=0)).ravel().astype(np.int64)
@@ -198,7 +205,6 @@ def group_density_arrays(
     ix: IndexedGraph, labels: GroupLabels
 ) -> dict[str, dict[str, float | None]]:
     size, internal, external = group_row_sums(ix, labels)
-    mem = labels.membership
     n_grouped = int(labels.grouped.sum())
     # Arcs from non-members into the group (directed only: undirected row sums already
     # see both ends).
@@ -206,6 +212,7 @@ def group_density_arrays(
     if ix.directed:
         s, d, _ = ix.arcs
         ok = labels.grouped[s] & labels.grouped[d]
+        mem = labels.membership
         to_rows = mem[d[ok]]
         into = np.asarray(to_rows.sum(axis=0)).ravel()
         inside = np.asarray(to_rows.multiply(mem[s[ok]]).sum(axis=0)).ravel()
