@@ -174,17 +174,6 @@ def disjoint_paths(
     return DisjointPaths(source=source, target=target, node_disjoint_paths=count, direct_tie=direct)
 
 
-def ego_network(
-    repo: GraphRepository,
-    node_id: str,
-    filters: TieFilter,
-    radius: int = 1,
-    timeout: float | None = None,
-) -> EgoNetwork:
-    nodes, ties = repo.ego_network(filters.params(), node_id, radius, timeout)
-    return ego_result(node_id, radius, nodes, ties)
-
-
 def ego_result(
     node_id: str, radius: int, nodes: list[tuple[Node, int]], ties: list[Tie]
 ) -> EgoNetwork:

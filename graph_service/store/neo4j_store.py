@@ -153,20 +153,22 @@ class Neo4jStore:
         manager, so a read still sees the writes made before it on a cluster. A read is
         retried once when the connection it was given turns out to be dead (e.g. the
         server restarted since); other errors are not retried."""
+        try:
+            return self._read_once(text, params, timeout)
+        except (ServiceUnavailable, SessionExpired):
+            return self._read_once(text, params, timeout)
+
+    def _read_once(
+        self, text: LiteralString, params: dict[str, Any], timeout: float | None
+    ) -> list[dict[str, Any]]:
         driver = self.driver
-        for attempt in (1, 2):
-            try:
-                with driver.session(
-                    database=self.settings.neo4j_database,
-                    default_access_mode=READ_ACCESS,
-                    bookmark_manager=driver.execute_query_bookmark_manager,
-                ) as session:
-                    result = session.run(Query(text, timeout=timeout), params)
-                    return _rows(result.keys(), result)
-            except (ServiceUnavailable, SessionExpired):
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        with driver.session(
+            database=self.settings.neo4j_database,
+            default_access_mode=READ_ACCESS,
+            bookmark_manager=driver.execute_query_bookmark_manager,
+        ) as session:
+            result = session.run(Query(text, timeout=timeout), params)
+            return _rows(result.keys(), result)
 
     def read_tx(self, work: Callable[[ManagedTransaction], T], what: str) -> T:
         """Run ``work`` in one managed read transaction."""

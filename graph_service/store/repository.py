@@ -413,13 +413,6 @@ class GraphRepository:
             for r in rows
         ]
 
-    def ego_network(
-        self, filters: Mapping[str, Any], node_id: str, radius: int, timeout: float | None = None
-    ) -> tuple[list[tuple[Node, int]], list[Tie]]:
-        """The ego network of ``node_id``: its members with their distance, and the ties
-        among them; empty when there is no such node."""
-        return self.ego_networks(filters, [node_id], radius, timeout).get(node_id, ([], []))
-
     def ego_networks(
         self,
         filters: Mapping[str, Any],
@@ -427,8 +420,8 @@ class GraphRepository:
         radius: int,
         timeout: float | None = None,
     ) -> dict[str, tuple[list[tuple[Node, int]], list[Tie]]]:
-        """:meth:`ego_network` of several nodes in one query, keyed by id (ids of no node
-        are left out)."""
+        """The ego networks of ``node_ids`` in one query, keyed by id (ids of no node are
+        left out): each one's members with their distance, and the ties among them."""
         rows = self._read_filtered(
             "paths/ego_network", filters, timeout, radius, ids=list(node_ids)
         )
