@@ -20,13 +20,11 @@ from typing import Any, Generic, TypeVar
 from starlette.concurrency import run_in_threadpool
 
 from graph_service.filters import TieFilter
-from graph_service.model import Node, Tie
-from graph_service.store.repository import GraphRepository
+from graph_service.model import Node
+from graph_service.store.repository import EgoRecord, GraphRepository
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-#: An ego network as the repository gives it: members with their distance, and ties.
-Ego = tuple[list[tuple[Node, int]], list[Tie]]
 
 
 class Coalescer(Generic[K, V]):
@@ -99,23 +97,23 @@ class Reads:
         self._repo = repo
         self._timeout = timeout
         self.nodes: Coalescer[str, Node] = Coalescer(repo.nodes_by_id)
-        self.egos: Coalescer[EgoKey, Ego] = Coalescer(self._fetch_egos)
+        self.egos: Coalescer[EgoKey, EgoRecord] = Coalescer(self._fetch_egos)
 
     async def node(self, node_id: str) -> Node | None:
         return await self.nodes.get(node_id)
 
-    async def ego(self, filters: TieFilter, node_id: str, radius: int) -> Ego | None:
+    async def ego(self, filters: TieFilter, node_id: str, radius: int) -> EgoRecord | None:
         params = tuple(
             sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.params().items())
         )
         return await self.egos.get((radius, params, node_id))
 
-    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, Ego]:
+    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, EgoRecord]:
         """One query per (radius, filter) among ``keys``: usually one."""
         groups: dict[tuple[int, tuple[tuple[str, Any], ...]], list[str]] = {}
         for radius, params, node_id in keys:
             groups.setdefault((radius, params), []).append(node_id)
-        found: dict[EgoKey, Ego] = {}
+        found: dict[EgoKey, EgoRecord] = {}
         for (radius, params), ids in groups.items():
             filters = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
             egos = self._repo.ego_networks(filters, ids, radius, self._timeout)

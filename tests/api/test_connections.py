@@ -151,6 +151,27 @@ def test_ego_network_filters_and_problems(client: Any, sample: dict[str, Any]) -
     is_problem(client.get("/connections/ego/st-wellinghoff", params={"radius": 4}), 422)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"radius": 1}, {"radius": 3}, {"radius": 2, "types": ["KNOWS", "ADVISES"], "min_confidence": 0.5}],
+)
+def test_ego_answers_are_the_models_json(
+    client: Any, sample: dict[str, Any], params: dict[str, Any]
+) -> None:
+    """The route writes documents built without the models (services/paths.py
+    ego_document): each must fit the schema and be what the models would write."""
+    from graph_service.services.paths import EgoNetwork
+
+    for node in sample["nodes"]:
+        answer = client.get(f"/connections/ego/{node['id']}", params=params)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/json"
+        doc = answer.json()
+        assert EgoNetwork.model_validate(doc).model_dump(mode="json") == doc
+        assert doc["nodes"][0] == {"node": doc["nodes"][0]["node"], "distance": 0}
+        assert doc["nodes"][0]["node"]["id"] == node["id"]
+
+
 def test_brokers_on_a_hand_checked_graph(client: Any, empty_graph: Any) -> None:
     # group A = {a1, a2}, group B = {b1}. a1 - m - b1 and a2 - m - b1, a2 - n - b1:
     # pair (a1, b1): 1 path through m; pair (a2, b1): 2 paths, m and n one each.
