@@ -238,13 +238,12 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
         f"({result.nodes} nodes, {result.ties} ties, {result.size_bytes / 1024:.0f} KiB)"
     )
     if serve:
-        import uvicorn
+        from graph_service.api import serving
 
-        from graph_service.api.app import create_app
-
+        serving.check_free("127.0.0.1", port)
         typer.echo(f"API on http://127.0.0.1:{port} (docs: /docs); Ctrl-C stops it")
         typer.echo("the Neo4j server keeps running: `graph-service db stop` stops it")
-        uvicorn.run(create_app(), host="127.0.0.1", port=port, log_level="warning")
+        serving.serve(get_settings(), "127.0.0.1", port, workers=1)
 
 
 @app.command("info")

@@ -24,8 +24,7 @@ def serve_cmd(
     workers: Annotated[int, typer.Option(min=1, max=32, help="worker processes")] = 1,
 ) -> None:
     """Serve the HTTP API (docs at /docs). Without API keys it binds loopback only."""
-    import uvicorn
-
+    from graph_service.api import serving
     from graph_service.api.auth import KeyRing, is_loopback
 
     settings = get_settings()
@@ -35,20 +34,9 @@ def serve_cmd(
             f"refusing to bind {host} without API keys: set GRAPH_SERVICE_API_KEYS "
             "(see `graph-service apikey`) or bind 127.0.0.1"
         )
+    serving.check_free(host, port)
     typer.echo(f"API on http://{host}:{port} (docs: /docs)", err=True)
-    if workers == 1:
-        from graph_service.api.app import create_app
-
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
-    else:
-        uvicorn.run(
-            "graph_service.api.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
+    serving.serve(settings, host, port, workers)
 
 
 @app.command("export")

@@ -153,7 +153,11 @@ def test_ego_network_filters_and_problems(client: Any, sample: dict[str, Any]) -
 
 @pytest.mark.parametrize(
     "params",
-    [{"radius": 1}, {"radius": 3}, {"radius": 2, "types": ["KNOWS", "ADVISES"], "min_confidence": 0.5}],
+    [
+        {"radius": 1},
+        {"radius": 3},
+        {"radius": 2, "types": ["KNOWS", "ADVISES"], "min_confidence": 0.5},
+    ],
 )
 def test_ego_answers_are_the_models_json(
     client: Any, sample: dict[str, Any], params: dict[str, Any]

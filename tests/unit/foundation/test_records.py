@@ -27,8 +27,7 @@ from graph_service.store.repository import (
 def _as_stored(props: dict[str, Any]) -> dict[str, Any]:
     """What Neo4j gives back for ``props``: dates as neo4j.time.Date."""
     return {
-        k: Neo4jDate(v.year, v.month, v.day) if isinstance(v, date) else v
-        for k, v in props.items()
+        k: Neo4jDate(v.year, v.month, v.day) if isinstance(v, date) else v for k, v in props.items()
     }
 
 
