@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument(
         "--warmup",
         type=int,
-        default=2000,
+        default=20_000,
         help="requests before each scenario (a quarter for paths)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each scenario")
