@@ -16,7 +16,6 @@ SIGINT or SIGTERM, waiting for their requests in flight.
 from __future__ import annotations
 
 import errno
-import logging
 import multiprocessing
 import signal
 import socket
@@ -32,11 +31,11 @@ APP = "graph_service.api.app:create_app"
 #: A worker that exits sooner than this after its start failed to start.
 START_GRACE_S = 10.0
 
-log = logging.getLogger("graph_service.serve")
-
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
-    """Serve the API on ``host:port`` with ``workers`` processes, until stopped."""
+    """Serve the API on ``host:port`` with ``workers`` processes, until stopped. One
+    worker serves the app of ``settings``; several each build theirs from the
+    environment, as ``create_app()`` does (the CLI passes those same settings)."""
     import uvicorn
 
     check_free(host, port)
