@@ -240,10 +240,11 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     if serve:
         from graph_service.api import serving
 
-        serving.check_free("127.0.0.1", port)
-        typer.echo(f"API on http://127.0.0.1:{port} (docs: /docs); Ctrl-C stops it")
-        typer.echo("the Neo4j server keeps running: `graph-service db stop` stops it")
-        serving.serve(get_settings(), "127.0.0.1", port, workers=1)
+        def announce() -> None:
+            typer.echo(f"API on http://127.0.0.1:{port} (docs: /docs); Ctrl-C stops it")
+            typer.echo("the Neo4j server keeps running: `graph-service db stop` stops it")
+
+        serving.serve(get_settings(), "127.0.0.1", port, workers=1, announce=announce)
 
 
 @app.command("info")

@@ -34,9 +34,13 @@ def serve_cmd(
             f"refusing to bind {host} without API keys: set GRAPH_SERVICE_API_KEYS "
             "(see `graph-service apikey`) or bind 127.0.0.1"
         )
-    serving.check_free(host, port)
-    typer.echo(f"API on http://{host}:{port} (docs: /docs)", err=True)
-    serving.serve(settings, host, port, workers)
+    serving.serve(
+        settings,
+        host,
+        port,
+        workers,
+        announce=lambda: typer.echo(f"API on http://{host}:{port} (docs: /docs)", err=True),
+    )
 
 
 @app.command("export")

@@ -22,6 +22,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import FrameType
 
 from graph_service.config import Settings
@@ -32,13 +33,21 @@ APP = "graph_service.api.app:create_app"
 START_GRACE_S = 10.0
 
 
-def serve(settings: Settings, host: str, port: int, workers: int) -> None:
-    """Serve the API on ``host:port`` with ``workers`` processes, until stopped. One
-    worker serves the app of ``settings``; several each build theirs from the
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    announce: Callable[[], None] = lambda: None,
+) -> None:
+    """Serve the API on ``host:port`` with ``workers`` processes, until stopped;
+    ``announce`` runs once the port is known to be free (the CLI prints the address).
+    One worker serves the app of ``settings``; several each build theirs from the
     environment, as ``create_app()`` does (the CLI passes those same settings)."""
     import uvicorn
 
     check_free(host, port)
+    announce()
     if workers == 1:
         from graph_service.api.app import create_app
 
