@@ -23,6 +23,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -356,3 +357,8 @@ def import_csv(
 
 def document_of(nodes: Iterable[NodeIn], ties: Iterable[TieIn]) -> GraphDocument:
     return GraphDocument(nodes=list(nodes), ties=list(ties))
+
+
+def sample_network_bytes() -> bytes:
+    """The sample network shipped with the package (the demo's, as a JSON document)."""
+    return (resources.files("graph_service") / "data" / "sample_network.json").read_bytes()

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from graph_service.api import create_app
 from graph_service.api.auth import hash_key
-from graph_service.cli import sample_network_bytes
 from graph_service.config import Settings
+from graph_service.services.importer import sample_network_bytes
 
 pytestmark = pytest.mark.neo4j
 

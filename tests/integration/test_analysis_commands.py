@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from graph_service.api.app import create_app
-from graph_service.cli import app, sample_network_bytes
+from graph_service.cli import app
 from graph_service.services import importer
+from graph_service.services.importer import sample_network_bytes
 from tests.conftest import DATASETS
 
 runner = CliRunner()

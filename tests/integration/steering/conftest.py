@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph_service.cli import sample_network_bytes
 from graph_service.services import importer
+from graph_service.services.importer import sample_network_bytes
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ def test_docker_compose_runs_the_neo4j_version_the_tests_use() -> None:
 
 
 def test_sample_network_is_a_valid_document_of_the_right_size() -> None:
-    from graph_service.cli import sample_network_bytes
+    from graph_service.services.importer import sample_network_bytes
 
     doc = GraphDocument.model_validate_json(sample_network_bytes())
     assert 60 <= len(doc.nodes) <= 150

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from graph_service.cli import app, reports_errors
-from graph_service.cli_options import (
+from graph_service.cli.common import reports_errors
+from graph_service.cli.options import (
     AsOfOpt,
     MinConfOpt,
     MinEvOpt,
@@ -22,6 +22,8 @@ from graph_service.cli_options import (
     tie_filter,
 )
 from graph_service.errors import Invalid
+
+app = typer.Typer()
 
 
 class OutputFormat(StrEnum):

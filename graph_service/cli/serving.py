@@ -1,17 +1,16 @@
-"""Commands of the API layer: ``serve``, ``export`` and ``apikey`` (registered on the
-``graph-service`` command by cli._register_commands)."""
+"""Commands of the HTTP API: ``serve`` and ``apikey``."""
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from graph_service.cli import app, reports_errors
+from graph_service.cli.common import reports_errors
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
+
+app = typer.Typer()
 
 
 @app.command("serve")
@@ -41,42 +40,6 @@ def serve_cmd(
         workers,
         announce=lambda: typer.echo(f"API on http://{host}:{port} (docs: /docs)", err=True),
     )
-
-
-@app.command("export")
-@reports_errors
-def export_cmd(
-    format: Annotated[str, typer.Option("--format", "-f", help="json, graphml, gexf or csv")],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "-o", "--out", help="the file to write; for csv a .zip, or a folder for the two files"
-        ),
-    ],
-) -> None:
-    """Export the stored graph. JSON imports back unchanged; csv writes nodes.csv and
-    ties.csv (into a zip when OUT ends with .zip, else into the folder OUT)."""
-    from graph_service.services import exporter
-    from graph_service.services.runtime import Runtime
-
-    try:
-        fmt = exporter.ExportFormat(format.lower())
-    except ValueError:
-        raise Invalid(f"unknown format {format!r}: use json, graphml, gexf or csv") from None
-    with Runtime() as rt:
-        nodes, ties = rt.repo.export_graph()
-    if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "nodes.csv").write_text(exporter.nodes_csv(nodes), encoding="utf-8")
-        (out / "ties.csv").write_text(exporter.ties_csv(ties), encoding="utf-8")
-        typer.echo(f"exported {len(nodes)} nodes, {len(ties)} ties to {out}/nodes.csv, ties.csv")
-        return
-    result = exporter.render(nodes, ties, fmt)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(result.content)
-    if fmt is exporter.ExportFormat.CSV:
-        assert zipfile.is_zipfile(out)
-    typer.echo(f"exported {len(nodes)} nodes, {len(ties)} ties to {out} ({fmt.value})")
 
 
 @app.command("apikey")

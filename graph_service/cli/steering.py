@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 
-from graph_service.cli import app, reports_errors
-from graph_service.cli_options import (
+from graph_service.cli.common import reports_errors
+from graph_service.cli.options import (
     AsOfOpt,
     MinEvOpt,
     MinMethodsOpt,
@@ -24,6 +24,8 @@ from graph_service.cli_options import (
     PhaseOpt,
     tie_filter,
 )
+
+app = typer.Typer()
 
 
 class Format(StrEnum):

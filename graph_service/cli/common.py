@@ -1,0 +1,57 @@
+"""What every command shares: one-line errors with an exit code, messages on stderr, and
+starting the local server when no ``NEO4J_URI`` is set.
+
+Every domain error ends the command with one line on stderr and a non-zero exit code
+(1 for a failure of the store or the server, 2 for bad input or an unknown id), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from graph_service.config import get_settings
+from graph_service.errors import DomainError, Invalid, NotFound
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def reports_errors(func: F) -> F:
+    """Turn domain errors into one line on stderr and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DomainError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            for err in exc.errors[:50]:
+                typer.echo(
+                    f"  {err.get('record', '')}: {err.get('field', '')}: {err.get('message', '')}",
+                    err=True,
+                )
+            if len(exc.errors) > 50:
+                typer.echo(f"  … and {len(exc.errors) - 50} more", err=True)
+            raise typer.Exit(2 if isinstance(exc, Invalid | NotFound) else 1) from None
+        except FileNotFoundError as exc:
+            typer.echo(f"error: no such file: {exc.filename}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def ensure_local_server() -> None:
+    """Start the local server when the service uses it (no ``NEO4J_URI``)."""
+    settings = get_settings()
+    if settings.uses_local_server:
+        from graph_service.store import local_server
+
+        local_server.start(settings, say=say)
