@@ -84,7 +84,7 @@ def compare_cmd(
 
 
 def _compare_text(c: Any) -> str:
-    lines = [c.summary(), "", "groups (ties inside / across the boundary, E-I):"]
+    lines = [c.summary(), "", "groups (pairs tied inside / across the boundary, E-I):"]
     for g in c.groups:
         ei = f"{g.ei.a:+.2f} -> {g.ei.b:+.2f}" if g.ei.delta is not None else "n/a"
         lines.append(
@@ -127,7 +127,7 @@ def _goals_text(c: Any) -> str:
     lines = []
     for g in c.goals:
         lines.append(
-            f"{'  ' * g.level}{g.name} [{g.id}]: {len(g.advanced_by)} initiatives/tasks, "
+            f"{'  ' * g.level}{g.name}: {len(g.advanced_by)} initiatives/tasks, "
             f"{len(g.people)} people, {len(g.groups)} groups; {g.carried_by}"
         )
         lines += [f"{'  ' * g.level}  ! {w}" for w in g.weak_points]
@@ -166,7 +166,7 @@ def _parallel_text(p: Any) -> str:
             f"{pair.jaccard:.2f}, overlap {pair.overlap:.2f}; {pair.reason}"
         )
     for t in p.shared_tasks:
-        lines.append(f"  shared task {t.name}: {', '.join(t.responsible)}")
+        lines.append(f"  shared task {t.name}: {', '.join(t.responsible_names)}")
     for t in p.unassigned_tasks:
         lines.append(f"  task nobody is responsible for: {t.name}")
     return "\n".join(lines)

@@ -16,6 +16,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from graph_service.metrics.ties import tie_class as social_tie_class
+
 SOCIAL_TIE_TYPES: tuple[str, ...] = (
     "COLLABORATES_WITH",
     "COMMUNICATES_WITH",
@@ -73,7 +75,12 @@ TIE_CLASS_STYLES: dict[str, dict[str, object]] = {
     "bridging": {
         "color": "#c2185b",
         "dashes": [8, 5],
-        "text": "Bridging tie (ends in different groups, or without one)",
+        "text": "Bridging tie (ends in different groups)",
+    },
+    "unclassified": {
+        "color": "#9e9e9e",
+        "dashes": [1, 4],
+        "text": "Unclassified tie (an end has no group)",
     },
     "affiliation": {
         "color": "#a1887f",
@@ -113,26 +120,28 @@ def tie_class(
     source_groups: Iterable[str],
     target_groups: Iterable[str],
 ) -> str:
-    """Classify one tie as ``"bonding"``, ``"bridging"`` or ``"affiliation"``.
+    """Classify one tie as ``"bonding"``, ``"bridging"``, ``"unclassified"`` or
+    ``"affiliation"``.
 
-    A social tie is *bonding* when its two ends share at least one group of the
-    partition and *bridging* otherwise (also when an end has no group: a tie to
-    someone outside every group leaves the group). Ties whose type is an
-    affiliation (``MEMBER_OF``, ``PART_OF``, …) are neither; they are drawn
-    apart. Unknown types count as social ties.
+    A social tie takes the class of the metrics' one rule
+    (:func:`graph_service.metrics.ties.tie_class`): bonding when its ends share a
+    group of the partition, bridging when both ends have groups and share none,
+    unclassified when an end has no group. Ties whose type is an affiliation
+    (``MEMBER_OF``, ``PART_OF``, …) are none of these; they are drawn apart.
+    Unknown types count as social ties.
 
     Examples
     --------
     >>> tie_class("KNOWS", {"a"}, {"a", "b"})
     'bonding'
     >>> tie_class("KNOWS", {"a"}, set())
-    'bridging'
+    'unclassified'
     >>> tie_class("MEMBER_OF", {"a"}, {"a"})
     'affiliation'
     """
     if tie_type in AFFILIATION_TYPES:
         return "affiliation"
-    return "bonding" if set(source_groups) & set(target_groups) else "bridging"
+    return social_tie_class(source_groups, target_groups)
 
 
 def is_directed_type(tie_type: str | None) -> bool:

@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+import networkx as nx
 
 from graph_service.maps.encoding import (
     AFFILIATION_TYPES,
@@ -46,10 +47,12 @@ from graph_service.maps.encoding import (
     scale_sqrt,
 )
 from graph_service.maps.spec import MapSpec, MapTie
+from graph_service.metrics.ties import TIE_CLASSES as METRIC_TIE_CLASSES
+from graph_service.metrics.ties import class_counts
 
 VIS_NETWORK_VERSION = "10.1.5"
 
-TIE_CLASSES = ("bonding", "bridging", "affiliation", "aggregate")
+TIE_CLASSES = ("bonding", "bridging", "unclassified", "affiliation", "aggregate")
 NODE_ROLES = ("", *NODE_ROLE_STYLES)
 TIE_ROLES = ("", *TIE_ROLE_STYLES)
 WIDTH_BY_CHOICES = ("weight", "evidence", "count", None)
@@ -166,6 +169,32 @@ def _role_text(text: str, labels: tuple[str, str] | None) -> str:
     return text.replace("{a}", a).replace("{b}", b)
 
 
+def social_tie_counts(spec: MapSpec) -> dict[str, dict[str, int]]:
+    """Bonding, bridging and unclassified ties of the map, as pairs and as stored ties.
+
+    The metrics' own counting (:func:`graph_service.metrics.ties.class_counts`) over the
+    drawn social ties, so a map's legend gives the numbers ``graph-service metrics`` gives
+    for the same graph and filter.
+    """
+    social = [t for t in spec.ties if t.cls in METRIC_TIE_CLASSES and t.role != "context"]
+    graph = nx.MultiGraph()
+    graph.add_nodes_from(n.key for n in spec.nodes)
+    graph.add_edges_from((t.source, t.target, {"ties": t.count}) for t in social)
+    return class_counts(graph, {n.key: frozenset(n.groups) for n in spec.nodes})
+
+
+def tie_count_text(spec: MapSpec) -> str:
+    """The legend line that says what the tie counts count (docs/metrics.md)."""
+    counts = social_tie_counts(spec)
+    if not counts["all"]["stored"]:
+        return ""
+    pairs = ", ".join(f"{counts[c]['pairs']} {c}" for c in METRIC_TIE_CLASSES)
+    return (
+        f"{counts['all']['stored']} stored ties (counts above) between "
+        f"{counts['all']['pairs']} pairs ({pairs}): the metrics count pairs"
+    )
+
+
 def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
     """Legend sections for exactly the colours, shapes and line styles the map uses."""
     sections: list[LegendSection] = []
@@ -227,7 +256,7 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
                         str(style["text"]),
                         color=str(style["color"]),
                         dashes=dash_pattern(style),
-                        count=sum(1 for t in spec.ties if t.cls == cls),
+                        count=sum(t.count for t in spec.ties if t.cls == cls),
                     )
                 )
     for role, style in TIE_ROLE_STYLES.items():
@@ -243,6 +272,10 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
                     count=n_role,
                 )
             )
+    if spec.comparison_labels is None and spec.view != "groups":
+        summary = tie_count_text(spec)
+        if summary:
+            ties.entries.append(LegendEntry("text", summary))
     if any(t.directed for t in spec.ties):
         ties.entries.append(
             LegendEntry("line", "Arrow: directed tie (from → to)", color="#555555", arrow=True)
@@ -375,6 +408,8 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
             "widthBy": spec.width_by,
             "comparison": list(spec.comparison_labels) if spec.comparison_labels else None,
             "counts": {"nodes": len(nodes), "ties": len(ties)},
+            # bonding/bridging/unclassified as pairs and stored ties (docs/metrics.md)
+            "tieCounts": social_tie_counts(spec),
         },
         "groups": [
             {"id": g, "name": spec.group_names.get(g, g), "color": colors[g]} for g in groups

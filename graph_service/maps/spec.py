@@ -179,6 +179,8 @@ def read_tie(
         methods=tuple(str(m) for m in methods),
         max_confidence=_number(data.get("max_confidence")),
         id=str(data.get("id") or ""),
+        # A collapsed analysis graph says how many stored ties an edge stands for.
+        count=int(data["ties"]) if isinstance(data.get("ties"), int) else 1,
     )
 
 

@@ -25,7 +25,7 @@ from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 
-from graph_service.maps.encoding import AFFILIATION_TYPES, group_order
+from graph_service.maps.encoding import AFFILIATION_TYPES, group_order, tie_class
 from graph_service.maps.layout import seeded_layout
 from graph_service.maps.render import WIDTH_BY_CHOICES, MapResult, render_spec
 from graph_service.maps.spec import (
@@ -402,9 +402,11 @@ def group_view(
 ) -> MapResult:
     """One node per group, social ties between groups aggregated.
 
-    A bridging tie counts once for every pair of groups of its two ends (a
-    node in no group counts as the pseudo-group "No group"); a bonding tie
-    counts as internal to each group its ends share. Affiliations are left
+    A bridging tie counts once for every pair of groups of its two ends; a
+    bonding tie counts as internal to each group its ends share. Nodes in no
+    group are drawn as the pseudo-group "No group"; their ties are
+    unclassified (:func:`graph_service.metrics.ties.tie_class`) and drawn as
+    ties of that pseudo-group. Affiliations are left
     out. Node size: number of members; line width: number of ties; the
     tooltips give members, internal and external ties and the tie types.
     """
@@ -425,16 +427,18 @@ def group_view(
     pair_evidence: Counter[tuple[str, str]] = Counter()
     pair_types: dict[tuple[str, str], Counter[str]] = {}
     skipped = 0
+    classes: Counter[str] = Counter()
     for u, v, data in iter_edges(G):
         tie_type = str(data.get("type") or "TIE")
         if tie_type in AFFILIATION_TYPES:
             skipped += 1
             continue
+        classes[tie_class(tie_type, partition.get(u) or (), partition.get(v) or ())] += 1
         gu, gv = groups_of[u], groups_of[v]
         shared = set(gu) & set(gv)
         if shared:
-            # Ties among nodes of no group count as internal to "No group"
-            # (bridging ties all the same; the tooltip says so).
+            # Ties among nodes of no group are internal to the pseudo-group
+            # "No group" (unclassified ties all the same; the tooltip says so).
             internal.update(shared)
             continue
         weight = data.get("weight")
@@ -456,7 +460,9 @@ def group_view(
         if not members[g]:
             continue
         is_group = g != UNGROUPED_KEY
-        node_note = "" if is_group else "Internal ties: ties between nodes of no group (bridging)"
+        node_note = (
+            "" if is_group else "Internal ties: ties between nodes of no group (unclassified)"
+        )
         nodes.append(
             MapNode(
                 key=g,
@@ -487,8 +493,9 @@ def group_view(
         for p, c in pair_count.items()
     ]
     lines = [
-        f"Group-level map: {len(nodes)} groups of {G.number_of_nodes():,} nodes, "
-        f"{sum(pair_count.values()):,} ties between groups, {sum(internal.values()):,} within"
+        f"Group-level map: {len(nodes)} groups of {G.number_of_nodes():,} nodes; "
+        f"{sum(classes.values()):,} ties: {classes['bonding']:,} bonding, "
+        f"{classes['bridging']:,} bridging, {classes['unclassified']:,} unclassified"
     ]
     if skipped:
         lines.append(f"{skipped:,} affiliations left out")

@@ -48,6 +48,7 @@ from graph_service.metrics.structure import (
 from graph_service.metrics.ties import (
     BONDING,
     BRIDGING,
+    UNCLASSIFIED,
     group_density_arrays,
     group_row_sums,
     node_tie_counts,
@@ -57,6 +58,7 @@ from graph_service.metrics.ties import (
 __all__ = ["GROUP_COLUMNS", "NODE_COLUMNS", "analyze", "report_tables"]
 
 NODE_COLUMNS = (
+    "name",
     "group",
     "degree",
     "bonding",
@@ -70,7 +72,7 @@ NODE_COLUMNS = (
     "hierarchy",
     "articulation_point",
 )
-GROUP_COLUMNS = ("size", "internal", "external", "ei", "density_internal")
+GROUP_COLUMNS = ("name", "size", "internal", "external", "ei", "density_internal")
 
 
 def _f(x: Any) -> float | None:
@@ -167,6 +169,9 @@ def analyze(
     network = {
         "nodes": ix.n,
         "ties": ix.m,
+        "bonding": int((cls == BONDING).sum()),
+        "bridging": int((cls == BRIDGING).sum()),
+        "unclassified": int((cls == UNCLASSIFIED).sum()),
         "directed": ix.directed,
         "ei": ei_value(float((cls == BRIDGING).sum()), float((cls == BONDING).sum())),
         "ei_expected": ei_bounds["expected"],
@@ -190,6 +195,7 @@ def analyze(
     }
     groups = {
         g: {
+            "name": g,
             "size": int(size[c]),
             "internal": int(internal[c]),
             "external": int(external[c]),
@@ -201,8 +207,10 @@ def analyze(
     # Columns as Python lists first: indexing numpy arrays node by node costs more than
     # the rest of the report at 100k nodes.
     group_text = [_group_text(x, labels.signatures) for x in range(len(labels.signatures))]
+    names = [None if n is None else str(n) for _, n in G.nodes(data="name")]
     columns = zip(
         ids,
+        names,
         labels.sig.tolist(),
         degree.tolist(),
         bonding.tolist(),
@@ -217,11 +225,24 @@ def analyze(
         strict=True,
     )
     nodes: dict[str, dict[str, Any]] = {}
-    for i, (node_id, sig, deg, bond, bridge, btw, bc, cons, eff, effic, hier, roles) in enumerate(
-        columns
-    ):
+    for i, (
+        node_id,
+        name,
+        sig,
+        deg,
+        bond,
+        bridge,
+        btw,
+        bc,
+        cons,
+        eff,
+        effic,
+        hier,
+        roles,
+    ) in enumerate(columns):
         is_grouped = sig >= 0
         nodes[node_id] = {
+            "name": name if name not in (None, "") else node_id,
             "group": group_text[sig] if is_grouped else None,
             "degree": deg,
             "bonding": bond if is_grouped else None,
@@ -267,7 +288,8 @@ def report_tables(report: dict[str, Any]) -> dict[str, str]:
     Returns
     -------
     dict
-        ``{"nodes": csv, "groups": csv}``. The node table has ``id``, the node fields and
+        ``{"nodes": csv, "groups": csv}``. The node table has ``id``, ``name`` (the
+        node's ``name`` attribute, else its id), the node fields and
         one ``brokerage_<role>`` column per role and ``brokerage_total``; the group table
         has ``group`` and the group fields. Empty cells are ``null`` values.
 
@@ -276,7 +298,7 @@ def report_tables(report: dict[str, Any]) -> dict[str, str]:
     >>> G = nx.path_graph(2)
     >>> tables = report_tables(analyze(G, {0: frozenset({"a"}), 1: frozenset({"b"})}))
     >>> tables["groups"].splitlines()[0]
-    'group,size,internal,external,ei,density_internal'
+    'group,name,size,internal,external,ei,density_internal'
     """
     out: dict[str, str] = {}
     buf = io.StringIO()
@@ -294,7 +316,10 @@ def report_tables(report: dict[str, Any]) -> dict[str, str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["group", *GROUP_COLUMNS])
+    # A stored graph's report names its groups in its scope (ids stay in ``group``).
+    names = (report.get("scope") or {}).get("group_names") or {}
     for group, row in report["groups"].items():
+        row = {**row, "name": names.get(group, row.get("name", group))}
         writer.writerow([group, *(_cell(row[c]) for c in GROUP_COLUMNS)])
     out["groups"] = buf.getvalue()
     return out

@@ -2,8 +2,15 @@
 
 A tie is **bonding** when its two ends share a group and **bridging** when both ends are
 grouped but share none (Putnam 2000's bonding and bridging social capital, measured on
-ties as in Krackhardt & Stern 1988). A tie with an ungrouped end is *unclassified*: it
-counts in degrees, never as bonding or bridging.
+ties as in Krackhardt & Stern 1988). A tie with an ungrouped end is **unclassified**: it
+counts in degrees, never as bonding or bridging. :func:`tie_class` is this rule, the
+only place it is written; metrics, maps, the report and the steering analyses all call
+it (``tie_class_array`` is its vectorised form, tested to agree).
+
+Two counts of ties (docs/metrics.md, "Counting ties"): **stored ties** are the ties a
+store holds that pass the filter (two types between one pair are two stored ties);
+**pairs** are the ties of the analysis graph, where every stored tie of one pair is
+collapsed into one edge. Metrics count pairs; :func:`class_counts` gives both.
 
 Counting conventions (UCINET's, Borgatti, Everett & Freeman 2002):
 
@@ -17,8 +24,8 @@ Counting conventions (UCINET's, Borgatti, Everett & Freeman 2002):
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -32,23 +39,65 @@ from graph_service.metrics._core import (
     indexed,
 )
 
-__all__ = ["classify_ties", "group_density", "mixing_matrix", "tie_counts"]
+__all__ = [
+    "TIE_CLASSES",
+    "class_counts",
+    "classify_ties",
+    "group_density",
+    "mixing_matrix",
+    "tie_class",
+    "tie_counts",
+]
 
+#: Codes of :func:`tie_class_array`.
 BONDING = 1
 BRIDGING = 0
 UNCLASSIFIED = -1
 
+TieClass = Literal["bonding", "bridging", "unclassified"]
+#: The classes in the order every output lists them.
+TIE_CLASSES: tuple[TieClass, ...] = ("bonding", "bridging", "unclassified")
+
+
+def tie_class(groups_u: Iterable[str] | None, groups_v: Iterable[str] | None) -> TieClass:
+    """The class of a tie whose ends are in ``groups_u`` and ``groups_v``.
+
+    ``"bonding"`` when the ends share a group, ``"bridging"`` when both ends have groups
+    and share none, ``"unclassified"`` when an end has no group (``None`` or empty).
+    A node in several groups shares a group with every member of each of them.
+
+    Examples
+    --------
+    >>> tie_class({"a"}, {"a", "b"})
+    'bonding'
+    >>> tie_class({"a"}, {"b"})
+    'bridging'
+    >>> tie_class({"a"}, set())
+    'unclassified'
+    """
+    gu, gv = frozenset(groups_u or ()), frozenset(groups_v or ())
+    if not gu or not gv:
+        return "unclassified"
+    return "bonding" if gu & gv else "bridging"
+
+
+def tie_class_in(partition: Mapping[Any, Iterable[str]], u: Hashable, v: Hashable) -> TieClass:
+    """:func:`tie_class` of the tie ``u``-``v`` under ``partition`` (missing: ungrouped)."""
+    return tie_class(partition.get(u), partition.get(v))
+
 
 def tie_class_array(ix: IndexedGraph, labels: GroupLabels) -> IntArray:
-    """For every tie of ``ix`` (``src[e], dst[e]``): 1 bonding, 0 bridging, -1 neither."""
+    """For every tie of ``ix`` (``src[e], dst[e]``): 1 bonding, 0 bridging, -1 unclassified.
+
+    The vectorised form of :func:`tie_class` (tests check that they agree)."""
     out = np.full(ix.m, UNCLASSIFIED, dtype=np.int64)
     both = labels.grouped[ix.src] & labels.grouped[ix.dst]
     out[both] = labels.share(ix.src[both], ix.dst[both]).astype(np.int64)
     return out
 
 
-def classify_ties(G: nx.Graph, partition: Partition) -> dict[tuple[Hashable, Hashable], str | None]:
-    """Label each tie ``"bonding"``, ``"bridging"`` or ``None`` (an end is ungrouped).
+def classify_ties(G: nx.Graph, partition: Partition) -> dict[tuple[Hashable, Hashable], TieClass]:
+    """Label each tie ``"bonding"``, ``"bridging"`` or ``"unclassified"`` (:func:`tie_class`).
 
     Keys are ``(u, v)`` as networkx reports the edge (directed: the arc's direction).
     Self-loops are not ties and are left out.
@@ -59,18 +108,67 @@ def classify_ties(G: nx.Graph, partition: Partition) -> dict[tuple[Hashable, Has
     >>> classify_ties(G, {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})})
     {(0, 1): 'bonding', (1, 2): 'bridging'}
     """
-    labels = group_labels(list(G.nodes()), partition)
-    index = {v: i for i, v in enumerate(G.nodes())}
-    out: dict[tuple[Hashable, Hashable], str | None] = {}
-    for u, v in G.edges():
+    return {(u, v): tie_class_in(partition, u, v) for u, v in G.edges() if u != v}
+
+
+def class_counts(G: nx.Graph, partition: Partition) -> dict[str, dict[str, int]]:
+    """Ties of each class (and ``"all"``), counted both ways: ``pairs`` and ``stored``.
+
+    ``pairs`` counts the edges of the simple graph (a multigraph's parallel ties of one
+    pair count once; a directed graph counts arcs). ``stored`` counts stored ties: each
+    edge's ``ties`` attribute (in a collapsed analysis graph, how many stored ties were
+    collapsed into the edge), 1 when absent, so every edge of a multigraph of stored
+    ties counts once. Self-loops are not ties.
+
+    Examples
+    --------
+    >>> G = nx.MultiGraph([(0, 1), (0, 1), (1, 2)])
+    >>> p = {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})}
+    >>> class_counts(G, p)["bonding"]
+    {'pairs': 1, 'stored': 2}
+    """
+    out = {c: {"pairs": 0, "stored": 0} for c in (*TIE_CLASSES, "all")}
+    seen: set[tuple[Hashable, Hashable]] = set()
+    for u, v, data in G.edges(data=True):
         if u == v:
             continue
-        i, j = index[u], index[v]
-        if labels.sig[i] < 0 or labels.sig[j] < 0:
-            out[(u, v)] = None
-        else:
-            same = bool(labels.share(np.array([i]), np.array([j]))[0])
-            out[(u, v)] = "bonding" if same else "bridging"
+        cls = tie_class_in(partition, u, v)
+        pair = (u, v) if G.is_directed() else (u, v) if str(u) <= str(v) else (v, u)
+        stored = int(data.get("ties", 1))
+        for key in (cls, "all"):
+            out[key]["stored"] += stored
+            if pair not in seen:
+                out[key]["pairs"] += 1
+        seen.add(pair)
+    return out
+
+
+def group_tie_counts(G: nx.Graph, partition: Partition) -> dict[str, dict[str, int]]:
+    """Per group: ``members``, ties ``inside`` it and ties ``across`` its boundary.
+
+    Counted in pairs, each tie once per group it concerns: *inside* when both ends are
+    members, *across* when one end is a member and the other belongs to groups that do
+    not include it. A tie to an ungrouped node is unclassified (:func:`tie_class`) and
+    counts in neither. Unlike :func:`tie_counts`' UCINET row sums, a tie inside a group
+    counts once.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(4)
+    >>> p = {0: frozenset({"a"}), 1: frozenset({"a"}), 2: frozenset({"b"})}
+    >>> group_tie_counts(G, p)["a"]
+    {'members': 2, 'inside': 1, 'across': 1}
+    """
+    out: dict[str, dict[str, int]] = {}
+    for n in G:
+        for g in partition.get(n) or ():
+            out.setdefault(g, {"members": 0, "inside": 0, "across": 0})["members"] += 1
+    for u, v in G.edges():
+        gu, gv = frozenset(partition.get(u) or ()), frozenset(partition.get(v) or ())
+        if u == v or tie_class(gu, gv) == "unclassified":
+            continue
+        for g in gu | gv:
+            out[g]["inside" if g in gu and g in gv else "across"] += 1
     return out
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from graph_service.config import Settings, get_settings
 from graph_service.filters import TieFilter
+from graph_service.metrics.ties import group_tie_counts
 from graph_service.reports import charts
 from graph_service.services.analysis_graph import AnalysisGraph
 from graph_service.services.steering import (
@@ -106,8 +107,8 @@ def _template() -> jinja2.Template:
 
 def _headline(data: ReportData) -> list[tuple[str, str, str]]:
     G, part = data.graph.graph, data.graph.partition
-    bonding = sum(1 for u, v in G.edges() if sna.shares_group(part, u, v))
-    bridging = sum(1 for u, v in G.edges() if sna.is_bridging(part, u, v))
+    bonding = sum(1 for u, v in G.edges() if sna.tie_class(part, u, v) == "bonding")
+    bridging = sum(1 for u, v in G.edges() if sna.tie_class(part, u, v) == "bridging")
     ties = G.number_of_edges()
     brokers = [n for n, m in data.measures.nodes.items() if m.broker]
     aps = [n for n, m in data.measures.nodes.items() if m.articulation_point]
@@ -159,14 +160,11 @@ def _charts(data: ReportData) -> dict[str, Markup]:
             high_text="turned outward →",
         )
     )
-    G, part = data.graph.graph, data.graph.partition
-    inside: dict[str, dict[str, float]] = {g: {"inside": 0, "across": 0} for g in groups}
-    for u, v in G.edges():
-        for g in part.get(u, frozenset()) | part.get(v, frozenset()):
-            if g not in inside:
-                continue
-            both = g in part.get(u, frozenset()) and g in part.get(v, frozenset())
-            inside[g]["inside" if both else "across"] += 1
+    counts = group_tie_counts(data.graph.graph, data.graph.partition)
+    empty = {"inside": 0, "across": 0}
+    inside: dict[str, dict[str, float]] = {
+        g: {k: float(counts.get(g, empty)[k]) for k in empty} for g in groups
+    }
     out["ties"] = Markup(
         charts.stacked_bars(
             [(names.get(g, g), inside[g]) for g in groups],

@@ -23,6 +23,11 @@ def stored_report(
 
     ag = analysis_graph(store, filters, partition=partition, directed=directed, seed=seed)
     report = analyze(ag.graph, ag.partition, weight="weight", k=k, seed=seed)
+    # ``ties`` counts pairs (the analysis graph); ``stored_ties`` the stored ties that
+    # pass the filter, several of which may join one pair (docs/metrics.md).
+    report["network"]["stored_ties"] = len(ag.ties)
+    for g, row in report["groups"].items():
+        row["name"] = ag.group_names.get(g, g)
     report["scope"] = {
         "partition": partition,
         "filters": ag.filters.model_dump(mode="json"),

@@ -147,7 +147,7 @@ def single_source_findings(
     for node, m in sorted(measures.nodes.items()):
         if not m.broker:
             continue
-        bridging = [n for n in G.neighbors(node) if sna.is_bridging(partition, node, n)]
+        bridging = [n for n in G.neighbors(node) if sna.tie_class(partition, node, n) == "bridging"]
         if bridging and all(weak(node, n) for n in bridging):
             findings.append(
                 Finding(

@@ -19,6 +19,7 @@ Reading of the model:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 import networkx as nx
@@ -59,6 +60,7 @@ class Supporter(BaseModel):
     name: str
     label: str
     groups: list[str]
+    groups_names: list[str] = Field(default_factory=list)
     via: list[str] = Field(description="the initiatives and tasks through which they support")
 
 
@@ -72,6 +74,7 @@ class GoalReport(BaseModel):
     people: list[Supporter]
     group_participants: list[str]
     groups: list[str]
+    groups_names: list[str] = Field(default_factory=list)
     bridging_ties: int = Field(description="bridging social ties among the people behind it")
     bonding_ties: int
     support_chains: int = Field(description="(advancer, person or group) pairs behind it")
@@ -94,6 +97,171 @@ class GoalCoverage(BaseModel):
         return next(g for g in self.goals if g.id == goal_id)
 
 
+@dataclass
+class _Links:
+    """The affiliation ties, indexed the ways goal coverage reads them."""
+
+    parent: dict[str, str] = field(default_factory=dict)  # sub-goal -> goal
+    advances: dict[str, list[str]] = field(default_factory=dict)  # goal -> advancers
+    people_of: dict[str, set[str]] = field(default_factory=dict)  # advancer -> people
+    groups_of_advancer: dict[str, set[str]] = field(default_factory=dict)  # as a whole
+    member_groups: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, goals: Mapping[str, str], links: Collection[Affiliation], excluded: set[str]
+    ) -> _Links:
+        idx = cls()
+        for link in links:
+            if link.type == RelType.PART_OF and link.source in goals and link.target in goals:
+                idx.parent[link.source] = link.target
+            elif link.type == RelType.ADVANCES and link.target in goals:
+                idx.advances.setdefault(link.target, []).append(link.source)
+            elif link.type in (RelType.PARTICIPATES_IN, RelType.RESPONSIBLE_FOR):
+                if link.source_label == NodeLabel.GROUP:
+                    idx.groups_of_advancer.setdefault(link.target, set()).add(link.source)
+                elif link.source not in excluded:
+                    idx.people_of.setdefault(link.target, set()).add(link.source)
+            elif link.type == RelType.MEMBER_OF:
+                idx.member_groups.setdefault(link.source, set()).add(link.target)
+        return idx
+
+    @property
+    def children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for child, par in self.parent.items():
+            out.setdefault(par, []).append(child)
+        return out
+
+    def ancestry(self, goal: str) -> list[str]:
+        """The goal and its ancestors, nearest first (a PART_OF cycle is cut)."""
+        path, seen = [goal], {goal}
+        while goal in self.parent and self.parent[goal] not in seen:
+            goal = self.parent[goal]
+            seen.add(goal)
+            path.append(goal)
+        return path
+
+    def subtree(self, goal: str) -> list[str]:
+        children = self.children
+        seen: list[str] = []
+        stack = [goal]
+        while stack:  # PART_OF may be malformed into a cycle: visit each goal once
+            g = stack.pop()
+            if g in seen:
+                continue
+            seen.append(g)
+            stack.extend(sorted(children.get(g, [])))
+        return seen
+
+
+@dataclass
+class _Support:
+    """Who and what is behind one goal."""
+
+    advancers: list[Advancer]
+    people: list[Supporter]
+    group_participants: set[str]
+    groups: set[str]
+    chains: int
+    bridging: list[tuple[str, str]]
+    bonding: int
+
+
+def _support(
+    goal: str,
+    idx: _Links,
+    G: nx.Graph,
+    partition: sna.Partition,
+    names: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> _Support:
+    advancers = [
+        Advancer(id=a, name=names.get(a, a), label=labels.get(a, ""), goal=g)
+        for g in idx.subtree(goal)
+        for a in sorted(set(idx.advances.get(g, [])))
+    ]
+    via: dict[str, set[str]] = {}
+    group_participants: set[str] = set()
+    chains = 0
+    for adv in {a.id for a in advancers}:
+        for person in idx.people_of.get(adv, set()):
+            via.setdefault(person, set()).add(adv)
+            chains += 1
+        for grp in idx.groups_of_advancer.get(adv, set()):
+            group_participants.add(grp)
+            chains += 1
+
+    def groups_of(node: str) -> set[str]:
+        return set(partition[node]) if node in partition else idx.member_groups.get(node, set())
+
+    people = [
+        Supporter(
+            id=p,
+            name=names.get(p, p),
+            label=labels.get(p, ""),
+            groups=sorted(groups_of(p)),
+            groups_names=[names.get(g, g) for g in sorted(groups_of(p))],
+            via=sorted(v),
+        )
+        for p, v in sorted(via.items())
+    ]
+    groups = set(group_participants).union(*(set(s.groups) for s in people))
+    among = list(G.subgraph([p.id for p in people if p.id in G]).edges())
+    classes = [(u, v, sna.tie_class(partition, u, v)) for u, v in among]
+    return _Support(
+        advancers=advancers,
+        people=people,
+        group_participants=group_participants,
+        groups=groups,
+        chains=chains,
+        bridging=[(u, v) for u, v, c in classes if c == "bridging"],
+        bonding=sum(1 for *_, c in classes if c == "bonding"),
+    )
+
+
+def _carried_by(s: _Support) -> Carried:
+    if not s.advancers:
+        return "nothing advances it"
+    if not s.people and not s.group_participants:
+        return "nobody behind it"
+    if len(s.groups) <= 1:
+        return "one group alone"
+    if s.bridging:
+        return "several groups, joined by bridging ties"
+    return "several groups, not tied to each other"
+
+
+def _weak_points(
+    s: _Support, carried: Carried, names: Mapping[str, str]
+) -> tuple[list[str], str | None, str | None]:
+    """Sentences naming what the goal hangs on, the one person and the one tie (ids)."""
+    weak: list[str] = []
+    one_person = one_tie = None
+    if carried == "nothing advances it":
+        weak.append("no initiative or task advances it")
+    elif carried == "nobody behind it":
+        listed = ", ".join(a.name for a in s.advancers)
+        weak.append(f"advanced only by {listed}, which nobody takes part in or is responsible for")
+    if len(s.people) == 1 and not s.group_participants:
+        one_person = s.people[0].id
+        weak.append(f"hangs on one {s.people[0].label.lower() or 'node'}: {s.people[0].name}")
+    if s.chains == 1 and s.people:
+        only = s.people[0]
+        one_tie = f"{only.id} -> {only.via[0]}"
+        weak.append(f"hangs on one tie: {only.name} in {names.get(only.via[0], only.via[0])}")
+    elif s.chains != 1 and len(s.groups) > 1 and len(s.bridging) == 1:
+        u, v = s.bridging[0]
+        one_tie = f"{min(u, v)} -- {max(u, v)}"
+        weak.append(
+            f"its groups are joined by one bridging tie: {names.get(u, u)} – {names.get(v, v)}"
+        )
+    if carried == "one group alone" and s.groups:
+        alone = ", ".join(sorted(names.get(g, g) for g in s.groups))
+        weak.append(f"carried by one group alone ({alone})")
+    return weak, one_person, one_tie
+
+
 def goal_coverage_of(
     goals: Mapping[str, str],
     links: Collection[Affiliation],
@@ -108,162 +276,42 @@ def goal_coverage_of(
     """The pure core: goals (id -> name), affiliation ties and the social graph.
 
     ``exclude`` drops people as if they had left (used by the resilience analysis).
+    ``names`` (ids of nodes and groups -> names) make the sentences readable.
     """
     names = dict(names or {})
     labels = dict(labels or {})
     for link in links:
         labels.setdefault(link.source, link.source_label)
         labels.setdefault(link.target, link.target_label)
-    excluded = set(exclude)
-    parent: dict[str, str] = {}
-    advances: dict[str, list[str]] = {}
-    people_of: dict[str, set[str]] = {}  # advancer -> actors/staff behind it
-    groups_of_advancer: dict[str, set[str]] = {}  # advancer -> groups taking part as a whole
-    member_groups: dict[str, set[str]] = {}
-    for link in links:
-        if link.type == RelType.PART_OF and link.source in goals and link.target in goals:
-            parent[link.source] = link.target
-        elif link.type == RelType.ADVANCES and link.target in goals:
-            advances.setdefault(link.target, []).append(link.source)
-        elif link.type in (RelType.PARTICIPATES_IN, RelType.RESPONSIBLE_FOR):
-            if link.source_label == NodeLabel.GROUP:
-                groups_of_advancer.setdefault(link.target, set()).add(link.source)
-            elif link.source not in excluded:
-                people_of.setdefault(link.target, set()).add(link.source)
-        elif link.type == RelType.MEMBER_OF:
-            member_groups.setdefault(link.source, set()).add(link.target)
-
-    children: dict[str, list[str]] = {}
-    for child, par in parent.items():
-        children.setdefault(par, []).append(child)
-
-    def subtree(goal: str) -> list[str]:
-        seen, stack = [], [goal]
-        while stack:  # PART_OF may be malformed into a cycle: visit each goal once
-            g = stack.pop()
-            if g in seen:
-                continue
-            seen.append(g)
-            stack.extend(sorted(children.get(g, [])))
-        return seen
-
-    def level(goal: str) -> int:
-        depth, seen = 0, {goal}
-        while goal in parent and parent[goal] not in seen:
-            goal = parent[goal]
-            seen.add(goal)
-            depth += 1
-        return depth
-
-    def groups_of(node: str) -> set[str]:
-        if node in partition:
-            return set(partition[node])
-        return member_groups.get(node, set())
-
+    idx = _Links.of(goals, links, set(exclude))
+    children = idx.children
     reports: list[GoalReport] = []
     for goal in goals:
-        advancers = [
-            Advancer(id=a, name=names.get(a, a), label=labels.get(a, ""), goal=g)
-            for g in subtree(goal)
-            for a in sorted(set(advances.get(g, [])))
-        ]
-        via: dict[str, set[str]] = {}
-        group_participants: set[str] = set()
-        chains = 0
-        for adv in {a.id for a in advancers}:
-            for person in people_of.get(adv, set()):
-                via.setdefault(person, set()).add(adv)
-                chains += 1
-            for grp in groups_of_advancer.get(adv, set()):
-                group_participants.add(grp)
-                chains += 1
-        people = [
-            Supporter(
-                id=p,
-                name=names.get(p, p),
-                label=labels.get(p, ""),
-                groups=sorted(groups_of(p)),
-                via=sorted(v),
-            )
-            for p, v in sorted(via.items())
-        ]
-        groups = set(group_participants)
-        for s in people:
-            groups |= set(s.groups)
-        supporters = [p.id for p in people if p.id in G]
-        among = list(G.subgraph(supporters).edges())
-        bridging = [(u, v) for u, v in among if sna.is_bridging(partition, u, v)]
-        bonding = sum(1 for u, v in among if sna.shares_group(partition, u, v))
-
-        carried: Carried
-        if not advancers:
-            carried = "nothing advances it"
-        elif not people and not group_participants:
-            carried = "nobody behind it"
-        elif len(groups) <= 1:
-            carried = "one group alone"
-        elif bridging:
-            carried = "several groups, joined by bridging ties"
-        else:
-            carried = "several groups, not tied to each other"
-
-        weak: list[str] = []
-        one_person = one_tie = None
-        if carried == "nothing advances it":
-            weak.append("no initiative or task advances it")
-        elif carried == "nobody behind it":
-            listed = ", ".join(names.get(a.id, a.id) for a in advancers)
-            weak.append(
-                f"advanced only by {listed}, which nobody takes part in or is responsible for"
-            )
-        if len(people) == 1 and not group_participants:
-            one_person = people[0].id
-            weak.append(f"hangs on one {people[0].label.lower() or 'node'}: {people[0].name}")
-        if chains == 1:
-            only = people[0] if people else None
-            if only is not None:
-                one_tie = f"{only.id} -> {only.via[0]}"
-                weak.append(
-                    f"hangs on one tie: {only.name} in {names.get(only.via[0], only.via[0])}"
-                )
-        elif len(groups) > 1 and len(bridging) == 1:
-            u, v = bridging[0]
-            one_tie = f"{min(u, v)} -- {max(u, v)}"
-            weak.append(
-                f"its groups are joined by one bridging tie: {names.get(u, u)} – {names.get(v, v)}"
-            )
-        if carried == "one group alone" and groups:
-            weak.append(f"carried by one group alone ({', '.join(sorted(groups))})")
+        s = _support(goal, idx, G, partition, names, labels)
+        carried = _carried_by(s)
+        weak, one_person, one_tie = _weak_points(s, carried, names)
         reports.append(
             GoalReport(
                 id=goal,
                 name=goals[goal],
-                parent=parent.get(goal),
-                level=level(goal),
+                parent=idx.parent.get(goal),
+                level=len(idx.ancestry(goal)) - 1,
                 sub_goals=sorted(children.get(goal, [])),
-                advanced_by=advancers,
-                people=people,
-                group_participants=sorted(group_participants),
-                groups=sorted(groups),
-                bridging_ties=len(bridging),
-                bonding_ties=bonding,
-                support_chains=chains,
+                advanced_by=s.advancers,
+                people=s.people,
+                group_participants=sorted(s.group_participants),
+                groups=sorted(s.groups),
+                groups_names=[names.get(g, g) for g in sorted(s.groups)],
+                bridging_ties=len(s.bridging),
+                bonding_ties=s.bonding,
+                support_chains=s.chains,
                 carried_by=carried,
                 hangs_on_one_person=one_person,
                 hangs_on_one_tie=one_tie,
                 weak_points=weak,
             )
         )
-
-    def order(report: GoalReport) -> tuple[str, ...]:
-        path, g, seen = [report.id], report.id, {report.id}
-        while g in parent and parent[g] not in seen:
-            g = parent[g]
-            seen.add(g)
-            path.append(g)
-        return tuple(reversed(path))
-
-    reports.sort(key=order)
+    reports.sort(key=lambda r: tuple(reversed(idx.ancestry(r.id))))
     return GoalCoverage(
         filter=filter_text,
         goals=reports,

@@ -49,7 +49,8 @@ class TaskLoad(BaseModel):
     id: str
     name: str
     label: str
-    responsible: list[str]
+    responsible: list[str] = Field(description="ids of the staff responsible for it")
+    responsible_names: list[str] = Field(default_factory=list, description="their names")
 
 
 class ParallelStructures(BaseModel):
@@ -130,7 +131,13 @@ def parallel_structures_of(
         for item in items:
             holders.setdefault(item, []).append(staff)
     shared_tasks = [
-        TaskLoad(id=t, name=names.get(t, t), label=labels.get(t, ""), responsible=sorted(h))
+        TaskLoad(
+            id=t,
+            name=names.get(t, t),
+            label=labels.get(t, ""),
+            responsible=sorted(h),
+            responsible_names=[names.get(s, s) for s in sorted(h)],
+        )
         for t, h in sorted(holders.items())
         if len(h) > 1
     ]

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
+from graph_service.metrics.ties import group_tie_counts
 from graph_service.services.analysis_graph import AnalysisGraph
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import social_graph
@@ -71,7 +72,10 @@ class GroupChange(BaseModel):
     name: str
     size: Change
     bonding_ties: Change = Field(description="ties with both ends in the group")
-    bridging_ties: Change = Field(description="ties with one end in the group")
+    bridging_ties: Change = Field(
+        description="ties with one end in the group and the other in another group "
+        "(ties to ungrouped nodes are unclassified)"
+    )
     ei: Change
 
 
@@ -80,8 +84,8 @@ class PhaseComparison(BaseModel):
     label_b: str
     filter_a: str
     filter_b: str
-    ties_a: int
-    ties_b: int
+    ties_a: int = Field(description="stored ties passing the first filter")
+    ties_b: int = Field(description="stored ties passing the second filter")
     gained: list[TieChange]
     lost: list[TieChange]
     kept: list[TieChange]
@@ -89,16 +93,18 @@ class PhaseComparison(BaseModel):
     bridging_lost: int
     nodes: list[NodeChange]
     groups: list[GroupChange]
-    became_brokers: list[str]
-    stopped_brokering: list[str]
+    became_brokers: list[str] = Field(description="ids")
+    stopped_brokering: list[str] = Field(description="ids")
     metrics_source: str
+    became_brokers_names: list[str] = Field(default_factory=list)
+    stopped_brokering_names: list[str] = Field(default_factory=list)
 
     def summary(self) -> str:
-        """The comparison in two sentences."""
-        became = ", ".join(self.became_brokers) or "nobody"
-        stopped = ", ".join(self.stopped_brokering) or "nobody"
+        """The comparison in two sentences (stored ties; people by name)."""
+        became = ", ".join(self.became_brokers_names or self.became_brokers) or "nobody"
+        stopped = ", ".join(self.stopped_brokering_names or self.stopped_brokering) or "nobody"
         return (
-            f"From {self.label_a} to {self.label_b}: {len(self.gained)} ties gained "
+            f"From {self.label_a} to {self.label_b}: {len(self.gained)} stored ties gained "
             f"({self.bridging_gained} bridging), {len(self.lost)} lost "
             f"({self.bridging_lost} bridging), {len(self.kept)} kept. "
             f"Became brokers: {became}; stopped brokering: {stopped}."
@@ -116,17 +122,9 @@ def _tie_index(ties: list[dict[str, Any]]) -> dict[TieKey, list[str]]:
 
 
 def _group_counts(ag: AnalysisGraph) -> dict[str, tuple[int, int, int]]:
-    """Per group: (members, ties inside, ties across its boundary)."""
-    out: dict[str, list[int]] = {}
-    for n in ag.graph:
-        for g in ag.partition.get(n, frozenset()):
-            out.setdefault(g, [0, 0, 0])[0] += 1
-    for u, v in ag.graph.edges():
-        gu, gv = ag.partition.get(u, frozenset()), ag.partition.get(v, frozenset())
-        for g in gu | gv:
-            slot = 1 if (g in gu and g in gv) else 2
-            out.setdefault(g, [0, 0, 0])[slot] += 1
-    return {g: (c[0], c[1], c[2]) for g, c in out.items()}
+    """Per group: (members, ties inside, ties across its boundary), in pairs."""
+    counts = group_tie_counts(ag.graph, ag.partition)
+    return {g: (c["members"], c["inside"], c["across"]) for g, c in counts.items()}
 
 
 def compare_graphs(
@@ -150,7 +148,7 @@ def compare_graphs(
             target=t,
             source_name=names.get(s, s),
             target_name=names.get(t, t),
-            bridging=sna.is_bridging(ag.partition, s, t),
+            bridging=sna.tie_class(ag.partition, s, t) == "bridging",
             ids=sorted(ids),
         )
 
@@ -225,6 +223,8 @@ def compare_graphs(
         became_brokers=sorted(became),
         stopped_brokering=sorted(stopped),
         metrics_source=m_b.source,
+        became_brokers_names=[names.get(n, n) for n in sorted(became)],
+        stopped_brokering_names=[names.get(n, n) for n in sorted(stopped)],
     )
 
 

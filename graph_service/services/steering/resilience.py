@@ -170,7 +170,9 @@ def departure_of(
         if not set(p) & vanished
     )
     bridging_lost = sorted(
-        f"{min(u, v)} -- {max(u, v)}" for u, v in G.edges(gone) if sna.is_bridging(partition, u, v)
+        f"{min(u, v)} -- {max(u, v)}"
+        for u, v in G.edges(gone)
+        if sna.tie_class(partition, u, v) == "bridging"
     )
     ties_lost = sum(1 for _ in G.edges(gone))
     main_before, main_after = _main_component(G), _main_component(H)

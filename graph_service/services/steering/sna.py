@@ -20,6 +20,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph_service.metrics.ties import TieClass, tie_class_in
+
 #: Gould-Fernandez roles in which the two ends of the brokered two-path are not both in
 #: the broker's own group: brokerage *between* groups.
 COORDINATOR = "coordinator"
@@ -77,31 +79,9 @@ class Measures:
     network: dict[str, Any] = field(default_factory=dict)
 
 
-def shares_group(partition: Partition, u: str, v: str) -> bool:
-    """Bonding when both ends share a group of the partition (docs/model.md)."""
-    return bool(partition.get(u, frozenset()) & partition.get(v, frozenset()))
-
-
-def is_bridging(partition: Partition, u: str, v: str) -> bool:
-    """Bridging when both ends have groups and share none; a tie with an ungrouped end is
-    neither bonding nor bridging (the metrics package's convention)."""
-    gu, gv = partition.get(u, frozenset()), partition.get(v, frozenset())
-    return bool(gu) and bool(gv) and not gu & gv
-
-
-def tie_counts(G: nx.Graph, partition: Partition) -> dict[str, tuple[int, int]]:
-    """Per node (bonding, bridging) counts of its ties (ties with an ungrouped end: neither)."""
-    counts = {str(n): [0, 0] for n in G}
-    for u, v in G.edges():
-        if shares_group(partition, u, v):
-            slot = 0
-        elif is_bridging(partition, u, v):
-            slot = 1
-        else:
-            continue
-        counts[str(u)][slot] += 1
-        counts[str(v)][slot] += 1
-    return {n: (c[0], c[1]) for n, c in counts.items()}
+def tie_class(partition: Partition, u: str, v: str) -> TieClass:
+    """Bonding, bridging or unclassified: the metrics package's one rule (docs/metrics.md)."""
+    return tie_class_in(partition, u, v)
 
 
 def betweenness(G: nx.Graph) -> dict[str, float]:

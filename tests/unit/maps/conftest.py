@@ -24,8 +24,8 @@ def payload(html: str) -> dict[str, Any]:
 def office() -> tuple[nx.MultiDiGraph, dict[str, frozenset[str]], dict[str, str]]:
     """Two groups (alliance A, administration B), a broker, a staff member in both.
 
-    Ties: a1-a2 bonding (A), b1-b2 bonding (B), a2->x ADVISES bridging (x has no
-    group), x-b1 KNOWS bridging, s-a1 and s-b2 bonding (s is in A and B),
+    Ties: a1-a2 bonding (A), b1-b2 bonding (B), a2->x ADVISES unclassified (x has
+    no group), x-b1 KNOWS unclassified, s-a1 and s-b2 bonding (s is in A and B),
     a1->i PARTICIPATES_IN affiliation, a1-a2 a second tie (parallel, phase 2).
     """
     G = nx.MultiDiGraph()

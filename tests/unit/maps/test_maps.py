@@ -25,11 +25,11 @@ from graph_service.maps import (
     tie_class,
 )
 from graph_service.maps.encoding import GROUP_PALETTE, UNGROUPED_COLOR
-from graph_service.maps.render import json_for_script
+from graph_service.maps.render import TIE_CLASSES, json_for_script
 from graph_service.maps.synthetic import synthetic_network
 from tests.unit.maps.conftest import payload
 
-CLASSES = ("bonding", "bridging", "affiliation", "aggregate")
+CLASSES = TIE_CLASSES
 ROLES = ("", "path", "context", "gained", "lost", "kept")
 
 
@@ -55,8 +55,8 @@ def legend_texts(html: str) -> list[str]:
         ("KNOWS", {"A"}, {"A"}, "bonding"),
         ("KNOWS", {"A", "B"}, {"B"}, "bonding"),
         ("KNOWS", {"A"}, {"B"}, "bridging"),
-        ("ADVISES", {"A"}, set(), "bridging"),
-        ("KNOWS", set(), set(), "bridging"),
+        ("ADVISES", {"A"}, set(), "unclassified"),
+        ("KNOWS", set(), set(), "unclassified"),
         ("MEMBER_OF", {"A"}, {"A"}, "affiliation"),
         ("PART_OF", set(), set(), "affiliation"),
         ("SOMETHING_NEW", {"A"}, {"A"}, "bonding"),
@@ -102,7 +102,8 @@ def test_render_map_counts_and_payload(office):
     assert (m.nodes, m.ties, m.view) == (7, 8, "network")
     assert m.size_bytes == len(m.html.encode("utf-8"))
     assert len(data["nodes"]) == 7 and len(data["ties"]) == 8
-    assert tie_classes(data) == {"bonding": 5, "bridging": 2, "affiliation": 1}
+    # x has no group: its two ties are unclassified, as in the metrics
+    assert tie_classes(data) == {"bonding": 5, "unclassified": 2, "affiliation": 1}
     assert [g["name"] for g in data["groups"]] == ["Wirtschaftsallianz", "Stadtverwaltung"]
     assert data["meta"]["positioned"] is True
     assert all(n[6] is not None and n[7] is not None for n in data["nodes"])
@@ -175,7 +176,7 @@ def test_legend_explains_what_is_present(office):
         "Staff",
         "Initiative",
         "Bonding tie (ends share a group)",
-        "Bridging tie (ends in different groups, or without one)",
+        "Unclassified tie (an end has no group)",
         "Arrow: directed tie (from → to)",
         "Line width: tie weight",
         "Node size: degree",

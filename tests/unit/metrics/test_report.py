@@ -19,12 +19,13 @@ from graph_service.metrics.io import read_graph_files
 from ._data import DATASETS, load
 
 NETWORK_KEYS = {
-    "nodes", "ties", "directed", "ei", "ei_expected", "ei_min", "ei_max", "ei_rescaled",
+    "nodes", "ties", "bonding", "bridging", "unclassified", "directed",
+    "ei", "ei_expected", "ei_min", "ei_max", "ei_rescaled",
     "ei_p_value", "odds_ratio", "yules_q", "assortativity", "modularity", "brokerage",
 }  # fmt: skip
-GROUP_KEYS = {"size", "internal", "external", "ei", "density_internal"}
+GROUP_KEYS = {"name", "size", "internal", "external", "ei", "density_internal"}
 NODE_KEYS = {
-    "group", "degree", "bonding", "bridging", "ei", "betweenness", "bridging_centrality",
+    "name", "group", "degree", "bonding", "bridging", "ei", "betweenness", "bridging_centrality",
     "constraint", "effective_size", "efficiency", "hierarchy", "articulation_point",
     "brokerage",
 }  # fmt: skip
