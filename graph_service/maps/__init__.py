@@ -12,7 +12,7 @@ npm, pyvis not used for rendering).
 2
 """
 
-from graph_service.maps.encoding import group_colors, group_order, tie_class
+from graph_service.maps.encoding import group_colors, group_order, group_palette, tie_class
 from graph_service.maps.layout import seeded_layout
 from graph_service.maps.render import VIS_NETWORK_VERSION, MapResult
 from graph_service.maps.views import (
@@ -39,6 +39,7 @@ __all__ = [
     "ego_view",
     "group_colors",
     "group_order",
+    "group_palette",
     "group_view",
     "network_view",
     "paths_view",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import colorsys
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -167,22 +168,34 @@ def _extra_color(i: int) -> str:
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders numbers by value: ``"2"`` before ``"10"``, ``"g9"`` before
+    ``"g10"``; letters without regard to case.
+
+    >>> sorted(["10", "2", "1", "11"], key=natural_key)
+    ['1', '2', '10', '11']
+    """
+    parts = re.split(r"(\d+)", text)
+    return tuple((1, int(p)) if p.isdigit() else (0, p.casefold()) for p in parts if p)
+
+
 def group_order(
     partition: Mapping[object, Iterable[str]],
     group_names: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """All group ids of a partition in a stable order.
+    """All group ids of a partition in one stable order: natural order of their names.
 
-    The order is that of ``group_names`` (when given) followed by the other
-    groups sorted by id. It fixes colours, so the same partition gives the same
-    colours in every view, whatever subset of nodes a view shows.
+    Each group is sorted by its display name (``group_names``, else its id) in
+    :func:`natural_key` order, so communities ``1, 2, …, 10, 11`` come in that
+    order. It fixes colours (:func:`group_palette`), so the same partition gives
+    the same colours in every view, the report and its charts, whatever subset
+    of nodes a view shows.
     """
+    names = group_names or {}
     seen: set[str] = set()
     for groups in partition.values():
         seen.update(groups)
-    ordered = [g for g in (group_names or {}) if g in seen]
-    rest = sorted(seen - set(ordered))
-    return ordered + rest
+    return sorted(seen, key=lambda g: (natural_key(names.get(g, g)), natural_key(g)))
 
 
 def group_colors(groups: Sequence[str]) -> dict[str, str]:
@@ -193,6 +206,15 @@ def group_colors(groups: Sequence[str]) -> dict[str, str]:
             GROUP_PALETTE[i] if i < len(GROUP_PALETTE) else _extra_color(i - len(GROUP_PALETTE))
         )
     return colors
+
+
+def group_palette(
+    partition: Mapping[object, Iterable[str]],
+    group_names: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The one colour of every group of ``partition``: what every map view, the report
+    and its charts use."""
+    return group_colors(group_order(partition, group_names))
 
 
 def scale_linear(

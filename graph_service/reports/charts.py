@@ -32,6 +32,13 @@ def _label(y: float, text: str) -> str:
     )
 
 
+def _swatch(y: float, color: str | None) -> str:
+    """A small square in the group's colour (the map's), left of a row's label."""
+    if color is None:
+        return ""
+    return f'<rect x="2" y="{y + BAR_H / 2 - 5:.1f}" width="10" height="10" fill="{color}"/>'
+
+
 def diverging_bars(
     items: Sequence[tuple[str, float | None]],
     *,
@@ -40,6 +47,7 @@ def diverging_bars(
     high: float = 1.0,
     low_text: str = "",
     high_text: str = "",
+    swatches: Mapping[str, str] | None = None,
 ) -> str:
     """Horizontal bars from zero to each value in [low, high] (E-I: −1 inward, +1 outward).
     A missing value is drawn as "n/a"."""
@@ -54,7 +62,7 @@ def diverging_bars(
     )
     for i, (label, value) in enumerate(items):
         y = top + i * (BAR_H + GAP)
-        body.append(_label(y, label))
+        body.append(_label(y, label) + _swatch(y, (swatches or {}).get(label)))
         if value is None:
             body.append(
                 f'<text x="{zero + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="12" '
@@ -88,6 +96,7 @@ def stacked_bars(
     *,
     title: str,
     series_labels: Mapping[str, str] | None = None,
+    swatches: Mapping[str, str] | None = None,
 ) -> str:
     """Horizontal stacked bars, one per item, with a legend of the series."""
     series_labels = dict(series_labels or {})
@@ -104,7 +113,7 @@ def stacked_bars(
     top = 26
     for i, (label, values) in enumerate(items):
         y = top + i * (BAR_H + GAP)
-        body.append(_label(y, label))
+        body.append(_label(y, label) + _swatch(y, (swatches or {}).get(label)))
         left = float(LABEL_W)
         for k, s in enumerate(series):
             v = float(values.get(s, 0) or 0)
@@ -130,6 +139,7 @@ def paired_bars(
     *,
     labels: tuple[str, str],
     title: str,
+    swatches: Mapping[str, str] | None = None,
 ) -> str:
     """Two bars per item (first and second phase), with a legend."""
     plot_w = WIDTH - LABEL_W - 50
@@ -143,7 +153,7 @@ def paired_bars(
     top = 26
     for i, (label, a, b) in enumerate(items):
         y = top + i * (BAR_H + GAP)
-        body.append(_label(y, label))
+        body.append(_label(y, label) + _swatch(y, (swatches or {}).get(label)))
         for k, v in enumerate((a, b)):
             w = plot_w * v / biggest
             yy = y + k * half

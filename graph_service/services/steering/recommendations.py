@@ -71,6 +71,7 @@ class Recommendations(BaseModel):
     filter: str
     overloaded_brokers: list[str]
     introductions: list[Introduction]
+    overloaded_brokers_names: list[str] = Field(default_factory=list)
 
 
 def involvement(
@@ -108,6 +109,87 @@ def _fmt(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.2f}"
 
 
+def _direct_group_pairs(G: nx.Graph, partition: sna.Partition) -> set[tuple[str, str]]:
+    """Pairs of different groups that already have a direct tie."""
+    direct: set[tuple[str, str]] = set()
+    for u, v in G.edges():
+        for x in partition.get(u, frozenset()):
+            for y in partition.get(v, frozenset()):
+                if x != y:
+                    direct.add((min(x, y), max(x, y)))
+    return direct
+
+
+def _candidates(
+    G: nx.Graph,
+    partition: sna.Partition,
+    initiatives: Mapping[str, set[str]],
+    goals: Mapping[str, set[str]],
+    constraint_before: Mapping[str, float | None],
+) -> list[_Candidate]:
+    """Untied pairs whose tie would be bridging and who share work, scored (best first)."""
+    component = {n: i for i, c in enumerate(nx.connected_components(G)) for n in c}
+    direct = _direct_group_pairs(G, partition)
+    scored: list[_Candidate] = []
+    for a, b in itertools.combinations(sorted(str(n) for n in G), 2):
+        if G.has_edge(a, b) or sna.tie_class(partition, a, b) != "bridging":
+            continue
+        shared_ini = sorted(initiatives.get(a, set()) & initiatives.get(b, set()))
+        shared_goals = sorted(goals.get(a, set()) & goals.get(b, set()))
+        if not shared_ini and not shared_goals:
+            continue
+        ga, gb = partition[a], partition[b]
+        new_pairs = sorted({(min(x, y), max(x, y)) for x in ga for y in gb if x != y} - direct)
+        reconnects = component[a] != component[b]
+        G.add_edge(a, b)
+        try:
+            after = sna.constraint(G, [a, b])
+        finally:
+            G.remove_edge(a, b)
+        # a node without ties has no constraint; its first tie counts as a drop from 1
+        drop = sum((constraint_before[n] or 1.0) - (after[n] or 0.0) for n in (a, b))
+        score = 2.0 * len(shared_ini) + len(shared_goals) + 2 * len(new_pairs)
+        score += 3 * reconnects + 10 * drop
+        scored.append(
+            _Candidate(a, b, shared_ini, shared_goals, new_pairs, reconnects, after, drop, score)
+        )
+    scored.sort(key=lambda c: (-c.score, c.a, c.b))
+    return scored
+
+
+def _relief(
+    G: nx.Graph,
+    cand: _Candidate,
+    overloaded: list[str],
+    between: Mapping[str, float],
+    names: Mapping[str, str],
+) -> list[BrokerRelief]:
+    """How much brokerage load the tie ``a``-``b`` would take off the overloaded brokers."""
+    if not overloaded:
+        return []
+    G.add_edge(cand.a, cand.b)
+    try:
+        after_between = sna.betweenness(G)
+    finally:
+        G.remove_edge(cand.a, cand.b)
+    relief: list[BrokerRelief] = []
+    for n in overloaded:
+        if n in (cand.a, cand.b):
+            continue
+        share = (between[n] - after_between[n]) / between[n] if between[n] else 0.0
+        if share >= 0.005:  # below half a percent is noise in words
+            relief.append(
+                BrokerRelief(
+                    id=n,
+                    name=names.get(n, n),
+                    before=between[n],
+                    after=after_between[n],
+                    share=round(share, 4),
+                )
+            )
+    return relief
+
+
 def recommend_of(
     G: nx.Graph,
     partition: sna.Partition,
@@ -125,70 +207,14 @@ def recommend_of(
     for n, d in G.nodes(data=True):
         names.setdefault(str(n), str(d.get("name") or n))
     group_names = dict(group_names or {})
-    component = {n: i for i, c in enumerate(nx.connected_components(G)) for n in c}
-    direct: set[tuple[str, str]] = set()
-    for u, v in G.edges():
-        for x in partition.get(u, frozenset()):
-            for y in partition.get(v, frozenset()):
-                if x != y:
-                    direct.add((min(x, y), max(x, y)))
     between = sna.betweenness(G)
-    overloaded = [n for n, b in sorted(between.items(), key=lambda kv: (-kv[1], kv[0])) if b > 0][
-        :OVERLOADED
-    ]
-    constraint_before = sna.constraint(G)
-
-    scored: list[_Candidate] = []
-    for a, b in itertools.combinations(sorted(str(n) for n in G), 2):
-        if G.has_edge(a, b):
-            continue
-        ga, gb = partition.get(a, frozenset()), partition.get(b, frozenset())
-        if not ga or not gb or ga & gb:
-            continue
-        shared_ini = sorted(initiatives.get(a, set()) & initiatives.get(b, set()))
-        shared_goals = sorted(goals.get(a, set()) & goals.get(b, set()))
-        if not shared_ini and not shared_goals:
-            continue
-        new_pairs = sorted({(min(x, y), max(x, y)) for x in ga for y in gb if x != y} - direct)
-        reconnects = component[a] != component[b]
-        G.add_edge(a, b)
-        try:
-            after = sna.constraint(G, [a, b])
-        finally:
-            G.remove_edge(a, b)
-        # a node without ties has no constraint; its first tie counts as a drop from 1
-        drop = sum((constraint_before[n] or 1.0) - (after[n] or 0.0) for n in (a, b))
-        score = 2.0 * len(shared_ini) + len(shared_goals) + 2 * len(new_pairs)
-        score += 3 * reconnects + 10 * drop
-        scored.append(
-            _Candidate(a, b, shared_ini, shared_goals, new_pairs, reconnects, after, drop, score)
-        )
-    scored.sort(key=lambda c: (-c.score, c.a, c.b))
+    ranked = sorted(between.items(), key=lambda kv: (-kv[1], kv[0]))
+    overloaded = [n for n, b in ranked if b > 0][:OVERLOADED]
+    before = sna.constraint(G)
     out: list[Introduction] = []
-    for cand in scored[:SHORTLIST]:
+    for cand in _candidates(G, partition, initiatives, goals, before)[:SHORTLIST]:
         a, b = cand.a, cand.b
-        relief: list[BrokerRelief] = []
-        if overloaded:
-            G.add_edge(a, b)
-            try:
-                after_between = sna.betweenness(G)
-            finally:
-                G.remove_edge(a, b)
-            for n in overloaded:
-                if n in (a, b):
-                    continue
-                share = (between[n] - after_between[n]) / between[n] if between[n] else 0.0
-                if share >= 0.005:  # below half a percent is noise in words
-                    relief.append(
-                        BrokerRelief(
-                            id=n,
-                            name=names.get(n, n),
-                            before=between[n],
-                            after=after_between[n],
-                            share=round(share, 4),
-                        )
-                    )
-        total = cand.score + 5 * sum(r.share for r in relief)
+        relief = _relief(G, cand, overloaded, between, names)
         out.append(
             Introduction(
                 rank=0,
@@ -202,12 +228,12 @@ def recommend_of(
                 shared_initiatives=cand.shared_initiatives,
                 new_group_contacts=[f"{x} -- {y}" for x, y in cand.new_pairs],
                 reconnects=cand.reconnects,
-                constraint_a=(constraint_before[a], float(cand.after[a] or 0.0)),
-                constraint_b=(constraint_before[b], float(cand.after[b] or 0.0)),
+                constraint_a=(before[a], float(cand.after[a] or 0.0)),
+                constraint_b=(before[b], float(cand.after[b] or 0.0)),
                 constraint_drop=round(cand.drop, 4),
                 relief=relief,
-                score=round(total, 4),
-                reason=_reason(cand, partition, constraint_before, relief, names, group_names),
+                score=round(cand.score + 5 * sum(r.share for r in relief), 4),
+                reason=_reason(cand, partition, before, relief, names, group_names),
             )
         )
     out.sort(key=lambda i: (-i.score, i.a, i.b))
@@ -217,6 +243,7 @@ def recommend_of(
     return Recommendations(
         filter=filter_text,
         overloaded_brokers=overloaded,
+        overloaded_brokers_names=[names.get(n, n) for n in overloaded],
         introductions=out,
     )
 

@@ -70,13 +70,15 @@ class Departure(BaseModel):
     groups_losing_touch: list[GroupPair]
     groups_losing_direct_contact: list[GroupPair]
     groups_left_without_members: list[str]
-    bridging_ties_lost: list[str] = Field(description="'u -- v' pairs")
-    ties_lost: int
+    bridging_ties_lost: list[str] = Field(description="'u -- v' pairs (analysis pairs)")
+    ties_lost: int = Field(description="tied pairs of the analysis graph that would go")
     cut_off: list[str] = Field(description="no longer in the main component")
     left_without_ties: list[str]
     goals_losing_support: list[GoalLoss]
     broker_load: list[LoadChange] = Field(description="betweenness of those who stay")
     cost: float
+    groups_left_without_members_names: list[str] = Field(default_factory=list)
+    cut_off_names: list[str] = Field(default_factory=list)
 
     def summary(self) -> str:
         who = ", ".join(self.removed_names)
@@ -85,7 +87,7 @@ class Departure(BaseModel):
         parts = [
             f"If {who} left: {len(self.groups_losing_touch)} pairs of groups would lose touch"
             + (f" ({touch})" if touch else ""),
-            f"{len(self.bridging_ties_lost)} bridging ties would go",
+            f"{len(self.bridging_ties_lost)} bridging ties (tied pairs) would go",
             f"{len(self.cut_off)} people or organisations would be cut off",
         ]
         if goals:
@@ -127,6 +129,82 @@ def _main_component(G: nx.Graph) -> set[str]:
     return max(components, key=lambda c: (len(c), sorted(c)))
 
 
+def _group_losses(
+    G: nx.Graph, H: nx.Graph, partition: sna.Partition, stay: sna.Partition
+) -> tuple[list[GroupPairKey], list[GroupPairKey], list[str]]:
+    """Pairs of groups losing touch, pairs losing direct contact, groups left empty."""
+    groups_before = {g for n in G for g in partition.get(n, frozenset())}
+    groups_after = {g for n in H for g in stay.get(n, frozenset())}
+    vanished = groups_before - groups_after
+    touch_lost = sorted(
+        p for p in groups_in_touch(G, partition) - groups_in_touch(H, stay) if not set(p) & vanished
+    )
+    direct_lost = sorted(
+        p
+        for p in groups_in_direct_contact(G, partition) - groups_in_direct_contact(H, stay)
+        if not set(p) & vanished
+    )
+    return touch_lost, direct_lost, sorted(vanished)
+
+
+def _goal_losses(
+    goals: Mapping[str, str],
+    links: Collection[Affiliation],
+    G: nx.Graph,
+    H: nx.Graph,
+    partition: sna.Partition,
+    stay: sna.Partition,
+    gone: set[str],
+    names: Mapping[str, str],
+    coverage_before: goals_mod.GoalCoverage | None,
+) -> list[GoalLoss]:
+    """Goals that lose people or groups behind them when ``gone`` leave."""
+    before = coverage_before or goals_mod.goal_coverage_of(goals, links, G, partition, names=names)
+    after = goals_mod.goal_coverage_of(goals, links, H, stay, names=names, exclude=gone)
+    losses: list[GoalLoss] = []
+    for gb in before.goals:
+        ga = after.goal(gb.id)
+        if len(ga.people) < len(gb.people) or len(ga.groups) < len(gb.groups):
+            losses.append(
+                GoalLoss(
+                    id=gb.id,
+                    name=gb.name,
+                    people_before=len(gb.people),
+                    people_after=len(ga.people),
+                    groups_before=gb.groups,
+                    groups_after=ga.groups,
+                    carried_before=gb.carried_by,
+                    carried_after=ga.carried_by,
+                    left_with_nobody=ga.carried_by == "nobody behind it",
+                )
+            )
+    return losses
+
+
+def _load_changes(
+    G: nx.Graph,
+    H: nx.Graph,
+    names: Mapping[str, str],
+    betweenness_before: Mapping[str, float] | None,
+) -> list[LoadChange]:
+    """Betweenness of those who stay, before and after; largest rise first."""
+    before = dict(betweenness_before or sna.betweenness(G))
+    after = sna.betweenness(H)
+    load = [
+        LoadChange(
+            id=n,
+            name=names.get(n, n),
+            before=before.get(n, 0.0),
+            after=after[n],
+            delta=round(after[n] - before.get(n, 0.0), 6),
+        )
+        for n in after
+        if abs(after[n] - before.get(n, 0.0)) > 1e-9
+    ]
+    load.sort(key=lambda c: (-c.delta, c.id))
+    return load
+
+
 def departure_of(
     G: nx.Graph,
     partition: sna.Partition,
@@ -149,74 +227,25 @@ def departure_of(
     if missing:
         raise NotFound(f"not in the network: {', '.join(missing)}")
     H = G.subgraph([n for n in G if n not in gone]).copy()
-    stay_partition = {n: g for n, g in partition.items() if n not in gone}
+    stay = {n: g for n, g in partition.items() if n not in gone}
 
     def group_pair(key: GroupPairKey) -> GroupPair:
         a, b = key
         return GroupPair(a=a, b=b, a_name=group_names.get(a, a), b_name=group_names.get(b, b))
 
-    groups_before = {g for n in G for g in partition.get(n, frozenset())}
-    groups_after = {g for n in H for g in stay_partition.get(n, frozenset())}
-    vanished = groups_before - groups_after
-    touch_lost = sorted(
-        p
-        for p in groups_in_touch(G, partition) - groups_in_touch(H, stay_partition)
-        if not set(p) & vanished
-    )
-    direct_lost = sorted(
-        p
-        for p in groups_in_direct_contact(G, partition)
-        - groups_in_direct_contact(H, stay_partition)
-        if not set(p) & vanished
-    )
+    touch_lost, direct_lost, vanished = _group_losses(G, H, partition, stay)
     bridging_lost = sorted(
         f"{min(u, v)} -- {max(u, v)}"
         for u, v in G.edges(gone)
         if sna.tie_class(partition, u, v) == "bridging"
     )
-    ties_lost = sum(1 for _ in G.edges(gone))
     main_before, main_after = _main_component(G), _main_component(H)
     cut_off = sorted(n for n in main_before - gone if n not in main_after)
-    lonely = sorted(n for n in H if H.degree(n) == 0 and G.degree(n) > 0)
-
-    losses: list[GoalLoss] = []
-    if goals:
-        before = coverage_before or goals_mod.goal_coverage_of(
-            goals, links, G, partition, names=names
-        )
-        after = goals_mod.goal_coverage_of(
-            goals, links, H, stay_partition, names=names, exclude=gone
-        )
-        for gb in before.goals:
-            ga = after.goal(gb.id)
-            if len(ga.people) < len(gb.people) or len(ga.groups) < len(gb.groups):
-                losses.append(
-                    GoalLoss(
-                        id=gb.id,
-                        name=gb.name,
-                        people_before=len(gb.people),
-                        people_after=len(ga.people),
-                        groups_before=gb.groups,
-                        groups_after=ga.groups,
-                        carried_before=gb.carried_by,
-                        carried_after=ga.carried_by,
-                        left_with_nobody=ga.carried_by == "nobody behind it",
-                    )
-                )
-    between_before = dict(betweenness_before or sna.betweenness(G))
-    between_after = sna.betweenness(H)
-    load = [
-        LoadChange(
-            id=n,
-            name=names.get(n, n),
-            before=between_before.get(n, 0.0),
-            after=between_after[n],
-            delta=round(between_after[n] - between_before.get(n, 0.0), 6),
-        )
-        for n in between_after
-        if abs(between_after[n] - between_before.get(n, 0.0)) > 1e-9
-    ]
-    load.sort(key=lambda c: (-c.delta, c.id))
+    losses = (
+        _goal_losses(goals, links, G, H, partition, stay, gone, names, coverage_before)
+        if goals
+        else []
+    )
     cost = (
         3 * len(touch_lost)
         + 2 * sum(g.left_with_nobody for g in losses)
@@ -229,13 +258,15 @@ def departure_of(
         removed_names=[names.get(n, n) for n in sorted(gone)],
         groups_losing_touch=[group_pair(p) for p in touch_lost],
         groups_losing_direct_contact=[group_pair(p) for p in direct_lost],
-        groups_left_without_members=sorted(vanished),
+        groups_left_without_members=vanished,
+        groups_left_without_members_names=[group_names.get(g, g) for g in vanished],
         bridging_ties_lost=bridging_lost,
-        ties_lost=ties_lost,
+        ties_lost=sum(1 for _ in G.edges(gone)),
         cut_off=cut_off,
-        left_without_ties=lonely,
+        cut_off_names=[names.get(n, n) for n in cut_off],
+        left_without_ties=sorted(n for n in H if H.degree(n) == 0 and G.degree(n) > 0),
         goals_losing_support=losses,
-        broker_load=load[:10],
+        broker_load=_load_changes(G, H, names, betweenness_before)[:10],
         cost=float(cost),
     )
 

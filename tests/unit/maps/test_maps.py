@@ -78,7 +78,15 @@ def test_group_colors_stable_distinct_and_never_grey():
 def test_group_order_follows_group_names_then_ids():
     partition = {1: frozenset({"z", "b"}), 2: frozenset({"a"}), 3: frozenset()}
     assert group_order(partition) == ["a", "b", "z"]
-    assert group_order(partition, {"z": "Zeta", "unused": "U"}) == ["z", "a", "b"]
+    assert group_order(partition, {"z": "Able", "a": "Baker", "unused": "U"}) == ["z", "b", "a"]
+
+
+def test_group_order_is_natural():
+    """Louvain communities 1..11 come as 1, 2, …, 10, 11, not 1, 10, 11, 2."""
+    partition = {i: frozenset({str(i)}) for i in range(1, 12)}
+    assert group_order(partition) == [str(i) for i in range(1, 12)]
+    names = {"g2": "Team 10", "g1": "Team 9", "g3": "team 11"}
+    assert group_order({1: frozenset(names)}, names) == ["g1", "g2", "g3"]
 
 
 def test_seeded_layout_is_stable_and_seed_dependent():
@@ -104,7 +112,7 @@ def test_render_map_counts_and_payload(office):
     assert len(data["nodes"]) == 7 and len(data["ties"]) == 8
     # x has no group: its two ties are unclassified, as in the metrics
     assert tie_classes(data) == {"bonding": 5, "unclassified": 2, "affiliation": 1}
-    assert [g["name"] for g in data["groups"]] == ["Wirtschaftsallianz", "Stadtverwaltung"]
+    assert [g["name"] for g in data["groups"]] == ["Stadtverwaltung", "Wirtschaftsallianz"]
     assert data["meta"]["positioned"] is True
     assert all(n[6] is not None and n[7] is not None for n in data["nodes"])
 
