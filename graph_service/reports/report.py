@@ -10,6 +10,7 @@ salted pseudonyms everywhere, including the map (see
 from __future__ import annotations
 
 import html as html_lib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -21,9 +22,10 @@ from markupsafe import Markup
 
 from graph_service.config import Settings, get_settings
 from graph_service.filters import TieFilter
-from graph_service.metrics.ties import group_tie_counts
+from graph_service.maps.encoding import group_order, group_palette
+from graph_service.metrics.ties import class_counts, group_tie_counts
 from graph_service.reports import charts
-from graph_service.services.analysis_graph import AnalysisGraph
+from graph_service.services.analysis_graph import AnalysisGraph, Projection, multigraph
 from graph_service.services.steering import (
     evidence,
     goals,
@@ -105,23 +107,98 @@ def _template() -> jinja2.Template:
     return env.from_string(text)
 
 
+def _partition_text(partition: str) -> str:
+    """What draws the groups, in words."""
+    if partition == "membership":
+        return "membership in the groups the data records"
+    if partition.startswith("property:"):
+        return f"the value of each node's property {partition.removeprefix('property:')!r}"
+    method = "Leiden" if partition.endswith("leiden") else "Louvain"
+    return f"communities detected in the ties themselves ({method} method)"
+
+
+def _listed(items: list[str], most: int = 8) -> str:
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+_LABEL_WORDS = {
+    "Actor": ("actor", "actors"),
+    "Staff": ("staff member", "staff members"),
+    "Initiative": ("initiative", "initiatives"),
+    "Goal": ("goal", "goals"),
+    "Task": ("task", "tasks"),
+}
+
+
+def _introduction(data: ReportData) -> list[str]:
+    """The report's opening, worded from the data: its groups, kinds, labels and phases."""
+    G, ag = data.graph.graph, data.graph
+    counts = class_counts(G, ag.partition)["all"]
+    in_graph = Counter(str(d.get("label") or "") for _, d in G.nodes(data=True))
+    who = [
+        _plural(in_graph[lbl], *_LABEL_WORDS[lbl]) for lbl in ("Actor", "Staff") if in_graph[lbl]
+    ]
+    types = sorted({t["type"] for t in ag.ties})
+    lines = [
+        f"The network holds {G.number_of_nodes()} people and organisations"
+        + (f" ({', '.join(who)})" if who else "")
+        + f" and {counts['pairs']} tied pairs ({len(ag.ties)} stored ties"
+        + (f" of the types {', '.join(types)}" if types else "")
+        + ")."
+    ]
+    groups = group_order(ag.partition, ag.group_names)
+    if groups:
+        names = [ag.group_names.get(g, g) for g in groups]
+        kinds = sorted({i.kind for gid, i in data.catalogue.items() if gid in groups and i.kind})
+        lines.append(
+            f"Its {_plural(len(groups), 'group is', 'groups are')} drawn by "
+            f"{_partition_text(ag.partition_name)}: {_listed(names)}"
+            + (f" (kinds: {', '.join(kinds)})" if kinds else "")
+            + "."
+        )
+    else:
+        lines.append(
+            f"No node belongs to a group under {_partition_text(ag.partition_name)}: every "
+            "tie is unclassified, so bonding and bridging cannot be told apart here."
+        )
+    in_store = Counter(i.label for i in data.catalogue.values())
+    others = [
+        _plural(in_store[lbl], *_LABEL_WORDS[lbl])
+        for lbl in ("Initiative", "Goal", "Task")
+        if in_store[lbl]
+    ]
+    if others:
+        lines.append(f"It also records {_listed(others)}.")
+    if data.phases_seen:
+        lines.append(
+            f"Its ties belong to {_plural(len(data.phases_seen), 'phase', 'phases')}: "
+            f"{', '.join(data.phases_seen)}."
+        )
+    return lines
+
+
 def _headline(data: ReportData) -> list[tuple[str, str, str]]:
     G, part = data.graph.graph, data.graph.partition
-    bonding = sum(1 for u, v in G.edges() if sna.tie_class(part, u, v) == "bonding")
-    bridging = sum(1 for u, v in G.edges() if sna.tie_class(part, u, v) == "bridging")
-    ties = G.number_of_edges()
+    counts = class_counts(G, part)
+    ties, stored = counts["all"]["pairs"], len(data.graph.ties)
+    bonding, bridging = counts["bonding"]["pairs"], counts["bridging"]["pairs"]
+    unclassified = counts["unclassified"]["pairs"]
     brokers = [n for n, m in data.measures.nodes.items() if m.broker]
     aps = [n for n, m in data.measures.nodes.items() if m.articulation_point]
     ei = data.measures.network.get("ei")
     single = data.evidence.single_source
+    across = f"{bridging} tied pairs cross a group boundary, {bonding} stay inside one"
+    if unclassified:
+        across += f", {unclassified} involve someone in no group (unclassified)"
     figures = [
         (f"{G.number_of_nodes()}", "people and organisations", "in the network"),
-        (f"{ties}", "relationships", "pairs who work, talk, advise or fund"),
-        (
-            f"{bridging / ties:.0%}" if ties else "–",
-            "bridging",
-            f"{bridging} relationships cross a group boundary, {bonding} stay inside one",
-        ),
+        (f"{ties}", "tied pairs", f"{stored} stored ties, all ties of one pair counted once"),
+        (f"{bridging / ties:.0%}" if ties else "–", "bridging", across),
         (
             f"{ei:+.2f}" if isinstance(ei, int | float) else "n/a",
             "E-I index",
@@ -129,35 +206,48 @@ def _headline(data: ReportData) -> list[tuple[str, str, str]]:
         ),
         (f"{len(brokers)}", "brokers", "link groups that would otherwise not be in touch"),
         (f"{len(aps)}", "single points of failure", "whose departure splits the network"),
-        (
-            f"{len(data.coverage.unsupported) + len(data.coverage.nobody_behind)}",
-            "goals without support",
-            "nothing advances them, or nobody is behind what does",
-        ),
-        (
-            f"{len(data.parallel.flagged)}",
-            "parallel structures",
-            "staff pairs sharing tasks without working together",
-        ),
-        (
-            f"{single / len(data.evidence.ties):.0%}" if data.evidence.ties else "–",
-            "single-source ties",
-            "relationships only one source reports",
-        ),
     ]
+    if data.coverage.goals:
+        figures.append(
+            (
+                f"{len(data.coverage.unsupported) + len(data.coverage.nobody_behind)}",
+                "goals without support",
+                "nothing advances them, or nobody is behind what does",
+            )
+        )
+    if data.parallel.pairs:
+        figures.append(
+            (
+                f"{len(data.parallel.flagged)}",
+                "parallel structures",
+                "pairs sharing tasks without working together",
+            )
+        )
+    if any(t.evidence_count for t in data.evidence.ties):
+        figures.append(
+            (
+                f"{single / len(data.evidence.ties):.0%}",
+                "single-source ties",
+                "stored ties only one source reports",
+            )
+        )
     return figures
 
 
 def _charts(data: ReportData) -> dict[str, Markup]:
     names = data.graph.group_names
     out: dict[str, Markup] = {}
-    groups = sorted(data.measures.groups, key=lambda g: names.get(g, g))
+    palette = group_palette(data.graph.partition, names)
+    order = group_order(data.graph.partition, names)
+    groups = [g for g in order if g in data.measures.groups]
+    swatches = {names.get(g, g): palette[g] for g in order}
     out["ei"] = Markup(
         charts.diverging_bars(
             [(names.get(g, g), data.measures.groups[g].ei) for g in groups],
             title="E-I index by group",
             low_text="← keeps to itself",
             high_text="turned outward →",
+            swatches=swatches,
         )
     )
     counts = group_tie_counts(data.graph.graph, data.graph.partition)
@@ -169,8 +259,12 @@ def _charts(data: ReportData) -> dict[str, Markup]:
         charts.stacked_bars(
             [(names.get(g, g), inside[g]) for g in groups],
             ["inside", "across"],
-            series_labels={"inside": "ties inside the group", "across": "ties across"},
-            title="Ties inside and across each group",
+            series_labels={
+                "inside": "tied pairs inside the group",
+                "across": "tied pairs across",
+            },
+            title="Tied pairs inside and across each group",
+            swatches=swatches,
         )
     )
     ranked = sorted(data.measures.nodes.items(), key=lambda kv: (-kv[1].betweenness, kv[0]))[:10]
@@ -198,7 +292,8 @@ def _charts(data: ReportData) -> dict[str, Markup]:
             charts.paired_bars(
                 [(g.name, g.bridging_ties.a or 0, g.bridging_ties.b or 0) for g in c.groups],
                 labels=(c.label_a, c.label_b),
-                title="Ties across each group's boundary, by phase",
+                title="Tied pairs across each group's boundary, by phase",
+                swatches=swatches,
             )
         )
     status_series = ["people", "groups"]
@@ -219,8 +314,10 @@ def _charts(data: ReportData) -> dict[str, Markup]:
 def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
     from graph_service.maps import render_map
 
-    G = data.graph.graph
-    part: dict[Any, frozenset[str]] = dict(data.graph.partition)
+    ag = data.graph
+    # Every stored tie its own line, as `graph-service map` draws it (docs/maps.md).
+    G = multigraph(Projection(dict(ag.graph.nodes(data=True)), ag.ties, ag.group_names, ag.filters))
+    part: dict[Any, frozenset[str]] = dict(ag.partition)
     if pseudonymiser is not None:
         part = pseudonymiser.partition(part, G)
         G = pseudonymiser.graph(G)
@@ -228,6 +325,7 @@ def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
         G,
         partition=part,
         group_names=data.graph.group_names,
+        partition_name=data.graph.partition_name,
         title="The network",
         caption=data.filters.describe(),
     )
@@ -262,6 +360,7 @@ def render_report(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         filter_text=data.filters.describe(),
         headline=_headline(data),
+        introduction=_introduction(data),
         charts=_charts(data),
         data=data,
         names=names,

@@ -67,7 +67,7 @@ class EvidenceReport(BaseModel):
     def summary(self) -> str:
         n = len(self.ties)
         return (
-            f"{n} ties: {self.triangulated} triangulated (2+ methods), "
+            f"{n} stored ties: {self.triangulated} triangulated (2+ methods), "
             f"{self.single_source} single-source; {len(self.findings)} findings rest on "
             f"single-source ties; {self.affiliations_single_source} of {self.affiliations} "
             "affiliations rest on one source."

@@ -20,7 +20,7 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["compare", "--phase-a", "1", "--phase-b", "2"], "30 ties gained"),
+        (["compare", "--phase-a", "1", "--phase-b", "2"], "30 stored ties gained"),
         (["goals"], "Krisenfeste Unternehmen"),
         (["parallel", "--phase", "1"], "FLAG Kai Drüppelmann + Jens Kötterheinrich"),
         (["evidence", "--min-sources", "2"], "0 single-source"),
