@@ -188,6 +188,7 @@ def map_cmd(
         result = render_store_map(rt.store, req)
     out.write_text(result.html, encoding="utf-8")
     typer.echo(
-        f"wrote {out}: {result.view} map, {result.nodes} nodes, {result.ties} ties, "
+        f"wrote {out}: {result.view} map, {result.nodes} nodes, {result.ties} "
+        f"{'ties between groups' if result.view == 'groups' else 'stored ties'}, "
         f"{result.size_bytes / 1024:.0f} KiB"
     )

@@ -309,41 +309,42 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
     return sections
 
 
-def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
-    """The map's data as the page reads it (see ``templates/map.js``, ``decode``).
+@dataclass
+class _Tables:
+    """The payload's lookup tables: each value's position in its list."""
 
-    Nodes and ties are arrays rather than objects to keep large files small;
-    ties refer to nodes by position. Lookup tables (groups, labels, tie types,
-    phases, methods, styles) come first.
+    groups: list[str]
+    labels: list[str]
+    types: list[str]
+    phases: list[str]
+    methods: list[str]
+    metrics: list[str]
 
-    node: ``[key, name, label, [groups], kind, size, x, y, [metrics], role, note]``
-    tie:  ``[from, to, type, class, directed, weight, phase, evidence_count,
-    method_count, methods_bitmask, max_confidence, id, width, role, curve, note]``
-    """
-    present_groups = {g for n in spec.nodes for g in n.groups}
-    groups = [g for g in spec.group_ids if g in present_groups]
-    group_index = {g: i for i, g in enumerate(groups)}
-    labels = _ordered({n.label for n in spec.nodes}, tuple(NODE_SHAPES))
-    label_index = {label: i for i, label in enumerate(labels)}
-    types = _ordered({t.type for t in spec.ties}, SOCIAL_TIE_TYPES + AFFILIATION_TYPES)
-    type_index = {t: i for i, t in enumerate(types)}
-    phases = sorted({t.phase for t in spec.ties if t.phase is not None})
-    phase_index = {p: i for i, p in enumerate(phases)}
-    methods = _ordered({m for t in spec.ties for m in t.methods}, EVIDENCE_METHODS)
-    method_bit = {m: 1 << i for i, m in enumerate(methods)}
-    metrics = sorted({k for n in spec.nodes for k in n.metrics})
+    @classmethod
+    def of(cls, spec: MapSpec) -> _Tables:
+        present_groups = {g for n in spec.nodes for g in n.groups}
+        return cls(
+            groups=[g for g in spec.group_ids if g in present_groups],
+            labels=_ordered({n.label for n in spec.nodes}, tuple(NODE_SHAPES)),
+            types=_ordered({t.type for t in spec.ties}, SOCIAL_TIE_TYPES + AFFILIATION_TYPES),
+            phases=sorted({t.phase for t in spec.ties if t.phase is not None}),
+            methods=_ordered({m for t in spec.ties for m in t.methods}, EVIDENCE_METHODS),
+            metrics=sorted({k for n in spec.nodes for k in n.metrics}),
+        )
 
+
+def _node_rows(spec: MapSpec, tables: _Tables) -> list[list[Any]]:
+    """``[key, name, label, [groups], kind, size, x, y, [metrics], role, note]`` per node."""
+    group_index = {g: i for i, g in enumerate(tables.groups)}
+    label_index = {label: i for i, label in enumerate(tables.labels)}
     sizes = [n.size_value for n in spec.nodes if n.size_value is not None]
     lo, hi = (min(sizes), max(sizes)) if sizes else (0.0, 0.0)
     positions = spec.positions or {}
-
-    nodes = []
-    node_index: dict[str, int] = {}
-    for i, n in enumerate(spec.nodes):
-        node_index[n.key] = i
+    rows = []
+    for n in spec.nodes:
         size = scale_sqrt(n.size_value, lo, hi, NODE_SIZE_MIN, NODE_SIZE_MAX, NODE_SIZE_DEFAULT)
         x, y = positions.get(n.key, (None, None))
-        nodes.append(
+        rows.append(
             [
                 n.key,
                 n.name,
@@ -353,28 +354,35 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
                 round(size, 1),
                 x,
                 y,
-                [_round(n.metrics.get(m)) for m in metrics],
+                [_round(n.metrics.get(m)) for m in tables.metrics],
                 NODE_ROLES.index(n.role),
                 n.note,
             ]
         )
+    return rows
 
+
+def _tie_rows(spec: MapSpec, tables: _Tables) -> list[list[Any]]:
+    """One array per tie (see :func:`build_payload`); nodes by position."""
+    node_index = {n.key: i for i, n in enumerate(spec.nodes)}
+    type_index = {t: i for i, t in enumerate(tables.types)}
+    phase_index = {p: i for i, p in enumerate(tables.phases)}
+    method_bit = {m: 1 << i for i, m in enumerate(tables.methods)}
     widths = [_tie_width_value(t, spec.width_by) for t in spec.ties]
     known = [w for w in widths if w is not None]
     wlo, whi = (min(0.0, *known), max(known)) if known else (0.0, 0.0)
     pair_seen: dict[tuple[str, str], int] = {}
-    ties = []
+    rows = []
     for t, w in zip(spec.ties, widths, strict=True):
         pair = (min(t.source, t.target), max(t.source, t.target))
         rank = pair_seen.get(pair, 0)
         pair_seen[pair] = rank + 1
         # Parallel ties bend alternately to either side so none hides another.
         curve = 0.0 if rank == 0 else (0.25 * ((rank + 1) // 2)) * (1 if rank % 2 else -1)
-        width = scale_linear(w, wlo, whi, TIE_WIDTH_MIN, TIE_WIDTH_MAX, 1.5)
         mask = 0
         for m in t.methods:
             mask |= method_bit[m]
-        ties.append(
+        rows.append(
             [
                 node_index[t.source],
                 node_index[t.target],
@@ -388,13 +396,55 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
                 mask,
                 _round(t.max_confidence, 3),
                 t.id,
-                round(width, 1),
+                round(scale_linear(w, wlo, whi, TIE_WIDTH_MIN, TIE_WIDTH_MAX, 1.5), 1),
                 TIE_ROLES.index(t.role),
                 curve,
                 t.note,
             ]
         )
+    return rows
 
+
+def _styles() -> dict[str, Any]:
+    """The line and ring styles the page draws with (encoding.py's tables)."""
+    return {
+        "ungrouped": UNGROUPED_COLOR,
+        "dimmed": DIMMED_COLOR,
+        "tieClasses": [
+            {
+                "name": c,
+                "color": TIE_CLASS_STYLES[c]["color"],
+                "dashes": TIE_CLASS_STYLES[c]["dashes"],
+            }
+            for c in TIE_CLASSES
+        ],
+        "tieRoles": [
+            {
+                "name": r,
+                **({k: v for k, v in TIE_ROLE_STYLES[r].items() if k != "text"} if r else {}),
+            }
+            for r in TIE_ROLES
+        ],
+        "nodeRoles": [
+            {"name": r, **({"border": NODE_ROLE_STYLES[r]["border"]} if r else {})}
+            for r in NODE_ROLES
+        ],
+    }
+
+
+def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
+    """The map's data as the page reads it (see ``templates/map.js``, ``decode``).
+
+    Nodes and ties are arrays rather than objects to keep large files small;
+    ties refer to nodes by position. Lookup tables (groups, labels, tie types,
+    phases, methods, styles) come first.
+
+    node: ``[key, name, label, [groups], kind, size, x, y, [metrics], role, note]``
+    tie:  ``[from, to, type, class, directed, weight, phase, evidence_count,
+    method_count, methods_bitmask, max_confidence, id, width, role, curve, note]``
+    """
+    tables = _Tables.of(spec)
+    nodes, ties = _node_rows(spec, tables), _tie_rows(spec, tables)
     evidence = [t.evidence_count for t in spec.ties]
     initial = spec.initial
     return {
@@ -403,7 +453,7 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
             "title": spec.title,
             "partition": spec.partition_name,
             "physics": spec.physics,
-            "positioned": bool(positions),
+            "positioned": bool(spec.positions),
             "sizeBy": spec.size_by,
             "widthBy": spec.width_by,
             "comparison": list(spec.comparison_labels) if spec.comparison_labels else None,
@@ -412,13 +462,13 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
             "tieCounts": social_tie_counts(spec),
         },
         "groups": [
-            {"id": g, "name": spec.group_names.get(g, g), "color": colors[g]} for g in groups
+            {"id": g, "name": spec.group_names.get(g, g), "color": colors[g]} for g in tables.groups
         ],
-        "labels": [{"name": label, "shape": node_shape(label)} for label in labels],
-        "tieTypes": types,
-        "phases": phases,
-        "methods": methods,
-        "metrics": metrics,
+        "labels": [{"name": label, "shape": node_shape(label)} for label in tables.labels],
+        "tieTypes": tables.types,
+        "phases": tables.phases,
+        "methods": tables.methods,
+        "metrics": tables.metrics,
         "evidenceRange": [min(evidence, default=0), max(evidence, default=0)],
         "initial": {
             "tieTypes": sorted(initial.tie_types) if initial.tie_types is not None else None,
@@ -426,29 +476,7 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
             "phase": initial.phase,
             "minEvidence": initial.min_evidence,
         },
-        "styles": {
-            "ungrouped": UNGROUPED_COLOR,
-            "dimmed": DIMMED_COLOR,
-            "tieClasses": [
-                {
-                    "name": c,
-                    "color": TIE_CLASS_STYLES[c]["color"],
-                    "dashes": TIE_CLASS_STYLES[c]["dashes"],
-                }
-                for c in TIE_CLASSES
-            ],
-            "tieRoles": [
-                {
-                    "name": r,
-                    **({k: v for k, v in TIE_ROLE_STYLES[r].items() if k != "text"} if r else {}),
-                }
-                for r in TIE_ROLES
-            ],
-            "nodeRoles": [
-                {"name": r, **({"border": NODE_ROLE_STYLES[r]["border"]} if r else {})}
-                for r in NODE_ROLES
-            ],
-        },
+        "styles": _styles(),
         "nodes": nodes,
         "ties": ties,
     }

@@ -6,7 +6,7 @@ type and phase in the page; node metrics come from the collapsed analysis graph.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -113,58 +113,86 @@ def _pseudonymised(
     return pseudo.graph(graph), pseudo.partition(partition, graph), options
 
 
-def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
-    """The map ``req`` asks for, of the stored graph."""
-    filters = req.filters
-    if req.view == "comparison":
-        if not (req.phase_a and req.phase_b):
-            raise Invalid("phase_a and phase_b are required for the comparison view")
-        filters = filters.model_copy(update={"phase": None})
-    projection = project(store, filters)
-    analysis = collapse(projection)
-    partition = partition_of(analysis, req.partition)
-    group_names = projection.group_names if req.partition == "membership" else {}
-    metrics = _node_metrics(analysis, partition)
-    graph = multigraph(projection)
-    for node, values in metrics.items():
+def _ego_options(req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any) -> Any:
+    return {"center": _require(graph, req.center, "center"), "radius": req.radius}
+
+
+def _paths_options(req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any) -> Any:
+    source = _require(analysis, req.source, "source")
+    target = _require(analysis, req.target, "target")
+    paths = k_shortest_paths(analysis, source, target, req.k)
+    if not paths:
+        raise NotFound(f"no path between {source} and {target} with these filters")
+    return {"paths": paths}
+
+
+def _brokers_options(req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any) -> Any:
+    if not (req.group_a and req.group_b):
+        raise Invalid("group_a and group_b are required for the brokers view")
+    members_a = [n for n, g in partition.items() if req.group_a in g]
+    members_b = [n for n, g in partition.items() if req.group_b in g]
+    for name, members in ((req.group_a, members_a), (req.group_b, members_b)):
+        if not members:
+            raise NotFound(f"group {name!r} has no members in the analysis graph")
+    return {
+        "group_a": req.group_a,
+        "group_b": req.group_b,
+        "brokers": brokers_between(analysis, members_a, members_b),
+    }
+
+
+def _comparison_options(
+    req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+) -> Any:
+    return {"phase_a": req.phase_a, "phase_b": req.phase_b}
+
+
+#: The arguments each view needs beyond the common ones (network and groups: none).
+_VIEW_OPTIONS: dict[str, Callable[[MapRequest, nx.Graph, nx.Graph, Any], dict[str, Any]]] = {
+    "ego": _ego_options,
+    "paths": _paths_options,
+    "brokers": _brokers_options,
+    "comparison": _comparison_options,
+}
+
+
+def _map_filters(req: MapRequest) -> TieFilter:
+    """The comparison view reads every phase and splits them itself."""
+    if req.view != "comparison":
+        return req.filters
+    if not (req.phase_a and req.phase_b):
+        raise Invalid("phase_a and phase_b are required for the comparison view")
+    return req.filters.model_copy(update={"phase": None})
+
+
+def _with_size_metrics(graph: nx.Graph, analysis: nx.Graph, partition: Any) -> None:
+    """Attach the metrics a map can size nodes by, from the collapsed analysis graph."""
+    for node, values in _node_metrics(analysis, partition).items():
         if node in graph:
             graph.nodes[node].update(
                 {m: values.get(m) for m in SIZE_METRICS if values.get(m) is not None}
             )
-    caption = f"partition: {req.partition}; {filters.describe()}"
+
+
+def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
+    """The map ``req`` asks for, of the stored graph."""
+    filters = _map_filters(req)
+    projection = project(store, filters)
+    analysis = collapse(projection)
+    partition = partition_of(analysis, req.partition)
+    graph = multigraph(projection)
+    _with_size_metrics(graph, analysis, partition)
     options: dict[str, Any] = {
-        "group_names": group_names,
-        "caption": caption,
+        "group_names": projection.group_names if req.partition == "membership" else {},
+        "caption": f"partition: {req.partition}; {filters.describe()}",
         "partition_name": req.partition,
         "size_by": req.size_by,
         "width_by": req.width_by,
     }
     if req.title:
         options["title"] = req.title
-    if req.view == "ego":
-        options |= {"center": _require(graph, req.center, "center"), "radius": req.radius}
-    elif req.view == "paths":
-        source = _require(analysis, req.source, "source")
-        target = _require(analysis, req.target, "target")
-        paths = k_shortest_paths(analysis, source, target, req.k)
-        if not paths:
-            raise NotFound(f"no path between {source} and {target} with these filters")
-        options["paths"] = paths
-    elif req.view == "brokers":
-        if not (req.group_a and req.group_b):
-            raise Invalid("group_a and group_b are required for the brokers view")
-        members_a = [n for n, g in partition.items() if req.group_a in g]
-        members_b = [n for n, g in partition.items() if req.group_b in g]
-        for name, members in ((req.group_a, members_a), (req.group_b, members_b)):
-            if not members:
-                raise NotFound(f"group {name!r} has no members in the analysis graph")
-        options |= {
-            "group_a": req.group_a,
-            "group_b": req.group_b,
-            "brokers": brokers_between(analysis, members_a, members_b),
-        }
-    elif req.view == "comparison":
-        options |= {"phase_a": req.phase_a, "phase_b": req.phase_b}
+    if req.view in _VIEW_OPTIONS:
+        options |= _VIEW_OPTIONS[req.view](req, graph, analysis, partition)
     if req.pseudonymise:
         graph, partition, options = _pseudonymised(graph, partition, options)
     try:
