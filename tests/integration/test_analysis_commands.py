@@ -181,7 +181,7 @@ def test_metrics_and_maps_routes(sample) -> None:  # type: ignore[no-untyped-def
         assert set(report.json()["network"]) >= NETWORK_KEYS
         table = client.get("/metrics", params={"format": "csv", "table": "groups"})
         assert table.headers["content-type"].startswith("text/csv")
-        assert table.text.splitlines()[0].startswith("group,size,internal,external,ei")
+        assert table.text.splitlines()[0].startswith("group,name,size,internal,external,ei")
         page = client.get("/maps", params={"view": "ego", "center": "st-brammertz"})
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         missing = client.get("/maps", params={"view": "ego", "center": "nobody"})
