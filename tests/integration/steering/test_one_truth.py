@@ -27,18 +27,11 @@ from graph_service.services.analysis_graph import analysis_graph
 from graph_service.services.maps import MapRequest, render_store_map
 from graph_service.services.metrics_report import stored_report
 from tests.conftest import DATASETS
+from tests.unit.maps.conftest import payload
 
 pytestmark = pytest.mark.neo4j
 runner = CliRunner()
 CLASSES = ("bonding", "bridging", "unclassified")
-_DATA = re.compile(r'<script type="application/json" id="map-data">(.*?)</script>', re.S)
-
-
-def _payload(html: str) -> dict[str, Any]:
-    match = _DATA.search(html)
-    assert match, "no map data"
-    data: dict[str, Any] = json.loads(match.group(1))
-    return data
 
 
 def _embedded_map(report_html: str) -> str:
@@ -51,10 +44,10 @@ def _embedded_map(report_html: str) -> str:
 def test_metrics_map_and_report_count_the_same_ties(sample, partition: str) -> None:  # type: ignore[no-untyped-def]
     store = sample.store
     network = stored_report(store, TieFilter(), partition=partition)["network"]
-    legend = _payload(render_store_map(store, MapRequest(partition=partition)).html)
+    legend = payload(render_store_map(store, MapRequest(partition=partition)).html)
     counts = legend["meta"]["tieCounts"]
     data = report_mod.collect(store, TieFilter(), partition=partition)
-    report_map = _payload(_embedded_map(report_mod.render_report(data)))["meta"]["tieCounts"]
+    report_map = payload(_embedded_map(report_mod.render_report(data)))["meta"]["tieCounts"]
     headline = {what: value for value, what, _ in report_mod._headline(data)}
     for c in CLASSES:
         assert counts[c]["pairs"] == network[c] == report_map[c]["pairs"], c
@@ -136,10 +129,10 @@ def test_a_group_has_one_colour_in_every_view_and_the_report(sample) -> None:  #
         MapRequest(view="comparison", phase_a="1", phase_b="2"),
     ]
     for req in views:
-        for g in _payload(render_store_map(store, req).html)["groups"]:
+        for g in payload(render_store_map(store, req).html)["groups"]:
             assert g["color"] == expected[g["id"]], (req.view, g)
     page = report_mod.build_report(store)
-    for g in _payload(_embedded_map(page))["groups"]:
+    for g in payload(_embedded_map(page))["groups"]:
         assert g["color"] == expected[g["id"]]
     charts = page.split("srcdoc=")[0]
     for gid, color in expected.items():
