@@ -183,6 +183,15 @@ def social_tie_counts(spec: MapSpec) -> dict[str, dict[str, int]]:
     return class_counts(graph, {n.key: frozenset(n.groups) for n in spec.nodes})
 
 
+def tie_unit(spec: MapSpec) -> str:
+    """What one line of the map stands for, for the caption's count."""
+    if spec.view == "groups":
+        return "ties between groups"
+    if any(t.count > 1 for t in spec.ties):
+        return "lines (tied pairs)"
+    return "stored ties"
+
+
 def tie_count_text(spec: MapSpec) -> str:
     """The legend line that says what the tie counts count (docs/metrics.md)."""
     counts = social_tie_counts(spec)
@@ -458,6 +467,7 @@ def build_payload(spec: MapSpec, colors: dict[str, str]) -> dict[str, Any]:
             "widthBy": spec.width_by,
             "comparison": list(spec.comparison_labels) if spec.comparison_labels else None,
             "counts": {"nodes": len(nodes), "ties": len(ties)},
+            "tieUnit": tie_unit(spec),
             # bonding/bridging/unclassified as pairs and stored ties (docs/metrics.md)
             "tieCounts": social_tie_counts(spec),
         },
@@ -516,6 +526,7 @@ def render_spec(spec: MapSpec) -> MapResult:
             legend=legend,
             filters_text=filters_text(spec),
             counts=payload["meta"]["counts"],
+            tie_unit=payload["meta"]["tieUnit"],
             tie_types=payload["tieTypes"],
             groups=payload["groups"],
             phases=payload["phases"],

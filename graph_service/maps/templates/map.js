@@ -208,7 +208,7 @@
     if (gm.nodeView) { gm.nodeView.refresh(); gm.edgeView.refresh(); }
     $("map-filters").textContent = describeFilters();
     $("map-counts").textContent = (shownNodes === N ? N + " nodes" : shownNodes + " of " + N + " nodes") + ", " +
-                                  (shownTies === M ? M + " ties" : shownTies + " of " + M + " ties");
+                                  (shownTies === M ? M : shownTies + " of " + M) + " " + data.meta.tieUnit;
     $("map-empty").style.display = shownNodes ? "none" : "block";
   }
   gm.applyFilters = applyFilters;
