@@ -204,9 +204,8 @@ def tie_count_text(spec: MapSpec) -> str:
     )
 
 
-def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
-    """Legend sections for exactly the colours, shapes and line styles the map uses."""
-    sections: list[LegendSection] = []
+def _group_section(spec: MapSpec, colors: dict[str, str]) -> LegendSection:
+    """Colours: one entry per group present, then "No group" and "In several groups"."""
     counts: dict[str, int] = {}
     ungrouped = multi = 0
     # The group-level map has one node per group: there the counts are members.
@@ -216,19 +215,19 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
             counts[g] = counts.get(g, 0) + (per_node(n) if per_node else 1)
         ungrouped += not n.groups
         multi += len(n.groups) > 1
-    groups = LegendSection(f"Colour: group ({spec.partition_name})")
+    section = LegendSection(f"Colour: group ({spec.partition_name})")
     for g in spec.group_ids:
         if g in counts:
             name = spec.group_names.get(g, g)
-            groups.entries.append(LegendEntry("color", name, color=colors[g], count=counts[g]))
+            section.entries.append(LegendEntry("color", name, color=colors[g], count=counts[g]))
     if ungrouped:
         if per_node:
             ungrouped = sum(per_node(n) for n in spec.nodes if not n.groups)
-        groups.entries.append(
+        section.entries.append(
             LegendEntry("color", "No group", color=UNGROUPED_COLOR, count=ungrouped)
         )
     if multi:
-        groups.entries.append(
+        section.entries.append(
             LegendEntry(
                 "ring",
                 "In several groups: fill = first group, ring = second",
@@ -237,12 +236,13 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
                 count=multi,
             )
         )
-    sections.append(groups)
+    return section
 
-    labels = _ordered({n.label for n in spec.nodes}, tuple(NODE_SHAPES))
-    shapes = LegendSection("Shape: kind of node")
-    for label in labels:
-        shapes.entries.append(
+
+def _shape_section(spec: MapSpec) -> LegendSection:
+    section = LegendSection("Shape: kind of node")
+    for label in _ordered({n.label for n in spec.nodes}, tuple(NODE_SHAPES)):
+        section.entries.append(
             LegendEntry(
                 "shape",
                 label or "Node without label",
@@ -250,16 +250,19 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
                 count=sum(1 for n in spec.nodes if n.label == label),
             )
         )
-    shapes.entries.append(LegendEntry("text", spec.size_label or "Node size: constant"))
-    sections.append(shapes)
+    section.entries.append(LegendEntry("text", spec.size_label or "Node size: constant"))
+    return section
 
-    ties = LegendSection("Lines: ties")
+
+def _tie_section(spec: MapSpec) -> LegendSection:
+    """Line styles present (counts: stored ties), what they count, arrows and width."""
+    section = LegendSection("Lines: ties")
     classes = {t.cls for t in spec.ties if not t.role or t.role == "path"}
     if spec.comparison_labels is None:
         for cls in TIE_CLASSES:
             if cls in classes:
                 style = TIE_CLASS_STYLES[cls]
-                ties.entries.append(
+                section.entries.append(
                     LegendEntry(
                         "line",
                         str(style["text"]),
@@ -271,7 +274,7 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
     for role, style in TIE_ROLE_STYLES.items():
         n_role = sum(1 for t in spec.ties if t.role == role)
         if n_role:
-            ties.entries.append(
+            section.entries.append(
                 LegendEntry(
                     "line",
                     _role_text(str(style["text"]), spec.comparison_labels),
@@ -284,9 +287,9 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
     if spec.comparison_labels is None and spec.view != "groups":
         summary = tie_count_text(spec)
         if summary:
-            ties.entries.append(LegendEntry("text", summary))
+            section.entries.append(LegendEntry("text", summary))
     if any(t.directed for t in spec.ties):
-        ties.entries.append(
+        section.entries.append(
             LegendEntry("line", "Arrow: directed tie (from → to)", color="#555555", arrow=True)
         )
     if spec.ties:
@@ -295,16 +298,18 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
             "evidence": "Line width: number of pieces of evidence",
             "count": "Line width: number of ties aggregated",
         }.get(spec.width_by or "", "Line width: constant")
-        ties.entries.append(LegendEntry("text", width_text))
+        section.entries.append(LegendEntry("text", width_text))
     else:
-        ties.entries.append(LegendEntry("text", "No ties in this map"))
-    sections.append(ties)
+        section.entries.append(LegendEntry("text", "No ties in this map"))
+    return section
 
-    highlight = LegendSection("Highlighted")
+
+def _highlight_section(spec: MapSpec) -> LegendSection:
+    section = LegendSection("Highlighted")
     for role, style in NODE_ROLE_STYLES.items():
         n_role = sum(1 for n in spec.nodes if n.role == role)
         if n_role:
-            highlight.entries.append(
+            section.entries.append(
                 LegendEntry(
                     "ring",
                     _role_text(str(style["text"]), spec.comparison_labels),
@@ -313,6 +318,13 @@ def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
                     count=n_role,
                 )
             )
+    return section
+
+
+def build_legend(spec: MapSpec, colors: dict[str, str]) -> list[LegendSection]:
+    """Legend sections for exactly the colours, shapes and line styles the map uses."""
+    sections = [_group_section(spec, colors), _shape_section(spec), _tie_section(spec)]
+    highlight = _highlight_section(spec)
     if highlight.entries:
         sections.append(highlight)
     return sections

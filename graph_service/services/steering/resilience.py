@@ -205,6 +205,22 @@ def _load_changes(
     return load
 
 
+def _cost(
+    touch_lost: list[GroupPairKey],
+    losses: list[GoalLoss],
+    bridging_lost: list[str],
+    cut_off: list[str],
+) -> float:
+    """The departure's cost (weights in the module docstring)."""
+    return float(
+        3 * len(touch_lost)
+        + 2 * sum(g.left_with_nobody for g in losses)
+        + sum(len(g.groups_after) < len(g.groups_before) for g in losses)
+        + len(bridging_lost)
+        + len(cut_off)
+    )
+
+
 def departure_of(
     G: nx.Graph,
     partition: sna.Partition,
@@ -246,13 +262,6 @@ def departure_of(
         if goals
         else []
     )
-    cost = (
-        3 * len(touch_lost)
-        + 2 * sum(g.left_with_nobody for g in losses)
-        + sum(len(g.groups_after) < len(g.groups_before) for g in losses)
-        + len(bridging_lost)
-        + len(cut_off)
-    )
     return Departure(
         removed=sorted(gone),
         removed_names=[names.get(n, n) for n in sorted(gone)],
@@ -267,7 +276,7 @@ def departure_of(
         left_without_ties=sorted(n for n in H if H.degree(n) == 0 and G.degree(n) > 0),
         goals_losing_support=losses,
         broker_load=_load_changes(G, H, names, betweenness_before)[:10],
-        cost=float(cost),
+        cost=_cost(touch_lost, losses, bridging_lost, cut_off),
     )
 
 
