@@ -433,7 +433,8 @@ def group_view(
         if tie_type in AFFILIATION_TYPES:
             skipped += 1
             continue
-        classes[tie_class(tie_type, partition.get(u) or (), partition.get(v) or ())] += 1
+        cls = tie_class(tie_type, partition.get(u) or (), partition.get(v) or ())
+        classes[cls] += int(data.get("ties", 1))  # a collapsed edge stands for its ties
         gu, gv = groups_of[u], groups_of[v]
         shared = set(gu) & set(gv)
         if shared:
@@ -494,7 +495,7 @@ def group_view(
     ]
     lines = [
         f"Group-level map: {len(nodes)} groups of {G.number_of_nodes():,} nodes; "
-        f"{sum(classes.values()):,} ties: {classes['bonding']:,} bonding, "
+        f"{sum(classes.values()):,} stored ties: {classes['bonding']:,} bonding, "
         f"{classes['bridging']:,} bridging, {classes['unclassified']:,} unclassified"
     ]
     if skipped:

@@ -53,6 +53,9 @@ def test_metrics_map_and_report_count_the_same_ties(sample, partition: str) -> N
         assert counts[c]["pairs"] == network[c] == report_map[c]["pairs"], c
     assert counts["all"]["pairs"] == network["ties"] == int(headline["tied pairs"])
     assert counts["all"]["stored"] == network["stored_ties"] == report_map["all"]["stored"]
+    # the steering analyses: evidence counts stored ties, the comparison's groups pairs
+    assert len(data.evidence.ties) == network["stored_ties"]
+    assert sum(n.bridging for n in data.measures.nodes.values()) == 2 * network["bridging"]
     assert network["stored_ties"] > network["ties"]  # several stored ties join some pairs
     if partition == "property:position":
         # Nodes without a position leave their ties unclassified, not bridging (the old

@@ -51,3 +51,11 @@ def test_map_of_stored_ties_counts_pairs_like_the_metrics(office):
     # a1-a2 is stored twice (two phases): two stored ties, one pair
     assert counts["bonding"] == {"pairs": network["bonding"], "stored": network["bonding"] + 1}
     assert counts["unclassified"]["pairs"] == network["unclassified"] == 2
+
+
+def test_group_view_counts_ties_by_the_one_rule(office):
+    G, partition, names = office
+    html = render_map(G, partition=partition, group_names=names, view="groups").html
+    # a1-a2 twice, b1-b2, s-a1, s-b2: bonding; the two ties of x (no group): unclassified
+    assert "7 stored ties: 5 bonding, 0 bridging, 2 unclassified" in html
+    assert "(unclassified)" in html and "(bridging)" not in html
