@@ -148,7 +148,7 @@ def _introduction(data: ReportData) -> list[str]:
         f"The network holds {G.number_of_nodes()} people and organisations"
         + (f" ({', '.join(who)})" if who else "")
         + f" and {counts['pairs']} tied pairs ({len(ag.ties)} stored ties"
-        + (f" of the types {', '.join(types)}" if types else "")
+        + (f" of type{'s' if len(types) > 1 else ''} {', '.join(types)}" if types else "")
         + ")."
     ]
     groups = group_order(ag.partition, ag.group_names)
