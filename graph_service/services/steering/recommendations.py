@@ -109,17 +109,6 @@ def _fmt(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.2f}"
 
 
-def _direct_group_pairs(G: nx.Graph, partition: sna.Partition) -> set[tuple[str, str]]:
-    """Pairs of different groups that already have a direct tie."""
-    direct: set[tuple[str, str]] = set()
-    for u, v in G.edges():
-        for x in partition.get(u, frozenset()):
-            for y in partition.get(v, frozenset()):
-                if x != y:
-                    direct.add((min(x, y), max(x, y)))
-    return direct
-
-
 def _candidates(
     G: nx.Graph,
     partition: sna.Partition,
@@ -129,7 +118,7 @@ def _candidates(
 ) -> list[_Candidate]:
     """Untied pairs whose tie would be bridging and who share work, scored (best first)."""
     component = {n: i for i, c in enumerate(nx.connected_components(G)) for n in c}
-    direct = _direct_group_pairs(G, partition)
+    direct = sna.groups_in_direct_contact(G, partition)
     scored: list[_Candidate] = []
     for a, b in itertools.combinations(sorted(str(n) for n in G), 2):
         if G.has_edge(a, b) or sna.tie_class(partition, a, b) != "bridging":

@@ -32,6 +32,7 @@ from graph_service.filters import TieFilter
 from graph_service.services.steering import goals as goals_mod
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
+from graph_service.services.steering.sna import groups_in_direct_contact
 from graph_service.store.neo4j_store import Neo4jStore
 
 GroupPairKey = tuple[str, str]
@@ -108,17 +109,6 @@ def groups_in_touch(G: nx.Graph, partition: sna.Partition) -> set[GroupPairKey]:
         for n in component:
             groups |= set(partition.get(n, frozenset()))
         pairs.update(itertools.combinations(sorted(groups), 2))
-    return pairs
-
-
-def groups_in_direct_contact(G: nx.Graph, partition: sna.Partition) -> set[GroupPairKey]:
-    """Pairs of groups with a tie between a member of one and a member of the other."""
-    pairs: set[GroupPairKey] = set()
-    for u, v in G.edges():
-        for a in partition.get(u, frozenset()):
-            for b in partition.get(v, frozenset()):
-                if a != b:
-                    pairs.add((min(a, b), max(a, b)))
     return pairs
 
 

@@ -84,6 +84,17 @@ def tie_class(partition: Partition, u: str, v: str) -> TieClass:
     return tie_class_in(partition, u, v)
 
 
+def groups_in_direct_contact(G: nx.Graph, partition: Partition) -> set[tuple[str, str]]:
+    """Pairs of groups ``(a, b)``, ``a < b``, with a tie between a member of each."""
+    pairs: set[tuple[str, str]] = set()
+    for u, v in G.edges():
+        for a in partition.get(u, frozenset()):
+            for b in partition.get(v, frozenset()):
+                if a != b:
+                    pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
 def betweenness(G: nx.Graph) -> dict[str, float]:
     """Raw (not normalised) shortest-path betweenness, unweighted (the metrics package)."""
     from graph_service.metrics.centrality import betweenness as raw_betweenness
