@@ -49,6 +49,7 @@ class TieEvidence(BaseModel):
 class Finding(BaseModel):
     kind: Literal["bridge", "articulation point", "broker"]
     subject: list[str] = Field(description="the node ids the finding is about")
+    subject_names: list[str] = Field(default_factory=list, description="their names")
     ties: list[str] = Field(description="the single-source pairs it rests on, as 'u -- v'")
     text: str
 
@@ -120,6 +121,7 @@ def single_source_findings(
                 Finding(
                     kind="bridge",
                     subject=[u, v],
+                    subject_names=[name(x) for x in [u, v]],
                     ties=[_pair(u, v)],
                     text=f"The tie {name(u)} – {name(v)} is a bridge (the network falls apart "
                     "without it) and rests on a single source.",
@@ -138,6 +140,7 @@ def single_source_findings(
                     Finding(
                         kind="articulation point",
                         subject=[ap, *members],
+                        subject_names=[name(x) for x in [ap, *members]],
                         ties=[_pair(ap, n) for n in links],
                         text=f"{name(ap)} is the only link to {shown}{more}; every tie "
                         "on which that rests has a single source.",
@@ -153,6 +156,7 @@ def single_source_findings(
                 Finding(
                     kind="broker",
                     subject=[node],
+                    subject_names=[name(x) for x in [node]],
                     ties=[_pair(node, n) for n in bridging],
                     text=f"{name(node)} brokers between groups, but each of their "
                     f"{len(bridging)} bridging ties rests on a single source.",

@@ -55,6 +55,8 @@ class GoalLoss(BaseModel):
     carried_before: str
     carried_after: str
     left_with_nobody: bool
+    groups_before_names: list[str] = Field(default_factory=list)
+    groups_after_names: list[str] = Field(default_factory=list)
 
 
 class LoadChange(BaseModel):
@@ -163,6 +165,8 @@ def _goal_losses(
                     people_after=len(ga.people),
                     groups_before=gb.groups,
                     groups_after=ga.groups,
+                    groups_before_names=gb.groups_names,
+                    groups_after_names=ga.groups_names,
                     carried_before=gb.carried_by,
                     carried_after=ga.carried_by,
                     left_with_nobody=ga.carried_by == "nobody behind it",

@@ -49,3 +49,12 @@ def test_no_findings_when_the_bridge_has_two_sources() -> None:
     rows = [*ROWS[:3], row("c", "x", ["document", "interview"], ["D-1", "I-3"])]
     G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "x")])
     assert evidence_report_of(rows, G, PARTITION).findings == []
+
+
+def test_findings_name_their_subjects() -> None:
+    G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "x")])
+    names = {"c": "Cora", "x": "Xaver"}
+    report = evidence_report_of(ROWS, G, PARTITION, names=names)
+    bridge = next(f for f in report.findings if f.kind == "bridge")
+    assert bridge.subject == ["c", "x"] and bridge.subject_names == ["Cora", "Xaver"]
+    assert "Cora – Xaver" in bridge.text and "c -- x" not in bridge.text
