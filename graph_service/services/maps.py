@@ -6,7 +6,7 @@ type and phase in the page; node metrics come from the collapsed analysis graph.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,8 +15,10 @@ import networkx as nx
 from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.maps import MapResult, render_map
+from graph_service.services import paths as paths_service
 from graph_service.services.analysis_graph import collapse, multigraph, partition_of, project
 from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
 
 View = Literal["network", "ego", "paths", "brokers", "groups", "comparison"]
 SIZE_METRICS = ("degree", "betweenness", "bridging_centrality", "constraint", "effective_size")
@@ -60,39 +62,37 @@ def _require(graph: nx.Graph, node: str | None, what: str) -> str:
     return node
 
 
-def k_shortest_paths(graph: nx.Graph, source: str, target: str, k: int) -> list[list[str]]:
-    """Up to ``k`` shortest simple paths (fewest ties first), ties of either direction."""
-    undirected = graph.to_undirected() if graph.is_directed() else graph
-    paths: list[list[str]] = []
-    try:
-        for path in nx.shortest_simple_paths(undirected, source, target):
-            paths.append([str(n) for n in path])
-            if len(paths) >= k:
-                break
-    except nx.NetworkXNoPath:
-        return []
-    return paths
+def k_shortest_paths(
+    store: Neo4jStore, graph: nx.Graph, req: MapRequest, source: str, target: str
+) -> list[list[str]]:
+    """The paths of :func:`graph_service.services.paths.k_shortest_paths` (the one
+    implementation; up to the longest length it allows) that stay on the map's nodes."""
+    found = paths_service.k_shortest_paths(
+        GraphRepository(store), source, target, req.filters, req.k, paths_service.MAX_LENGTH
+    )
+    if not found.paths:
+        raise NotFound(f"no path between {source} and {target}: {found.note}")
+    ids = [[n.id for n in p.nodes] for p in found.paths]
+    return [p for p in ids if all(n in graph for n in p)]
 
 
-def brokers_between(
-    graph: nx.Graph, members_a: Sequence[Hashable], members_b: Sequence[Hashable]
-) -> dict[Hashable, float]:
-    """Each intermediary's share of the shortest paths between members of A and of B."""
-    counts: dict[Hashable, float] = {}
-    pairs = 0
-    for a in members_a:
-        for b in members_b:
-            if a == b:
-                continue
-            try:
-                paths = list(nx.all_shortest_paths(graph, a, b))
-            except nx.NetworkXNoPath:
-                continue
-            pairs += 1
-            for path in paths:
-                for node in path[1:-1]:
-                    counts[node] = counts.get(node, 0.0) + 1.0 / len(paths)
-    return {n: c / pairs for n, c in counts.items()} if pairs else {}
+def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict[str, float]:
+    """The brokers of :func:`graph_service.services.paths.brokers` (the one implementation)
+    on the map's nodes, with their share. Their groups are Group nodes: the membership
+    partition's."""
+    if req.partition != "membership":
+        raise Invalid("the brokers view is between two Group nodes: use partition membership")
+    if not (req.group_a and req.group_b):
+        raise Invalid("group_a and group_b are required for the brokers view")
+    found = paths_service.brokers(
+        GraphRepository(store),
+        req.group_a,
+        req.group_b,
+        req.filters,
+        max_length=paths_service.MAX_LENGTH,
+        limit=len(graph) or 1,
+    )
+    return {b.node.id: b.share for b in found.brokers if b.node.id in graph}
 
 
 def _pseudonymised(
@@ -146,22 +146,12 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
     elif req.view == "paths":
         source = _require(analysis, req.source, "source")
         target = _require(analysis, req.target, "target")
-        paths = k_shortest_paths(analysis, source, target, req.k)
-        if not paths:
-            raise NotFound(f"no path between {source} and {target} with these filters")
-        options["paths"] = paths
+        options["paths"] = k_shortest_paths(store, graph, req, source, target)
     elif req.view == "brokers":
-        if not (req.group_a and req.group_b):
-            raise Invalid("group_a and group_b are required for the brokers view")
-        members_a = [n for n, g in partition.items() if req.group_a in g]
-        members_b = [n for n, g in partition.items() if req.group_b in g]
-        for name, members in ((req.group_a, members_a), (req.group_b, members_b)):
-            if not members:
-                raise NotFound(f"group {name!r} has no members in the analysis graph")
         options |= {
             "group_a": req.group_a,
             "group_b": req.group_b,
-            "brokers": brokers_between(analysis, members_a, members_b),
+            "brokers": brokers_between(store, graph, req),
         }
     elif req.view == "comparison":
         options |= {"phase_a": req.phase_a, "phase_b": req.phase_b}

@@ -233,6 +233,18 @@ def _typed_query(name: str, rel: RelType) -> LiteralString:
     return cast(LiteralString, text)
 
 
+def typed_union_query(name: str) -> LiteralString:
+    """The shipped one-branch query ``name`` repeated once per :class:`RelType` (written
+    where it says ``/*@rel_type*/``) and joined with ``UNION ALL``: a read over every type
+    that still uses each type's own index, and follows the vocabulary without an edit."""
+    return _typed_union_query(name)
+
+
+@cache
+def _typed_union_query(name: str) -> LiteralString:
+    return cast(LiteralString, "\nUNION ALL\n".join(_typed_query(name, rel) for rel in RelType))
+
+
 #: An ego network as :meth:`GraphRepository.ego_networks` gives it: (node document,
 #: distance) pairs and tie documents.
 EgoRecord = tuple[list[tuple[dict[str, Any], int]], list[dict[str, Any]]]
@@ -368,7 +380,8 @@ class GraphRepository:
 
     def get_tie(self, tie_id: str) -> list[Tie]:
         """Every tie with this id (one per type at most; normally one)."""
-        return [_tie(r) for r in self.store.read("ties/get_tie", id=tie_id)]
+        rows = self.store.read_text("ties/get_tie", typed_union_query("ties/get_tie"), id=tie_id)
+        return [_tie(r) for r in rows]
 
     def create_tie(self, tie: TieIn) -> None:
         self.store.write(
@@ -431,6 +444,15 @@ class GraphRepository:
             ([_node(n) for n in r["nodes"]], [[_tie(t) for t in hop] for hop in r["hops"]])
             for r in rows
         ]
+
+    def shortest_path_length(
+        self, filters: Mapping[str, Any], source: str, target: str, timeout: float | None = None
+    ) -> int | None:
+        """Ties on a shortest path between the two over the filtered ties, at any length."""
+        rows = self._read_filtered(
+            "paths/shortest_length", filters, timeout, None, source=source, target=target
+        )
+        return int(rows[0]["length"]) if rows else None
 
     def ego_networks(
         self,

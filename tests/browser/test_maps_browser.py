@@ -15,7 +15,7 @@ from graph_service.maps import (
     paths_view,
     render_map,
 )
-from graph_service.maps.synthetic import synthetic_network
+from benchmarks.synthetic import synthetic_network
 from tests.browser.conftest import CANVAS_INK
 from tests.unit.maps.conftest import office, payload  # noqa: F401  (fixture)
 

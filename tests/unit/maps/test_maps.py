@@ -26,7 +26,7 @@ from graph_service.maps import (
 )
 from graph_service.maps.encoding import GROUP_PALETTE, UNGROUPED_COLOR
 from graph_service.maps.render import json_for_script
-from graph_service.maps.synthetic import synthetic_network
+from benchmarks.synthetic import synthetic_network
 from tests.unit.maps.conftest import payload
 
 CLASSES = ("bonding", "bridging", "affiliation", "aggregate")
