@@ -35,8 +35,8 @@ from typing import Any
 import networkx as nx
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from graph_service.maps import render_map
 from benchmarks.synthetic import synthetic_network
+from graph_service.maps import render_map
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -2,7 +2,7 @@
 
 The file makes no network request: CSS is inline, charts are inline SVG drawn in Python
 (:mod:`.charts`), and the map (from :mod:`graph_service.maps`, which vendors its
-JavaScript) sits in an ``<iframe srcdoc>``. With ``pseudonymise``, people appear under
+JavaScript) sits in an ``<iframe srcdoc>``. With a ``pseudonymiser``, people appear under
 salted pseudonyms everywhere, including the map (see
 :mod:`graph_service.services.steering.privacy`).
 """
@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from graph_service.config import Settings, get_settings
 from graph_service.filters import TieFilter
 from graph_service.reports import charts
 from graph_service.services.analysis_graph import AnalysisGraph
@@ -33,7 +32,7 @@ from graph_service.services.steering import (
     sna,
 )
 from graph_service.services.steering.common import Catalogue, catalogue, social_graph
-from graph_service.services.steering.privacy import Pseudonymiser, salt_from_settings
+from graph_service.services.steering.privacy import Pseudonymiser
 from graph_service.store.neo4j_store import Neo4jStore
 
 _MAP_SLOT = "\x00MAP\x00"
@@ -224,8 +223,7 @@ def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
     G = data.graph.graph
     part: dict[Any, frozenset[str]] = dict(data.graph.partition)
     if pseudonymiser is not None:
-        part = pseudonymiser.partition(part, G)
-        G = pseudonymiser.graph(G)
+        G, part, _ = pseudonymiser.map_inputs(G, part)
     result = render_map(
         G,
         partition=part,
@@ -285,14 +283,11 @@ def build_report(
     *,
     phase_a: str | None = None,
     phase_b: str | None = None,
-    pseudonymise: bool = False,
-    settings: Settings | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
     title: str | None = None,
     partition: str = "membership",
 ) -> str:
-    """Collect and render. ``pseudonymise`` needs the salt setting (a clear error if not)."""
-    pseudonymiser = None
-    if pseudonymise:  # check the salt before any work
-        pseudonymiser = Pseudonymiser(salt_from_settings(settings or get_settings()))
+    """Collect and render; people under pseudonyms with a ``pseudonymiser`` (from
+    :func:`~graph_service.services.steering.privacy.pseudonymiser_for`)."""
     data = collect(store, filters, phase_a=phase_a, phase_b=phase_b, partition=partition)
     return render_report(data, pseudonymiser=pseudonymiser, title=title)

@@ -17,6 +17,7 @@ from graph_service.filters import TieFilter
 from graph_service.maps import MapResult, render_map
 from graph_service.services import paths as paths_service
 from graph_service.services.analysis_graph import collapse, multigraph, partition_of, project
+from graph_service.services.steering.privacy import Pseudonymiser
 from graph_service.store.neo4j_store import Neo4jStore
 from graph_service.store.repository import GraphRepository
 
@@ -41,7 +42,8 @@ class MapRequest:
     phase_a: str | None = None
     phase_b: str | None = None
     title: str | None = None
-    pseudonymise: bool = False
+    #: people under salted pseudonyms (see services/steering/privacy.pseudonymiser_for)
+    pseudonymiser: Pseudonymiser | None = None
 
 
 def _node_metrics(
@@ -78,8 +80,8 @@ def k_shortest_paths(
 
 def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict[str, float]:
     """The brokers of :func:`graph_service.services.paths.brokers` (the one implementation)
-    on the map's nodes, with their share. Their groups are Group nodes: the membership
-    partition's."""
+    on the map's nodes, with their share, over paths of the API's default length. Their
+    groups are Group nodes: the membership partition's."""
     if req.partition != "membership":
         raise Invalid("the brokers view is between two Group nodes: use partition membership")
     if not (req.group_a and req.group_b):
@@ -89,28 +91,9 @@ def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict
         req.group_a,
         req.group_b,
         req.filters,
-        max_length=paths_service.MAX_LENGTH,
         limit=len(graph) or 1,
     )
     return {b.node.id: b.share for b in found.brokers if b.node.id in graph}
-
-
-def _pseudonymised(
-    graph: nx.Graph, partition: Mapping[Hashable, frozenset[str]], options: dict[str, Any]
-) -> tuple[nx.Graph, dict[Hashable, frozenset[str]], dict[str, Any]]:
-    """People replaced by stable salted pseudonyms, in the graph and the view's arguments."""
-    from graph_service.services.steering.privacy import Pseudonymiser
-
-    pseudo = Pseudonymiser.from_settings()
-    mapping = pseudo.mapping(graph)
-    options = dict(options)
-    if "center" in options:
-        options["center"] = mapping.get(options["center"], options["center"])
-    if "paths" in options:
-        options["paths"] = [[mapping.get(n, n) for n in path] for path in options["paths"]]
-    if "brokers" in options:
-        options["brokers"] = {mapping.get(n, n): v for n, v in options["brokers"].items()}
-    return pseudo.graph(graph), pseudo.partition(partition, graph), options
 
 
 def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
@@ -155,8 +138,8 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
         }
     elif req.view == "comparison":
         options |= {"phase_a": req.phase_a, "phase_b": req.phase_b}
-    if req.pseudonymise:
-        graph, partition, options = _pseudonymised(graph, partition, options)
+    if req.pseudonymiser is not None:
+        graph, partition, options = req.pseudonymiser.map_inputs(graph, partition, options)
     try:
         return render_map(graph, partition=partition, view=req.view, **options)
     except ValueError as exc:

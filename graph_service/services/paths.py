@@ -161,6 +161,11 @@ def k_shortest_paths(
     """Up to ``k`` shortest simple paths of at most ``max_length`` ties (social ties unless
     the filter names types); when there are none, how long the shortest path is."""
     _distinct(source, target, ("source", "target"))
+    if not 1 <= k <= MAX_K:
+        raise Invalid(
+            f"k must be between 1 and {MAX_K}",
+            errors=[{"record": "query", "field": "k", "message": f"{k} is not in 1..{MAX_K}"}],
+        )
     _require(repo, source, "source")
     _require(repo, target, "target")
     params = filters.social_by_default().params()

@@ -29,7 +29,7 @@ from graph_service.model import (
     is_person,
 )
 from graph_service.store.cypher import query
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.neo4j_store import Neo4jStore, unwind_batches
 
 #: Above this many rows an import is written in batched transactions (see importer).
 ATOMIC_ROW_LIMIT = 50_000
@@ -297,26 +297,23 @@ class GraphRepository:
         if total <= ATOMIC_ROW_LIMIT:
 
             def work(tx: ManagedTransaction) -> tuple[int, int]:
-                written_nodes = written_ties = 0
-                for start in range(0, len(node_rows), BATCH_SIZE):
-                    written_nodes += _run_count(
-                        tx, query("nodes/upsert_nodes"), node_rows[start : start + BATCH_SIZE]
-                    )
-                for rel, rows in tie_rows.items():
-                    text = typed_query("ties/upsert_typed_ties", rel)
-                    for start in range(0, len(rows), BATCH_SIZE):
-                        written_ties += _run_count(tx, text, rows[start : start + BATCH_SIZE])
+                nodes_text = query("nodes/upsert_nodes")
+                written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE)
+                written_ties = sum(
+                    unwind_batches(tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE)
+                    for rel, rows in tie_rows.items()
+                )
                 return written_nodes, written_ties
 
             return self.store.write_tx(work, "importing the graph")
         written_nodes = self.store.write_batches("nodes/upsert_nodes", node_rows, BATCH_SIZE)
         written_ties = 0
         for rel, rows in tie_rows.items():
-            written_ties += self.store.write_text_batches(
+            written_ties += self.store.write_batches(
                 f"ties/upsert_typed_ties[{rel.value}]",
-                typed_query("ties/upsert_typed_ties", rel),
                 rows,
                 BATCH_SIZE,
+                typed_query("ties/upsert_typed_ties", rel),
             )
         return written_nodes, written_ties
 
@@ -552,8 +549,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:
-    record = tx.run(text, {"rows": rows}).single()
-    return int(record[0]) if record is not None else 0

@@ -8,6 +8,11 @@ the id cannot be recovered by hashing guessed ids. The salt is the setting
 ``GRAPH_SERVICE_PSEUDONYM_SALT``; nothing is pseudonymised without one (an unsalted hash
 of a known id list is reversible, so it would be a false promise).
 
+One shape everywhere: a surface turns its ``pseudonymise`` switch into a
+:class:`Pseudonymiser` (or None) with :func:`pseudonymiser_for`, with the settings it runs
+under, and hands that to the use case (maps, the comparison map, the report); whatever a
+map is drawn from goes through :meth:`Pseudonymiser.map_inputs`.
+
 What changes for a person: the id (everywhere, also inside tie ids), the name, and every
 text attribute (description, position, …) is dropped; label, kind, groups and numbers
 stay. Organisations are left as they are. Evidence *sources* are kept: they name
@@ -41,6 +46,13 @@ def salt_from_settings(settings: Settings | None = None) -> str:
     if not secret.strip():
         raise missing_salt()
     return secret
+
+
+def pseudonymiser_for(pseudonymise: bool, settings: Settings | None = None) -> Pseudonymiser | None:
+    """The one way a surface asks for pseudonyms: None when not asked; otherwise a
+    :class:`Pseudonymiser` with the salt of ``settings`` (the configured ones by default),
+    or a clear error when none is set, before any work is done."""
+    return Pseudonymiser(salt_from_settings(settings)) if pseudonymise else None
 
 
 def missing_salt() -> Invalid:
@@ -125,6 +137,24 @@ class Pseudonymiser:
         """The partition keyed by the pseudonymised nodes of ``G``."""
         mapping = self.mapping(G)
         return {mapping.get(n, n): groups for n, groups in partition.items()}
+
+    def map_inputs(
+        self,
+        G: nx.Graph,
+        partition: Mapping[Any, frozenset[str]],
+        options: Mapping[str, Any] | None = None,
+    ) -> tuple[nx.Graph, dict[Hashable, frozenset[str]], dict[str, Any]]:
+        """What a map is drawn from, with people pseudonymised: the graph, its partition
+        and the view's node arguments (``center``, ``paths``, ``brokers``)."""
+        mapping = self.mapping(G)
+        out = dict(options or {})
+        if "center" in out:
+            out["center"] = mapping.get(out["center"], out["center"])
+        if "paths" in out:
+            out["paths"] = [[mapping.get(n, n) for n in path] for path in out["paths"]]
+        if "brokers" in out:
+            out["brokers"] = {mapping.get(n, n): v for n, v in out["brokers"].items()}
+        return self.graph(G), self.partition(partition, G), out
 
     # --- documents -----------------------------------------------------------------------
 

@@ -55,7 +55,8 @@ def test_no_module_spells_out_a_label_or_tie_type() -> None:
 
 
 def test_no_template_or_script_spells_out_a_label_or_tie_type() -> None:
-    quoted = re.compile(r"""["'](%s)["']""" % "|".join(sorted(VOCABULARY)))
+    words = "|".join(sorted(VOCABULARY))
+    quoted = re.compile(rf"""["']({words})["']""")
     found = [
         f"{path.relative_to(ROOT)}: {m.group(0)}"
         for path in sorted(PACKAGE.rglob("*"))
@@ -179,7 +180,8 @@ def test_adding_a_tie_type_changes_only_the_model(tmp_path: Path) -> None:
     )
     model = model.replace(
         '    RelType.FUNDS: "source funds target",\n',
-        '    RelType.FUNDS: "source funds target",\n    RelType.MENTORS: "source mentors target",\n',
+        '    RelType.FUNDS: "source funds target",\n'
+        '    RelType.MENTORS: "source mentors target",\n',
         1,
     )
     model = model.replace("    RelType.KNOWS,\n)", "    RelType.KNOWS,\n    RelType.MENTORS,\n)", 1)
