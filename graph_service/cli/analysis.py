@@ -43,7 +43,7 @@ def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
     if fmt is OutputFormat.JSON:
         _write(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False), out)
         return
-    from graph_service.metrics.report import report_tables
+    from graph_service.metrics.suite import report_tables
 
     tables = report_tables(report)
     if out is None:
@@ -76,7 +76,7 @@ def analyze_cmd(
 ) -> None:
     """Bonding and bridging metrics of your own network files (no database needed)."""
     from graph_service.metrics.io import read_graph_files
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
 
     graph, partition = read_graph_files(
         edges, nodes, group_attr=group, directed=directed, weight_column=weight
@@ -102,7 +102,7 @@ def metrics_cmd(
     out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
 ) -> None:
     """Bonding and bridging metrics of the stored graph, with its filters."""
-    from graph_service.services.metrics_report import stored_report
+    from graph_service.services.metrics import stored_report
     from graph_service.services.runtime import Runtime
 
     filters = tie_filter(

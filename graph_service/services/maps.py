@@ -50,7 +50,7 @@ def _node_metrics(
     graph: nx.Graph, partition: Mapping[Hashable, frozenset[str]]
 ) -> dict[str, dict[str, Any]]:
     """The per-node metrics a map can size nodes by (from the metrics package)."""
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
 
     report = analyze(graph, partition)
     return {str(k): v for k, v in report["nodes"].items()}

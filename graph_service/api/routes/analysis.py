@@ -16,7 +16,7 @@ from graph_service.api.deps import READ, SettingsDep, StoreDep
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
 from graph_service.services.maps import MapRequest, render_store_map
-from graph_service.services.metrics_report import stored_report
+from graph_service.services.metrics import stored_report
 from graph_service.services.paths import MAX_K
 from graph_service.services.steering.privacy import pseudonymiser_for
 
@@ -47,7 +47,7 @@ def metrics(
 ) -> dict[str, Any] | PlainTextResponse:
     report = stored_report(store, filters, partition=partition, directed=directed, k=k)
     if format == "csv":
-        from graph_service.metrics.report import report_tables
+        from graph_service.metrics.suite import report_tables
 
         return PlainTextResponse(report_tables(report)[table], media_type="text/csv")
     return report

@@ -81,10 +81,6 @@ class Pseudonymiser:
             raise missing_salt()
         self._key = salt.encode("utf-8")
 
-    @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Pseudonymiser:
-        return cls(salt_from_settings(settings))
-
     def pseudonym(self, node_id: str) -> str:
         digest = hmac.new(self._key, node_id.encode("utf-8"), hashlib.sha256).hexdigest()
         return PREFIX + digest[:12]
@@ -191,16 +187,6 @@ class Pseudonymiser:
                 tie = TieIn.model_validate(data)
             ties.append(tie)
         return GraphDocument(nodes=nodes, ties=ties)
-
-
-def pseudonymise_graph(G: nx.Graph, salt: str | None = None) -> nx.Graph:
-    """``G`` with people pseudonymised; the salt defaults to the configured one."""
-    return Pseudonymiser(salt if salt is not None else salt_from_settings()).graph(G)
-
-
-def pseudonymise_document(doc: GraphDocument, salt: str | None = None) -> GraphDocument:
-    """An export document with people pseudonymised; the salt defaults to the configured one."""
-    return Pseudonymiser(salt if salt is not None else salt_from_settings()).document(doc)
 
 
 # --- erasure -------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ _CHECK_NEW_TYPE = textwrap.dedent(
     from graph_service.filters import TieFilter
     from graph_service.maps import render_map
     from graph_service.maps.encoding import DIRECTED_TIE_TYPES, SOCIAL_TIE_TYPES
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
     from graph_service.model import RelType, TieIn
     from graph_service.services.analysis_graph import Projection, collapse
     from graph_service.store.repository import typed_union_query
