@@ -35,6 +35,8 @@ from typing import Any
 import networkx as nx
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repo root
+
 from benchmarks.synthetic import synthetic_network
 from graph_service.maps import render_map
 
