@@ -75,7 +75,10 @@ def k_shortest_paths(
     if not found.paths:
         raise NotFound(f"no path between {source} and {target}: {found.note}")
     ids = [[n.id for n in p.nodes] for p in found.paths]
-    return [p for p in ids if all(n in graph for n in p)]
+    drawn = [p for p in ids if all(n in graph for n in p)]
+    if not drawn:  # e.g. every path runs through a group a FUNDS tie reaches
+        raise NotFound(f"no path between {source} and {target} stays among people (Actor/Staff)")
+    return drawn
 
 
 def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict[str, float]:
