@@ -234,21 +234,6 @@ def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
     return result.html
 
 
-def _replacements(data: ReportData, p: Pseudonymiser) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for node_id, info in data.catalogue.items():
-        if info.person:
-            pairs.append((info.name, p.display_name(node_id)))
-            pairs.append((node_id, p.pseudonym(node_id)))
-    expanded = []
-    for old, new in pairs:
-        expanded.append((old, new))
-        escaped = html_lib.escape(old)
-        if escaped != old:
-            expanded.append((escaped, html_lib.escape(new)))
-    return sorted(expanded, key=lambda kv: -len(kv[0]))
-
-
 def render_report(
     data: ReportData,
     *,
@@ -271,8 +256,8 @@ def render_report(
         map_slot=_MAP_SLOT,
     )
     if pseudonymiser is not None:
-        for old, new in _replacements(data, pseudonymiser):
-            page = page.replace(old, new)
+        people = {i: n.name for i, n in data.catalogue.items() if n.person}
+        page = pseudonymiser.html(page, people)
     srcdoc = html_lib.escape(_map_html(data, pseudonymiser), quote=True)
     return page.replace(_MAP_SLOT, srcdoc)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html as html_lib
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -151,6 +152,23 @@ class Pseudonymiser:
         if "brokers" in out:
             out["brokers"] = {mapping.get(n, n): v for n, v in out["brokers"].items()}
         return self.graph(G), self.partition(partition, G), out
+
+    # --- text ----------------------------------------------------------------------------
+
+    def html(self, page: str, people: Mapping[str, str]) -> str:
+        """An HTML page's text with each person's id and name (``people``: id -> name)
+        replaced, also where the page escapes them; longest first, so that a name that
+        contains another is replaced whole. For text written from the data (the report's
+        sentences and tables), where the people cannot be replaced before rendering."""
+        pairs: list[tuple[str, str]] = []
+        for node_id, name in people.items():
+            pairs += [(name, self.display_name(node_id)), (node_id, self.pseudonym(node_id))]
+        for old, new in list(pairs):
+            if html_lib.escape(old) != old:
+                pairs.append((html_lib.escape(old), html_lib.escape(new)))
+        for old, new in sorted(pairs, key=lambda kv: -len(kv[0])):
+            page = page.replace(old, new)
+        return page
 
     # --- documents -----------------------------------------------------------------------
 
