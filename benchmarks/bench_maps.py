@@ -1,7 +1,7 @@
 """Benchmark of the maps: generation time, file size, time to a usable drawing.
 
 For 500, 2,000 and 10,000 nodes (seeded synthetic networks,
-``graph_service.maps.synthetic``), against a baseline measured in the same run:
+``benchmarks.synthetic``), against a baseline measured in the same run:
 pyvis 0.3.2 ``Network.from_nx`` with its default physics (500 nodes: generation
 and browser; 2,000 nodes: generation only, as its page cannot settle).
 
@@ -35,8 +35,10 @@ from typing import Any
 import networkx as nx
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repo root
+
+from benchmarks.synthetic import synthetic_network
 from graph_service.maps import render_map
-from graph_service.maps.synthetic import synthetic_network
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -3,11 +3,18 @@
 Labels and relationship types reach Cypher only from the enums below (Cypher cannot
 take them as parameters), and property names only after matching
 :data:`PROPERTY_NAME_PATTERN`. See ``docs/model.md`` for the reasoning.
+
+This module is the one place the vocabulary is spelled out: labels, tie types, their
+direction, social versus affiliation, which labels each type may join, and their order.
+Everything else derives from it (``tests/unit/foundation/test_vocabulary.py`` checks
+that no other module lists them). Adding a tie type changes this module,
+``cypher/schema/constraints.cypher`` and the docs, nothing else.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -62,6 +69,40 @@ SOCIAL_TYPES: frozenset[RelType] = frozenset(
     }
 )
 AFFILIATION_TYPES: frozenset[RelType] = frozenset(set(RelType) - SOCIAL_TYPES)
+#: The same two sets in the order every output lists them: the enum's order.
+SOCIAL_TYPE_ORDER: tuple[RelType, ...] = tuple(t for t in RelType if t in SOCIAL_TYPES)
+AFFILIATION_TYPE_ORDER: tuple[RelType, ...] = tuple(t for t in RelType if t in AFFILIATION_TYPES)
+
+#: Which type names a pair of nodes joined by ties of several types (the collapsed
+#: analysis graph has one edge per pair): the first of these that the pair has. The
+#: more committed tie first. A type missing here ranks after these, by name (see
+#: :func:`naming_type`), so a new type never breaks the analysis.
+TYPE_PRECEDENCE: tuple[RelType, ...] = (
+    RelType.COLLABORATES_WITH,
+    RelType.ADVISES,
+    RelType.FUNDS,
+    RelType.COMMUNICATES_WITH,
+    RelType.KNOWS,
+)
+
+#: Social ties that show people coordinate their work (parallel structures: two staff
+#: members sharing tasks without one of these between them are flagged).
+WORKING_TYPES: frozenset[RelType] = frozenset(
+    {RelType.COMMUNICATES_WITH, RelType.COLLABORATES_WITH}
+)
+
+
+def naming_type(types: Iterable[str]) -> str:
+    """The type that names a pair joined by ties of ``types`` (see :data:`TYPE_PRECEDENCE`).
+
+    >>> naming_type(["KNOWS", "ADVISES"])
+    'ADVISES'
+    >>> naming_type(["MENTORS", "KNOWS"])  # an unknown type ranks last
+    'KNOWS'
+    """
+    rank = {t.value: i for i, t in enumerate(TYPE_PRECEDENCE)}
+    return min(types, key=lambda t: (rank.get(t, len(rank)), t))
+
 
 #: Direction semantics. A directed tie reads "source <verb> target"; an undirected one is
 #: stored with its ends in id order and means the same read both ways.
@@ -91,7 +132,36 @@ DESCRIPTIONS: dict[RelType, str] = {
     RelType.PART_OF: "nesting: a goal in a goal, a group in a group, …",
 }
 
-_SOCIAL_ENDS = frozenset({NodeLabel.ACTOR, NodeLabel.STAFF})
+#: Labels of the nodes social ties join: the nodes of the analysis graph.
+SOCIAL_LABELS: tuple[NodeLabel, ...] = (NodeLabel.ACTOR, NodeLabel.STAFF)
+_SOCIAL_ENDS = frozenset(SOCIAL_LABELS)
+
+#: The name of each label's collection: its API resource (``/actors``) and plural in text.
+LABEL_COLLECTIONS: dict[NodeLabel, str] = {
+    NodeLabel.ACTOR: "actors",
+    NodeLabel.STAFF: "staff",
+    NodeLabel.GROUP: "groups",
+    NodeLabel.INITIATIVE: "initiatives",
+    NodeLabel.GOAL: "goals",
+    NodeLabel.TASK: "tasks",
+}
+
+#: How a text for people counts the nodes of each label: (one, many).
+LABEL_NOUNS: dict[NodeLabel, tuple[str, str]] = {
+    NodeLabel.ACTOR: ("actor", "actors"),
+    NodeLabel.STAFF: ("staff member", "staff members"),
+    NodeLabel.GROUP: ("group", "groups"),
+    NodeLabel.INITIATIVE: ("initiative", "initiatives"),
+    NodeLabel.GOAL: ("goal", "goals"),
+    NodeLabel.TASK: ("task", "tasks"),
+}
+
+#: The affiliation types with a resource of their own in the API, and its name.
+AFFILIATION_COLLECTIONS: dict[RelType, str] = {
+    RelType.MEMBER_OF: "memberships",
+    RelType.PARTICIPATES_IN: "participations",
+    RelType.RESPONSIBLE_FOR: "responsibilities",
+}
 
 #: Allowed (source labels, target labels) of each type. PART_OF nests like in like.
 ENDPOINTS: dict[RelType, tuple[frozenset[NodeLabel], frozenset[NodeLabel]]] = {

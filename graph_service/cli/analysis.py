@@ -43,7 +43,7 @@ def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
     if fmt is OutputFormat.JSON:
         _write(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False), out)
         return
-    from graph_service.metrics.report import report_tables
+    from graph_service.metrics.suite import report_tables
 
     tables = report_tables(report)
     if out is None:
@@ -76,7 +76,7 @@ def analyze_cmd(
 ) -> None:
     """Bonding and bridging metrics of your own network files (no database needed)."""
     from graph_service.metrics.io import read_graph_files
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
 
     graph, partition = read_graph_files(
         edges, nodes, group_attr=group, directed=directed, weight_column=weight
@@ -102,7 +102,7 @@ def metrics_cmd(
     out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
 ) -> None:
     """Bonding and bridging metrics of the stored graph, with its filters."""
-    from graph_service.services.metrics_report import stored_report
+    from graph_service.services.metrics import stored_report
     from graph_service.services.runtime import Runtime
 
     filters = tie_filter(
@@ -139,7 +139,7 @@ def map_cmd(
     radius: Annotated[int, typer.Option(min=1, max=3, help="ego view: radius")] = 1,
     source: Annotated[str | None, typer.Option(help="paths view: from")] = None,
     target: Annotated[str | None, typer.Option(help="paths view: to")] = None,
-    k: Annotated[int, typer.Option(min=1, max=20, help="paths view: how many paths")] = 3,
+    k: Annotated[int, typer.Option(min=1, help="paths view: how many paths (at most 10)")] = 3,
     group_a: Annotated[str | None, typer.Option(help="brokers view: group A")] = None,
     group_b: Annotated[str | None, typer.Option(help="brokers view: group B")] = None,
     phase_a: Annotated[str | None, typer.Option(help="comparison view: first phase")] = None,
@@ -155,6 +155,7 @@ def map_cmd(
     """Write an interactive map of the stored graph: one HTML file that works offline."""
     from graph_service.services.maps import MapRequest, render_store_map
     from graph_service.services.runtime import Runtime
+    from graph_service.services.steering.privacy import pseudonymiser_for
 
     views = ("network", "ego", "paths", "brokers", "groups", "comparison")
     if view not in views:
@@ -182,9 +183,9 @@ def map_cmd(
         phase_a=phase_a,
         phase_b=phase_b,
         title=title,
-        pseudonymise=pseudonymise,
     )
     with Runtime() as rt:
+        req.pseudonymiser = pseudonymiser_for(pseudonymise, rt.settings)
         result = render_store_map(rt.store, req)
     out.write_text(result.html, encoding="utf-8")
     typer.echo(

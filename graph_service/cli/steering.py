@@ -298,6 +298,7 @@ def report_cmd(
 ) -> None:
     """One self-contained HTML report: figures, charts, the map, in plain language."""
     from graph_service.reports import build_report
+    from graph_service.services.steering.privacy import pseudonymiser_for
 
     filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
@@ -306,8 +307,7 @@ def report_cmd(
             filters,
             phase_a=phase_a,
             phase_b=phase_b,
-            pseudonymise=pseudonymise,
-            settings=rt.settings,
+            pseudonymiser=pseudonymiser_for(pseudonymise, rt.settings),
             title=title,
         )
     out.write_text(html, encoding="utf-8")

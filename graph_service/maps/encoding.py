@@ -4,9 +4,9 @@ Every visual choice lives here, once, so that the page's JavaScript (which
 reads these tables from the map's data) and the legend (rendered in Python)
 can never disagree.
 
-Vocabulary follows the graph model of DESIGN.md: node labels ``Actor``,
-``Staff``, ``Group``, ``Initiative``, ``Goal``, ``Task``; social tie types
-(the ones bonding and bridging are about) and affiliation types.
+The vocabulary (node labels, social and affiliation tie types, directedness,
+evidence methods) comes from :mod:`graph_service.model`; a label or type added
+there gets a shape or a place in the lists here without a change to this module.
 """
 
 from __future__ import annotations
@@ -18,34 +18,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph_service.metrics.ties import tie_class as social_tie_class
+from graph_service.model import (
+    AFFILIATION_TYPE_ORDER,
+    DIRECTED,
+    SOCIAL_TYPE_ORDER,
+    EvidenceMethod,
+    NodeLabel,
+)
 
-SOCIAL_TIE_TYPES: tuple[str, ...] = (
-    "COLLABORATES_WITH",
-    "COMMUNICATES_WITH",
-    "ADVISES",
-    "KNOWS",
-    "FUNDS",
-)
-AFFILIATION_TYPES: tuple[str, ...] = (
-    "MEMBER_OF",
-    "PARTICIPATES_IN",
-    "RESPONSIBLE_FOR",
-    "ADVANCES",
-    "PART_OF",
-)
+SOCIAL_TIE_TYPES: tuple[str, ...] = tuple(t.value for t in SOCIAL_TYPE_ORDER)
+AFFILIATION_TYPES: tuple[str, ...] = tuple(t.value for t in AFFILIATION_TYPE_ORDER)
 #: Tie types that have a direction (used when an edge carries no ``directed`` flag).
-DIRECTED_TIE_TYPES: frozenset[str] = frozenset({"ADVISES", "FUNDS", *AFFILIATION_TYPES})
-EVIDENCE_METHODS: tuple[str, ...] = ("interview", "workshop", "observation", "document", "survey")
+DIRECTED_TIE_TYPES: frozenset[str] = frozenset(
+    t.value for t, directed in DIRECTED.items() if directed
+)
+EVIDENCE_METHODS: tuple[str, ...] = tuple(m.value for m in EvidenceMethod)
 
-#: vis-network shape per node label. Only shapes that draw their label *below*
-#: the symbol, so that node size (the metric) stays readable.
+#: vis-network shapes, given to the node labels in the model's order (Actor a dot, Staff
+#: a square, Group a hexagon, …). Only shapes that draw their label *below* the symbol,
+#: so that node size (the metric) stays readable. A label past the end of this list
+#: starts it again.
+_LABEL_SHAPE_SEQUENCE: tuple[str, ...] = ("dot", "square", "hexagon", "diamond", "star", "triangle")
 NODE_SHAPES: dict[str, str] = {
-    "Actor": "dot",
-    "Staff": "square",
-    "Group": "hexagon",
-    "Initiative": "diamond",
-    "Goal": "star",
-    "Task": "triangle",
+    label.value: _LABEL_SHAPE_SEQUENCE[i % len(_LABEL_SHAPE_SEQUENCE)]
+    for i, label in enumerate(NodeLabel)
 }
 UNKNOWN_LABEL_SHAPE = "triangleDown"
 

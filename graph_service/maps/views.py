@@ -41,6 +41,7 @@ from graph_service.maps.spec import (
     read_tie,
     resolve_sizes,
 )
+from graph_service.model import NodeLabel
 
 #: Above this many nodes the page starts with physics off. Positions always come
 #: from Python; physics only polishes them live. Measured in headless Chromium on
@@ -468,7 +469,7 @@ def group_view(
             MapNode(
                 key=g,
                 name=names.get(g, g) if is_group else "No group",
-                label="Group",
+                label=NodeLabel.GROUP.value,
                 groups=(g,) if is_group else (),
                 metrics={
                     "members": float(members[g]),

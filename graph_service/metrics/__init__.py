@@ -11,7 +11,6 @@ from graph_service.metrics.centrality import betweenness, bridging_centrality
 from graph_service.metrics.ei import ei_index, ei_permutation_test, ei_range
 from graph_service.metrics.homophily import assortativity, modularity
 from graph_service.metrics.partition import partition_from_attribute, partition_from_communities
-from graph_service.metrics.report import analyze, report_tables
 from graph_service.metrics.segregation import dyad_table, odds_ratio, yules_q
 from graph_service.metrics.structural_holes import (
     constraint,
@@ -21,6 +20,7 @@ from graph_service.metrics.structural_holes import (
     structural_holes,
 )
 from graph_service.metrics.structure import articulation_points, bridges, local_bridges
+from graph_service.metrics.suite import analyze, report_tables
 from graph_service.metrics.ties import classify_ties, group_density, mixing_matrix, tie_counts
 
 __all__ = [

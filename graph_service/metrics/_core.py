@@ -92,12 +92,6 @@ class IndexedGraph:
         )
 
     @cached_property
-    def out_csr(self) -> sp.csr_matrix:
-        """``A[i, j] = w`` for the arc ``i -> j`` (symmetric when undirected)."""
-        s, d, w = self.arcs
-        return sp.csr_matrix((w, (s, d)), shape=(self.n, self.n))
-
-    @cached_property
     def out_adjacency(self) -> tuple[IntArray, Int32Array]:
         """CSR ``(indptr, indices)`` of the out-neighbours (both ways when undirected)."""
         s, d, _ = self.arcs
@@ -475,8 +469,3 @@ def _group_sets(values: list[Any]) -> list[frozenset[str]]:
         converted = {gs: frozenset(gs) if gs else empty for gs in distinct}
         return [converted[gs] for gs in values]
     return [frozenset(str(g) for g in gs) if gs else empty for gs in values]
-
-
-def none_if_nan(x: float) -> float | None:
-    """``None`` for NaN or infinity, the float otherwise (JSON has no NaN)."""
-    return float(x) if math.isfinite(x) else None

@@ -4,6 +4,6 @@
 >>> html = build_report(store, TieFilter(), phase_a="1", phase_b="2")  # doctest: +SKIP
 """
 
-from graph_service.reports.report import ReportData, build_report, collect, render_report
+from graph_service.reports.page import ReportData, build_report, collect, render_report
 
 __all__ = ["ReportData", "build_report", "collect", "render_report"]

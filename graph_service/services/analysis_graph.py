@@ -28,18 +28,17 @@ import networkx as nx
 
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
-from graph_service.model import DIRECTED, PROPERTY_NAME_PATTERN, NodeLabel, RelType, is_person
+from graph_service.model import (
+    DIRECTED,
+    PROPERTY_NAME_PATTERN,
+    SOCIAL_LABELS,
+    NodeLabel,
+    RelType,
+    is_person,
+    naming_type,
+)
 from graph_service.store.neo4j_store import Neo4jStore
 from graph_service.store.repository import filtered_query
-
-SOCIAL_LABELS = (NodeLabel.ACTOR, NodeLabel.STAFF)
-_TYPE_ORDER = [
-    RelType.COLLABORATES_WITH,
-    RelType.ADVISES,
-    RelType.FUNDS,
-    RelType.COMMUNICATES_WITH,
-    RelType.KNOWS,
-]
 
 
 @dataclass
@@ -153,7 +152,7 @@ def collapse(projection: Projection, directed: bool = False) -> nx.Graph:
                     directed=directed,
                 )
     for _, _, data in graph.edges(data=True):
-        data["type"] = next(t.value for t in _TYPE_ORDER if t.value in data["types"])
+        data["type"] = naming_type(data["types"])
         data["phase"] = data["phases"][0] if len(data["phases"]) == 1 else None
     return graph
 

@@ -30,7 +30,6 @@ from pydantic import BaseModel, ValidationError
 
 from graph_service.errors import Invalid
 from graph_service.model import (
-    GraphDocument,
     NodeIn,
     NodeLabel,
     RelType,
@@ -353,10 +352,6 @@ def import_csv(
     repo: GraphRepository, nodes_text: str, ties_text: str, *, dry_run: bool = False
 ) -> ImportReport:
     return import_parsed(repo, parse_csv(nodes_text, ties_text), dry_run=dry_run)
-
-
-def document_of(nodes: Iterable[NodeIn], ties: Iterable[TieIn]) -> GraphDocument:
-    return GraphDocument(nodes=list(nodes), ties=list(ties))
 
 
 def sample_network_bytes() -> bytes:

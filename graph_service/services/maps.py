@@ -6,7 +6,7 @@ type and phase in the page; node metrics come from the collapsed analysis graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,8 +15,11 @@ import networkx as nx
 from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.maps import MapResult, render_map
+from graph_service.services import paths as paths_service
 from graph_service.services.analysis_graph import collapse, multigraph, partition_of, project
+from graph_service.services.steering.privacy import Pseudonymiser
 from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
 
 View = Literal["network", "ego", "paths", "brokers", "groups", "comparison"]
 SIZE_METRICS = ("degree", "betweenness", "bridging_centrality", "constraint", "effective_size")
@@ -39,14 +42,15 @@ class MapRequest:
     phase_a: str | None = None
     phase_b: str | None = None
     title: str | None = None
-    pseudonymise: bool = False
+    #: people under salted pseudonyms (see services/steering/privacy.pseudonymiser_for)
+    pseudonymiser: Pseudonymiser | None = None
 
 
 def _node_metrics(
     graph: nx.Graph, partition: Mapping[Hashable, frozenset[str]]
 ) -> dict[str, dict[str, Any]]:
     """The per-node metrics a map can size nodes by (from the metrics package)."""
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
 
     report = analyze(graph, partition)
     return {str(k): v for k, v in report["nodes"].items()}
@@ -60,95 +64,75 @@ def _require(graph: nx.Graph, node: str | None, what: str) -> str:
     return node
 
 
-def k_shortest_paths(graph: nx.Graph, source: str, target: str, k: int) -> list[list[str]]:
-    """Up to ``k`` shortest simple paths (fewest ties first), ties of either direction."""
-    undirected = graph.to_undirected() if graph.is_directed() else graph
-    paths: list[list[str]] = []
-    try:
-        for path in nx.shortest_simple_paths(undirected, source, target):
-            paths.append([str(n) for n in path])
-            if len(paths) >= k:
-                break
-    except nx.NetworkXNoPath:
-        return []
-    return paths
+def k_shortest_paths(
+    store: Neo4jStore, graph: nx.Graph, req: MapRequest, source: str, target: str
+) -> list[list[str]]:
+    """The paths of :func:`graph_service.services.paths.k_shortest_paths` (the one
+    implementation; up to the longest length it allows) that stay on the map's nodes."""
+    found = paths_service.k_shortest_paths(
+        GraphRepository(store), source, target, req.filters, req.k, paths_service.MAX_LENGTH
+    )
+    if not found.paths:
+        raise NotFound(f"no path between {source} and {target}: {found.note}")
+    ids = [[n.id for n in p.nodes] for p in found.paths]
+    drawn = [p for p in ids if all(n in graph for n in p)]
+    if not drawn:  # e.g. every path runs through a group a FUNDS tie reaches
+        raise NotFound(f"no path between {source} and {target} stays among people (Actor/Staff)")
+    return drawn
 
 
-def brokers_between(
-    graph: nx.Graph, members_a: Sequence[Hashable], members_b: Sequence[Hashable]
-) -> dict[Hashable, float]:
-    """Each intermediary's share of the shortest paths between members of A and of B."""
-    counts: dict[Hashable, float] = {}
-    pairs = 0
-    for a in members_a:
-        for b in members_b:
-            if a == b:
-                continue
-            try:
-                paths = list(nx.all_shortest_paths(graph, a, b))
-            except nx.NetworkXNoPath:
-                continue
-            pairs += 1
-            for path in paths:
-                for node in path[1:-1]:
-                    counts[node] = counts.get(node, 0.0) + 1.0 / len(paths)
-    return {n: c / pairs for n, c in counts.items()} if pairs else {}
+def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict[str, float]:
+    """The brokers of :func:`graph_service.services.paths.brokers` (the one implementation)
+    on the map's nodes, with their share, over paths of the API's default length. Their
+    groups are Group nodes: the membership partition's."""
+    if req.partition != "membership":
+        raise Invalid("the brokers view is between two Group nodes: use partition membership")
+    if not (req.group_a and req.group_b):
+        raise Invalid("group_a and group_b are required for the brokers view")
+    found = paths_service.brokers(
+        GraphRepository(store),
+        req.group_a,
+        req.group_b,
+        req.filters,
+        limit=len(graph) or 1,
+    )
+    return {b.node.id: b.share for b in found.brokers if b.node.id in graph}
 
 
-def _pseudonymised(
-    graph: nx.Graph, partition: Mapping[Hashable, frozenset[str]], options: dict[str, Any]
-) -> tuple[nx.Graph, dict[Hashable, frozenset[str]], dict[str, Any]]:
-    """People replaced by stable salted pseudonyms, in the graph and the view's arguments."""
-    from graph_service.services.steering.privacy import Pseudonymiser
-
-    pseudo = Pseudonymiser.from_settings()
-    mapping = pseudo.mapping(graph)
-    options = dict(options)
-    if "center" in options:
-        options["center"] = mapping.get(options["center"], options["center"])
-    if "paths" in options:
-        options["paths"] = [[mapping.get(n, n) for n in path] for path in options["paths"]]
-    if "brokers" in options:
-        options["brokers"] = {mapping.get(n, n): v for n, v in options["brokers"].items()}
-    return pseudo.graph(graph), pseudo.partition(partition, graph), options
-
-
-def _ego_options(req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any) -> Any:
+def _ego_options(
+    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+) -> Any:
     return {"center": _require(graph, req.center, "center"), "radius": req.radius}
 
 
-def _paths_options(req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any) -> Any:
+def _paths_options(
+    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+) -> Any:
     source = _require(analysis, req.source, "source")
     target = _require(analysis, req.target, "target")
-    paths = k_shortest_paths(analysis, source, target, req.k)
-    if not paths:
-        raise NotFound(f"no path between {source} and {target} with these filters")
-    return {"paths": paths}
+    return {"paths": k_shortest_paths(store, graph, req, source, target)}
 
 
-def _brokers_options(req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any) -> Any:
-    if not (req.group_a and req.group_b):
-        raise Invalid("group_a and group_b are required for the brokers view")
-    members_a = [n for n, g in partition.items() if req.group_a in g]
-    members_b = [n for n, g in partition.items() if req.group_b in g]
-    for name, members in ((req.group_a, members_a), (req.group_b, members_b)):
-        if not members:
-            raise NotFound(f"group {name!r} has no members in the analysis graph")
+def _brokers_options(
+    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+) -> Any:
     return {
         "group_a": req.group_a,
         "group_b": req.group_b,
-        "brokers": brokers_between(analysis, members_a, members_b),
+        "brokers": brokers_between(store, graph, req),
     }
 
 
 def _comparison_options(
-    req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
 ) -> Any:
     return {"phase_a": req.phase_a, "phase_b": req.phase_b}
 
 
 #: The arguments each view needs beyond the common ones (network and groups: none).
-_VIEW_OPTIONS: dict[str, Callable[[MapRequest, nx.Graph, nx.Graph, Any], dict[str, Any]]] = {
+_VIEW_OPTIONS: dict[
+    str, Callable[[Neo4jStore, MapRequest, nx.Graph, nx.Graph, Any], dict[str, Any]]
+] = {
     "ego": _ego_options,
     "paths": _paths_options,
     "brokers": _brokers_options,
@@ -192,9 +176,9 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
     if req.title:
         options["title"] = req.title
     if req.view in _VIEW_OPTIONS:
-        options |= _VIEW_OPTIONS[req.view](req, graph, analysis, partition)
-    if req.pseudonymise:
-        graph, partition, options = _pseudonymised(graph, partition, options)
+        options |= _VIEW_OPTIONS[req.view](store, req, graph, analysis, partition)
+    if req.pseudonymiser is not None:
+        graph, partition, options = req.pseudonymiser.map_inputs(graph, partition, options)
     try:
         return render_map(graph, partition=partition, view=req.view, **options)
     except ValueError as exc:

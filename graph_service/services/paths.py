@@ -4,6 +4,9 @@ as undirected contacts (a tie is a channel either way, whatever its direction se
 
 Conventions:
 
+- **Paths run over the social ties** (people to people) unless the filter names types,
+  like the brokers: over every type they would run through the groups and initiatives
+  themselves, which says nothing about who can reach whom.
 - **k shortest paths** are simple paths (no node twice), shortest first (then by the ids
   along them), found by Neo4j's ``SHORTEST`` path search with the filter applied to every
   hop; a path is a sequence of nodes, and each hop lists every tie that joins its two nodes
@@ -56,7 +59,15 @@ class Path(BaseModel):
 class PathsResult(BaseModel):
     source: str
     target: str
+    max_length: int = Field(description="the longest path searched, in ties")
     paths: list[Path]
+    shortest_length: int | None = Field(
+        description="ties on a shortest path between the two over these ties, at any "
+        "length; null when no path joins them"
+    )
+    note: str | None = Field(
+        default=None, description="why there are no paths, when there are none"
+    )
 
 
 class DisjointPaths(BaseModel):
@@ -147,12 +158,47 @@ def k_shortest_paths(
     max_length: int = 4,
     timeout: float | None = None,
 ) -> PathsResult:
+    """Up to ``k`` shortest simple paths of at most ``max_length`` ties (social ties unless
+    the filter names types); when there are none, how long the shortest path is."""
     _distinct(source, target, ("source", "target"))
+    if not 1 <= k <= MAX_K:
+        raise Invalid(
+            f"k must be between 1 and {MAX_K}",
+            errors=[{"record": "query", "field": "k", "message": f"{k} is not in 1..{MAX_K}"}],
+        )
     _require(repo, source, "source")
     _require(repo, target, "target")
-    found = repo.k_shortest_paths(filters.params(), source, target, k, max_length, timeout)
+    params = filters.social_by_default().params()
+    found = repo.k_shortest_paths(params, source, target, k, max_length, timeout)
     paths = [Path(length=len(ties), nodes=nodes, hops=_hops(nodes, ties)) for nodes, ties in found]
-    return PathsResult(source=source, target=target, paths=paths)
+    if paths:
+        return PathsResult(
+            source=source,
+            target=target,
+            max_length=max_length,
+            paths=paths,
+            shortest_length=paths[0].length,
+        )
+    shortest = repo.shortest_path_length(params, source, target, timeout)
+    return PathsResult(
+        source=source,
+        target=target,
+        max_length=max_length,
+        paths=[],
+        shortest_length=shortest,
+        note=_no_path_note(max_length, shortest),
+    )
+
+
+def _no_path_note(max_length: int, shortest: int | None) -> str:
+    if shortest is None:
+        return "no path joins them over the ties that pass the filter"
+    advice = (
+        f"max_length={shortest} finds it"
+        if shortest <= MAX_LENGTH
+        else f"longer than the {MAX_LENGTH} ties a path search allows"
+    )
+    return f"no path of at most {max_length} ties; the shortest has {shortest} ({advice})"
 
 
 def disjoint_paths(
@@ -166,7 +212,7 @@ def disjoint_paths(
     _require(repo, source, "source")
     _require(repo, target, "target")
     graph = nx.Graph()
-    graph.add_edges_from(repo.filtered_edges(filters.params(), timeout))
+    graph.add_edges_from(repo.filtered_edges(filters.social_by_default().params(), timeout))
     graph.add_nodes_from([source, target])
     direct = graph.has_edge(source, target)
     if direct:

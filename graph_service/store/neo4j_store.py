@@ -186,28 +186,22 @@ class Neo4jStore:
             yield session
 
     def write_batches(
-        self, name: str, rows: Sequence[dict[str, Any]], batch_size: int = 10_000, **params: Any
+        self,
+        name: str,
+        rows: Sequence[dict[str, Any]],
+        batch_size: int = 10_000,
+        text: LiteralString | None = None,
     ) -> int:
-        """Write ``rows`` through ``name`` (which UNWINDs ``$rows``), a transaction a batch."""
-        text = query(name)
+        """Write ``rows`` through the shipped query ``name`` (which UNWINDs ``$rows``), a
+        transaction a batch, so the query must be idempotent; ``text`` when the query was
+        assembled from shipped files (``name`` then names it in the log), e.g. one with a
+        relationship type from the vocabulary written in. Rows written."""
+        text = query(name) if text is None else text
         written = 0
         with translate_errors(f"running {name}"), self.session() as session:
             for start in range(0, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
-                result = session.execute_write(_unwind, text, {**params, "rows": batch})
-                written += result
-        return written
-
-    def write_text_batches(
-        self, name: str, text: LiteralString, rows: Sequence[dict[str, Any]], batch_size: int
-    ) -> int:
-        """Like :meth:`write_batches` for a query assembled from shipped files (``name``
-        for the log), e.g. one with a relationship type from the vocabulary written in."""
-        written = 0
-        with translate_errors(f"running {name}"), self.session() as session:
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                written += session.execute_write(_unwind, text, {"rows": batch})
+                written += session.execute_write(unwind_batches, text, batch, batch_size)
         return written
 
     def apply_schema(self) -> None:
@@ -231,6 +225,15 @@ def _rows(keys: Sequence[str], records: Iterable[Sequence[Any]]) -> list[dict[st
     return [dict(zip(keys, record, strict=True)) for record in records]
 
 
-def _unwind(tx: ManagedTransaction, text: LiteralString, params: dict[str, Any]) -> int:
-    record = tx.run(text, params).single()
-    return int(record[0]) if record is not None else 0
+def unwind_batches(
+    tx: ManagedTransaction, text: LiteralString, rows: Sequence[dict[str, Any]], batch_size: int
+) -> int:
+    """Run ``text`` (which UNWINDs ``$rows`` and returns a count) over ``rows``, at most
+    ``batch_size`` rows a statement, inside the transaction ``tx``; the counts summed. The
+    one batch writer: :meth:`Neo4jStore.write_batches` gives it a transaction a batch, an
+    atomic import one transaction for all."""
+    written = 0
+    for start in range(0, len(rows), batch_size):
+        record = tx.run(text, {"rows": list(rows[start : start + batch_size])}).single()
+        written += int(record[0]) if record is not None else 0
+    return written

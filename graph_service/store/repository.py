@@ -29,7 +29,7 @@ from graph_service.model import (
     is_person,
 )
 from graph_service.store.cypher import query
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.neo4j_store import Neo4jStore, unwind_batches
 
 #: Above this many rows an import is written in batched transactions (see importer).
 ATOMIC_ROW_LIMIT = 50_000
@@ -233,6 +233,18 @@ def _typed_query(name: str, rel: RelType) -> LiteralString:
     return cast(LiteralString, text)
 
 
+def typed_union_query(name: str) -> LiteralString:
+    """The shipped one-branch query ``name`` repeated once per :class:`RelType` (written
+    where it says ``/*@rel_type*/``) and joined with ``UNION ALL``: a read over every type
+    that still uses each type's own index, and follows the vocabulary without an edit."""
+    return _typed_union_query(name)
+
+
+@cache
+def _typed_union_query(name: str) -> LiteralString:
+    return cast(LiteralString, "\nUNION ALL\n".join(_typed_query(name, rel) for rel in RelType))
+
+
 #: An ego network as :meth:`GraphRepository.ego_networks` gives it: (node document,
 #: distance) pairs and tie documents.
 EgoRecord = tuple[list[tuple[dict[str, Any], int]], list[dict[str, Any]]]
@@ -285,26 +297,23 @@ class GraphRepository:
         if total <= ATOMIC_ROW_LIMIT:
 
             def work(tx: ManagedTransaction) -> tuple[int, int]:
-                written_nodes = written_ties = 0
-                for start in range(0, len(node_rows), BATCH_SIZE):
-                    written_nodes += _run_count(
-                        tx, query("nodes/upsert_nodes"), node_rows[start : start + BATCH_SIZE]
-                    )
-                for rel, rows in tie_rows.items():
-                    text = typed_query("ties/upsert_typed_ties", rel)
-                    for start in range(0, len(rows), BATCH_SIZE):
-                        written_ties += _run_count(tx, text, rows[start : start + BATCH_SIZE])
+                nodes_text = query("nodes/upsert_nodes")
+                written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE)
+                written_ties = sum(
+                    unwind_batches(tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE)
+                    for rel, rows in tie_rows.items()
+                )
                 return written_nodes, written_ties
 
             return self.store.write_tx(work, "importing the graph")
         written_nodes = self.store.write_batches("nodes/upsert_nodes", node_rows, BATCH_SIZE)
         written_ties = 0
         for rel, rows in tie_rows.items():
-            written_ties += self.store.write_text_batches(
+            written_ties += self.store.write_batches(
                 f"ties/upsert_typed_ties[{rel.value}]",
-                typed_query("ties/upsert_typed_ties", rel),
                 rows,
                 BATCH_SIZE,
+                typed_query("ties/upsert_typed_ties", rel),
             )
         return written_nodes, written_ties
 
@@ -368,7 +377,8 @@ class GraphRepository:
 
     def get_tie(self, tie_id: str) -> list[Tie]:
         """Every tie with this id (one per type at most; normally one)."""
-        return [_tie(r) for r in self.store.read("ties/get_tie", id=tie_id)]
+        rows = self.store.read_text("ties/get_tie", typed_union_query("ties/get_tie"), id=tie_id)
+        return [_tie(r) for r in rows]
 
     def create_tie(self, tie: TieIn) -> None:
         self.store.write(
@@ -431,6 +441,15 @@ class GraphRepository:
             ([_node(n) for n in r["nodes"]], [[_tie(t) for t in hop] for hop in r["hops"]])
             for r in rows
         ]
+
+    def shortest_path_length(
+        self, filters: Mapping[str, Any], source: str, target: str, timeout: float | None = None
+    ) -> int | None:
+        """Ties on a shortest path between the two over the filtered ties, at any length."""
+        rows = self._read_filtered(
+            "paths/shortest_length", filters, timeout, None, source=source, target=target
+        )
+        return int(rows[0]["length"]) if rows else None
 
     def ego_networks(
         self,
@@ -530,8 +549,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:
-    record = tx.run(text, {"rows": rows}).single()
-    return int(record[0]) if record is not None else 0

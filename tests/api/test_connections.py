@@ -28,12 +28,12 @@ SOCIAL = {"COLLABORATES_WITH", "COMMUNICATES_WITH", "ADVISES", "KNOWS", "FUNDS"}
 
 @pytest.mark.parametrize(
     ("source", "target"),
-    [("st-brammertz", "act-kohlenpott-digital"), ("st-koetterheinrich", "grp-stadt")],
+    [("st-brammertz", "act-kohlenpott-digital"), ("st-koetterheinrich", "act-dinnendahl")],
 )
 def test_k_shortest_paths_match_networkx(
     client: Any, sample: dict[str, Any], source: str, target: str
 ) -> None:
-    graph = _graph(sample)
+    graph = _graph(sample, SOCIAL)  # paths run over the social ties by default
     answer = client.get(
         "/connections/paths", params={"source": source, "target": target, "k": 5, "max_length": 6}
     )
@@ -74,6 +74,41 @@ def test_path_filters_and_length(client: Any, sample: dict[str, Any]) -> None:
     phase = client.get("/connections/paths", params={**params, "phase": "1"}).json()
     for p in phase["paths"]:
         assert all(t["phase"] in (None, "1") for h in p["hops"] for t in h["ties"])
+
+
+def test_paths_default_to_the_social_ties(client: Any, sample: dict[str, Any]) -> None:
+    """Over every type, act-dinnendahl reaches act-heidfeld in 3 steps through groups and
+    initiatives; between people the shortest path has 5 ties."""
+    labels = {n["id"]: n["label"] for n in sample["nodes"]}
+    params = {"source": "act-dinnendahl", "target": "act-heidfeld", "k": 10, "max_length": 6}
+    answer = client.get("/connections/paths", params=params).json()
+    assert answer["paths"] and answer["shortest_length"] == 5
+    assert {p["length"] for p in answer["paths"]} <= {5, 6}
+    for p in answer["paths"]:
+        assert all(labels[n["id"]] in ("Actor", "Staff") for n in p["nodes"])
+        assert all(t["type"] in SOCIAL for h in p["hops"] for t in h["ties"])
+    every = client.get("/connections/paths", params={**params, "types": sorted(_types(sample))})
+    assert every.json()["shortest_length"] == 3
+
+
+def _types(doc: dict[str, Any]) -> set[str]:
+    return {t["type"] for t in doc["ties"]}
+
+
+def test_no_path_within_max_length_says_how_long_the_shortest_is(
+    client: Any, sample: dict[str, Any]
+) -> None:
+    params = {"source": "act-dinnendahl", "target": "act-heidfeld"}  # max_length 4
+    answer = client.get("/connections/paths", params=params).json()
+    assert answer["paths"] == [] and answer["max_length"] == 4
+    assert answer["shortest_length"] == 5
+    assert "shortest has 5" in answer["note"] and "max_length=5" in answer["note"]
+    # ext-hochschule has no social tie at all: no path at any length
+    alone = client.get(
+        "/connections/paths", params={"source": "act-dinnendahl", "target": "ext-hochschule"}
+    ).json()
+    assert alone["paths"] == [] and alone["shortest_length"] is None
+    assert "no path joins them" in alone["note"]
 
 
 def test_paths_problems(client: Any, sample: dict[str, Any]) -> None:

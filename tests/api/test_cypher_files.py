@@ -14,6 +14,7 @@ from graph_service.store.repository import (
     TIE_FILTER_MARK,
     filtered_query,
     tie_filter_predicate,
+    typed_union_query,
 )
 
 pytestmark = pytest.mark.neo4j
@@ -22,8 +23,14 @@ FILTERED = [n for n in names() if TIE_FILTER_MARK in query(n)]
 
 
 def test_get_tie_has_one_branch_per_type() -> None:
-    text = query("ties/get_tie")
+    text = typed_union_query("ties/get_tie")
     assert sorted(re.findall(r"\[r:([A-Z_]+) \{id: \$id\}\]", text)) == sorted(RelType)
+    assert text.count("\nUNION ALL\n") == len(RelType) - 1
+
+
+def test_get_tie_compiles_on_the_server(runtime: Any) -> None:
+    with runtime.store.session() as session:
+        session.run("EXPLAIN " + typed_union_query("ties/get_tie"), id="x").consume()
 
 
 def test_the_filter_predicate_is_the_file_s() -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 import networkx as nx
 import pytest
 
+from benchmarks.synthetic import synthetic_network
 from graph_service.maps import (
     brokers_view,
     comparison_view,
@@ -15,7 +16,6 @@ from graph_service.maps import (
     paths_view,
     render_map,
 )
-from graph_service.maps.synthetic import synthetic_network
 from tests.browser.conftest import CANVAS_INK
 from tests.unit.maps.conftest import office, payload  # noqa: F401  (fixture)
 

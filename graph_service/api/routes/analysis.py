@@ -12,11 +12,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from graph_service.api.deps import READ, StoreDep
+from graph_service.api.deps import READ, SettingsDep, StoreDep
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
 from graph_service.services.maps import MapRequest, render_store_map
-from graph_service.services.metrics_report import stored_report
+from graph_service.services.metrics import stored_report
+from graph_service.services.paths import MAX_K
+from graph_service.services.steering.privacy import pseudonymiser_for
 
 router = APIRouter(tags=["analysis"])
 
@@ -45,7 +47,7 @@ def metrics(
 ) -> dict[str, Any] | PlainTextResponse:
     report = stored_report(store, filters, partition=partition, directed=directed, k=k)
     if format == "csv":
-        from graph_service.metrics.report import report_tables
+        from graph_service.metrics.suite import report_tables
 
         return PlainTextResponse(report_tables(report)[table], media_type="text/csv")
     return report
@@ -59,6 +61,7 @@ def metrics(
 )
 def maps(
     store: StoreDep,
+    settings: SettingsDep,
     filters: Filters,
     view: Annotated[
         Literal["network", "ego", "paths", "brokers", "groups", "comparison"], Query()
@@ -73,7 +76,7 @@ def maps(
     radius: Annotated[int, Query(ge=1, le=3)] = 1,
     source: IdParam = None,
     target: IdParam = None,
-    k: Annotated[int, Query(ge=1, le=20, description="paths view: how many paths")] = 3,
+    k: Annotated[int, Query(ge=1, le=MAX_K, description="paths view: how many paths")] = 3,
     group_a: IdParam = None,
     group_b: IdParam = None,
     phase_a: Annotated[str | None, Query(pattern=PHASE_PATTERN)] = None,
@@ -99,7 +102,7 @@ def maps(
             phase_a=phase_a,
             phase_b=phase_b,
             title=title,
-            pseudonymise=pseudonymise,
+            pseudonymiser=pseudonymiser_for(pseudonymise, settings),
         ),
     )
     return HTMLResponse(result.html)

@@ -17,21 +17,14 @@ from pydantic import ValidationError
 
 from graph_service.api.deps import READ, WRITE, ReadsDep, RepoDep
 from graph_service.api.schemas import AnyNodeBody, NodeBody, NodeCreate, NodeDeleted
-from graph_service.model import ID_PATTERN, Node, NodeIn, NodeLabel, NodePatch
+from graph_service.model import ID_PATTERN, LABEL_COLLECTIONS, Node, NodeIn, NodeLabel, NodePatch
 from graph_service.services import nodes as node_service
 from graph_service.services.pagination import Page
 
 NodeId = Annotated[str, Path(pattern=ID_PATTERN, description="the node's id")]
 
 #: Resource path of each label.
-LABEL_PATHS: dict[NodeLabel, str] = {
-    NodeLabel.ACTOR: "actors",
-    NodeLabel.STAFF: "staff",
-    NodeLabel.GROUP: "groups",
-    NodeLabel.INITIATIVE: "initiatives",
-    NodeLabel.GOAL: "goals",
-    NodeLabel.TASK: "tasks",
-}
+LABEL_PATHS: dict[NodeLabel, str] = LABEL_COLLECTIONS
 
 
 def _node_in(node_id: str, label: NodeLabel, body: NodeBody) -> NodeIn:

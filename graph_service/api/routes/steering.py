@@ -62,9 +62,9 @@ def compare_map(
     partition: PartitionParam = "membership",
     pseudonymise: Pseudonymise = False,
 ) -> HTMLResponse:
-    salt = privacy.salt_from_settings(settings) if pseudonymise else None
+    pseudonymiser = privacy.pseudonymiser_for(pseudonymise, settings)
     a, b = phases.phase_filters(filters, phase_a, phase_b)
-    result = phases.comparison_map(store, a, b, partition=partition, salt=salt)
+    result = phases.comparison_map(store, a, b, partition=partition, pseudonymiser=pseudonymiser)
     return HTMLResponse(result.html)
 
 
@@ -156,8 +156,7 @@ def report(
         filters,
         phase_a=phase_a,
         phase_b=phase_b,
-        pseudonymise=pseudonymise,
-        settings=settings,
+        pseudonymiser=privacy.pseudonymiser_for(pseudonymise, settings),
     )
     return HTMLResponse(html)
 

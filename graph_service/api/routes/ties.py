@@ -19,7 +19,7 @@ from graph_service.api.deps import READ, WRITE, RepoDep, SettingsDep
 from graph_service.api.schemas import AnyTieBody, TieBody, TieDeleted
 from graph_service.errors import Invalid
 from graph_service.filters import TieConditions, TieFilter
-from graph_service.model import ID_PATTERN, RelType, Tie, TieIn
+from graph_service.model import AFFILIATION_COLLECTIONS, ID_PATTERN, RelType, Tie, TieIn
 from graph_service.services import ties as tie_service
 from graph_service.services.nodes import invalid_from
 from graph_service.services.pagination import Page
@@ -27,11 +27,7 @@ from graph_service.services.pagination import Page
 TieId = Annotated[str, Path(pattern=ID_PATTERN, description="the tie's id")]
 
 #: The affiliation resources: path and the one type each holds.
-AFFILIATIONS: dict[str, RelType] = {
-    "memberships": RelType.MEMBER_OF,
-    "participations": RelType.PARTICIPATES_IN,
-    "responsibilities": RelType.RESPONSIBLE_FOR,
-}
+AFFILIATIONS: dict[str, RelType] = {name: rel for rel, name in AFFILIATION_COLLECTIONS.items()}
 
 
 def _tie_in(data: dict[str, Any], record: str) -> TieIn:

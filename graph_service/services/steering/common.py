@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph_service.filters import TieFilter
-from graph_service.model import NodeLabel, RelType, is_person
+from graph_service.model import AFFILIATION_TYPE_ORDER, NodeLabel, RelType, is_person
 from graph_service.services.analysis_graph import AnalysisGraph, analysis_graph
 from graph_service.store.neo4j_store import Neo4jStore
 
@@ -61,17 +61,7 @@ def affiliations(
     """Affiliation ties valid in the filter's phase / on its date (evidence not filtered:
     TieFilter's thresholds are about social ties)."""
     filters = filters or TieFilter()
-    chosen = (
-        list(types)
-        if types is not None
-        else [
-            RelType.MEMBER_OF,
-            RelType.PARTICIPATES_IN,
-            RelType.RESPONSIBLE_FOR,
-            RelType.ADVANCES,
-            RelType.PART_OF,
-        ]
-    )
+    chosen = list(types) if types is not None else list(AFFILIATION_TYPE_ORDER)
     rows = store.read(
         "steering/affiliations",
         types=[t.value for t in chosen],

@@ -24,7 +24,7 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
-from graph_service.services.analysis_graph import SOCIAL_LABELS
+from graph_service.model import SOCIAL_LABELS
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
 from graph_service.store.neo4j_store import Neo4jStore

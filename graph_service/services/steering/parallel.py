@@ -22,11 +22,9 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
-from graph_service.model import NodeLabel, RelType
+from graph_service.model import WORKING_TYPES, NodeLabel, RelType
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
 from graph_service.store.neo4j_store import Neo4jStore
-
-WORKING_TYPES = frozenset({RelType.COMMUNICATES_WITH.value, RelType.COLLABORATES_WITH.value})
 
 
 class StaffPair(BaseModel):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
@@ -24,6 +25,7 @@ from graph_service.metrics.ties import group_tie_counts
 from graph_service.services.analysis_graph import AnalysisGraph
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import social_graph
+from graph_service.services.steering.privacy import Pseudonymiser
 from graph_service.store.neo4j_store import Neo4jStore
 
 
@@ -273,11 +275,12 @@ def comparison_map(
     second: TieFilter,
     *,
     partition: str = "membership",
-    salt: str | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
 ) -> Any:
     """The maps package's comparison view of the two phases (a ``MapResult``).
 
-    With ``salt``, people are pseudonymised before anything is drawn (see :mod:`.privacy`).
+    With a ``pseudonymiser``, people are pseudonymised before anything is drawn (see
+    :mod:`.privacy`).
     """
     from graph_service.maps import comparison_view
 
@@ -288,12 +291,10 @@ def comparison_map(
     for part in (ag_a.partition, ag_b.partition):
         for node, groups in part.items():
             merged[node] = groups
-    if salt is not None:
-        from graph_service.services.steering.privacy import Pseudonymiser
-
-        p = Pseudonymiser(salt)
-        graph_a, graph_b = p.graph(graph_a), p.graph(graph_b)
-        merged = p.partition(merged, graph_b)
+    if pseudonymiser is not None:
+        # the partition keyed by the people of either phase
+        merged = pseudonymiser.partition(merged, nx.compose(graph_a, graph_b))
+        graph_a, graph_b = pseudonymiser.graph(graph_a), pseudonymiser.graph(graph_b)
     return comparison_view(
         graph_a,
         graph_b,

@@ -8,6 +8,11 @@ the id cannot be recovered by hashing guessed ids. The salt is the setting
 ``GRAPH_SERVICE_PSEUDONYM_SALT``; nothing is pseudonymised without one (an unsalted hash
 of a known id list is reversible, so it would be a false promise).
 
+One shape everywhere: a surface turns its ``pseudonymise`` switch into a
+:class:`Pseudonymiser` (or None) with :func:`pseudonymiser_for`, with the settings it runs
+under, and hands that to the use case (maps, the comparison map, the report); whatever a
+map is drawn from goes through :meth:`Pseudonymiser.map_inputs`.
+
 What changes for a person: the id (everywhere, also inside tie ids), the name, and every
 text attribute (description, position, …) is dropped; label, kind, groups and numbers
 stay. Organisations are left as they are. Evidence *sources* are kept: they name
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html as html_lib
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -41,6 +47,13 @@ def salt_from_settings(settings: Settings | None = None) -> str:
     if not secret.strip():
         raise missing_salt()
     return secret
+
+
+def pseudonymiser_for(pseudonymise: bool, settings: Settings | None = None) -> Pseudonymiser | None:
+    """The one way a surface asks for pseudonyms: None when not asked; otherwise a
+    :class:`Pseudonymiser` with the salt of ``settings`` (the configured ones by default),
+    or a clear error when none is set, before any work is done."""
+    return Pseudonymiser(salt_from_settings(settings)) if pseudonymise else None
 
 
 def missing_salt() -> Invalid:
@@ -68,10 +81,6 @@ class Pseudonymiser:
         if not salt or not salt.strip():
             raise missing_salt()
         self._key = salt.encode("utf-8")
-
-    @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Pseudonymiser:
-        return cls(salt_from_settings(settings))
 
     def pseudonym(self, node_id: str) -> str:
         digest = hmac.new(self._key, node_id.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -126,6 +135,41 @@ class Pseudonymiser:
         mapping = self.mapping(G)
         return {mapping.get(n, n): groups for n, groups in partition.items()}
 
+    def map_inputs(
+        self,
+        G: nx.Graph,
+        partition: Mapping[Any, frozenset[str]],
+        options: Mapping[str, Any] | None = None,
+    ) -> tuple[nx.Graph, dict[Hashable, frozenset[str]], dict[str, Any]]:
+        """What a map is drawn from, with people pseudonymised: the graph, its partition
+        and the view's node arguments (``center``, ``paths``, ``brokers``)."""
+        mapping = self.mapping(G)
+        out = dict(options or {})
+        if "center" in out:
+            out["center"] = mapping.get(out["center"], out["center"])
+        if "paths" in out:
+            out["paths"] = [[mapping.get(n, n) for n in path] for path in out["paths"]]
+        if "brokers" in out:
+            out["brokers"] = {mapping.get(n, n): v for n, v in out["brokers"].items()}
+        return self.graph(G), self.partition(partition, G), out
+
+    # --- text ----------------------------------------------------------------------------
+
+    def html(self, page: str, people: Mapping[str, str]) -> str:
+        """An HTML page's text with each person's id and name (``people``: id -> name)
+        replaced, also where the page escapes them; longest first, so that a name that
+        contains another is replaced whole. For text written from the data (the report's
+        sentences and tables), where the people cannot be replaced before rendering."""
+        pairs: list[tuple[str, str]] = []
+        for node_id, name in people.items():
+            pairs += [(name, self.display_name(node_id)), (node_id, self.pseudonym(node_id))]
+        for old, new in list(pairs):
+            if html_lib.escape(old) != old:
+                pairs.append((html_lib.escape(old), html_lib.escape(new)))
+        for old, new in sorted(pairs, key=lambda kv: -len(kv[0])):
+            page = page.replace(old, new)
+        return page
+
     # --- documents -----------------------------------------------------------------------
 
     def document(self, doc: GraphDocument) -> GraphDocument:
@@ -161,16 +205,6 @@ class Pseudonymiser:
                 tie = TieIn.model_validate(data)
             ties.append(tie)
         return GraphDocument(nodes=nodes, ties=ties)
-
-
-def pseudonymise_graph(G: nx.Graph, salt: str | None = None) -> nx.Graph:
-    """``G`` with people pseudonymised; the salt defaults to the configured one."""
-    return Pseudonymiser(salt if salt is not None else salt_from_settings()).graph(G)
-
-
-def pseudonymise_document(doc: GraphDocument, salt: str | None = None) -> GraphDocument:
-    """An export document with people pseudonymised; the salt defaults to the configured one."""
-    return Pseudonymiser(salt if salt is not None else salt_from_settings()).document(doc)
 
 
 # --- erasure -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The one door through which the steering analyses reach standard network metrics.
 
 Every metric comes from :mod:`graph_service.metrics`: whole reports
-(``metrics.report.analyze``) for the E-I index and Gould-Fernandez brokerage, and the
+(``metrics.suite.analyze``) for the E-I index and Gould-Fernandez brokerage, and the
 single functions (betweenness, constraint, bridges, articulation points) for the many
 small what-if graphs (a node removed, a tie added) where a whole report would be wasted
 work. This module never computes a metric itself.
@@ -130,7 +130,7 @@ def _float_or_none(value: Any) -> float | None:
 def measures(G: nx.Graph, partition: Partition) -> Measures:
     """Node and group measures of an undirected analysis graph (see the module docstring)."""
     simple = nx.Graph(G) if G.is_directed() or G.is_multigraph() else G
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
 
     report = analyze(simple, partition, weight=None, k=None, seed=42)
     nodes: dict[str, NodeMeasures] = {}

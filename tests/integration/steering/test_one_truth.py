@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graph_service.services.metrics_report import stored_report
 from typer.testing import CliRunner
 
 from graph_service.cli import app
@@ -25,7 +26,6 @@ from graph_service.reports import report as report_mod
 from graph_service.services import importer
 from graph_service.services.analysis_graph import analysis_graph
 from graph_service.services.maps import MapRequest, render_store_map
-from graph_service.services.metrics_report import stored_report
 from tests.conftest import DATASETS
 from tests.unit.maps.conftest import payload
 

@@ -11,6 +11,7 @@ from html import unescape
 import networkx as nx
 import pytest
 
+from benchmarks.synthetic import synthetic_network
 from graph_service.maps import (
     GROUP_MAP_ABOVE,
     brokers_view,
@@ -26,7 +27,6 @@ from graph_service.maps import (
 )
 from graph_service.maps.encoding import GROUP_PALETTE, UNGROUPED_COLOR
 from graph_service.maps.render import TIE_CLASSES, json_for_script
-from graph_service.maps.synthetic import synthetic_network
 from tests.unit.maps.conftest import payload
 
 CLASSES = TIE_CLASSES

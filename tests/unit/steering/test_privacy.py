@@ -66,3 +66,13 @@ def test_no_salt_is_a_clear_error(salt: str | None) -> None:
         salt_from_settings(settings)
     with pytest.raises(Invalid):
         Pseudonymiser(salt or "")
+
+
+def test_html_replaces_people_also_where_escaped_longest_first() -> None:
+    p = Pseudonymiser("salt")
+    people = {"p1": "Ann", "p2": "Ann & Bo"}
+    page = "<p>Ann &amp; Bo met Ann (p1, p2); Ann & Bo</p>"
+    out = p.html(page, people)
+    assert "Ann" not in out and "p1" not in out and "p2" not in out
+    assert out.count(p.display_name("p2")) == 2 and out.count(p.display_name("p1")) == 1
+    assert p.pseudonym("p1") in out and p.pseudonym("p2") in out

@@ -1,4 +1,4 @@
-"""Metric reports of the stored graph: project with the filters, then the metrics package."""
+"""Metrics of the stored graph: project with the filters, then the metric suite."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def stored_report(
     seed: int = 42,
 ) -> dict[str, Any]:
     """The same JSON as ``graph-service analyze``, for the stored graph, plus what it shows."""
-    from graph_service.metrics.report import analyze
+    from graph_service.metrics.suite import analyze
 
     ag = analysis_graph(store, filters, partition=partition, directed=directed, seed=seed)
     report = analyze(ag.graph, ag.partition, weight="weight", k=k, seed=seed)

@@ -2,7 +2,7 @@
 
 The file makes no network request: CSS is inline, charts are inline SVG drawn in Python
 (:mod:`.charts`), and the map (from :mod:`graph_service.maps`, which vendors its
-JavaScript) sits in an ``<iframe srcdoc>``. With ``pseudonymise``, people appear under
+JavaScript) sits in an ``<iframe srcdoc>``. With a ``pseudonymiser``, people appear under
 salted pseudonyms everywhere, including the map (see
 :mod:`graph_service.services.steering.privacy`).
 """
@@ -20,10 +20,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from graph_service.config import Settings, get_settings
 from graph_service.filters import TieFilter
 from graph_service.maps.encoding import group_order, group_palette
 from graph_service.metrics.ties import class_counts, group_tie_counts
+from graph_service.model import LABEL_NOUNS, SOCIAL_LABELS, NodeLabel
 from graph_service.reports import charts
 from graph_service.services.analysis_graph import AnalysisGraph, Projection, multigraph
 from graph_service.services.steering import (
@@ -36,7 +36,7 @@ from graph_service.services.steering import (
     sna,
 )
 from graph_service.services.steering.common import Catalogue, catalogue, social_graph
-from graph_service.services.steering.privacy import Pseudonymiser, salt_from_settings
+from graph_service.services.steering.privacy import Pseudonymiser
 from graph_service.store.neo4j_store import Neo4jStore
 
 _MAP_SLOT = "\x00MAP\x00"
@@ -126,13 +126,10 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-_LABEL_WORDS = {
-    "Actor": ("actor", "actors"),
-    "Staff": ("staff member", "staff members"),
-    "Initiative": ("initiative", "initiatives"),
-    "Goal": ("goal", "goals"),
-    "Task": ("task", "tasks"),
-}
+#: The labels a report counts apart from the people (groups are listed by name).
+_OTHER_LABELS = tuple(
+    lbl for lbl in NodeLabel if lbl not in SOCIAL_LABELS and lbl is not NodeLabel.GROUP
+)
 
 
 def _introduction(data: ReportData) -> list[str]:
@@ -140,9 +137,7 @@ def _introduction(data: ReportData) -> list[str]:
     G, ag = data.graph.graph, data.graph
     counts = class_counts(G, ag.partition)["all"]
     in_graph = Counter(str(d.get("label") or "") for _, d in G.nodes(data=True))
-    who = [
-        _plural(in_graph[lbl], *_LABEL_WORDS[lbl]) for lbl in ("Actor", "Staff") if in_graph[lbl]
-    ]
+    who = [_plural(in_graph[lbl], *LABEL_NOUNS[lbl]) for lbl in SOCIAL_LABELS if in_graph[lbl]]
     types = sorted({t["type"] for t in ag.ties})
     lines = [
         f"The network holds {G.number_of_nodes()} people and organisations"
@@ -167,11 +162,7 @@ def _introduction(data: ReportData) -> list[str]:
             "tie is unclassified, so bonding and bridging cannot be told apart here."
         )
     in_store = Counter(i.label for i in data.catalogue.values())
-    others = [
-        _plural(in_store[lbl], *_LABEL_WORDS[lbl])
-        for lbl in ("Initiative", "Goal", "Task")
-        if in_store[lbl]
-    ]
+    others = [_plural(in_store[lbl], *LABEL_NOUNS[lbl]) for lbl in _OTHER_LABELS if in_store[lbl]]
     if others:
         lines.append(f"It also records {_listed(others)}.")
     if data.phases_seen:
@@ -319,8 +310,7 @@ def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
     G = multigraph(Projection(dict(ag.graph.nodes(data=True)), ag.ties, ag.group_names, ag.filters))
     part: dict[Any, frozenset[str]] = dict(ag.partition)
     if pseudonymiser is not None:
-        part = pseudonymiser.partition(part, G)
-        G = pseudonymiser.graph(G)
+        G, part, _ = pseudonymiser.map_inputs(G, part)
     result = render_map(
         G,
         partition=part,
@@ -330,21 +320,6 @@ def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
         caption=data.filters.describe(),
     )
     return result.html
-
-
-def _replacements(data: ReportData, p: Pseudonymiser) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for node_id, info in data.catalogue.items():
-        if info.person:
-            pairs.append((info.name, p.display_name(node_id)))
-            pairs.append((node_id, p.pseudonym(node_id)))
-    expanded = []
-    for old, new in pairs:
-        expanded.append((old, new))
-        escaped = html_lib.escape(old)
-        if escaped != old:
-            expanded.append((escaped, html_lib.escape(new)))
-    return sorted(expanded, key=lambda kv: -len(kv[0]))
 
 
 def render_report(
@@ -370,8 +345,8 @@ def render_report(
         map_slot=_MAP_SLOT,
     )
     if pseudonymiser is not None:
-        for old, new in _replacements(data, pseudonymiser):
-            page = page.replace(old, new)
+        people = {i: n.name for i, n in data.catalogue.items() if n.person}
+        page = pseudonymiser.html(page, people)
     srcdoc = html_lib.escape(_map_html(data, pseudonymiser), quote=True)
     return page.replace(_MAP_SLOT, srcdoc)
 
@@ -382,14 +357,11 @@ def build_report(
     *,
     phase_a: str | None = None,
     phase_b: str | None = None,
-    pseudonymise: bool = False,
-    settings: Settings | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
     title: str | None = None,
     partition: str = "membership",
 ) -> str:
-    """Collect and render. ``pseudonymise`` needs the salt setting (a clear error if not)."""
-    pseudonymiser = None
-    if pseudonymise:  # check the salt before any work
-        pseudonymiser = Pseudonymiser(salt_from_settings(settings or get_settings()))
+    """Collect and render; people under pseudonyms with a ``pseudonymiser`` (from
+    :func:`~graph_service.services.steering.privacy.pseudonymiser_for`)."""
     data = collect(store, filters, phase_a=phase_a, phase_b=phase_b, partition=partition)
     return render_report(data, pseudonymiser=pseudonymiser, title=title)
