@@ -14,16 +14,9 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 
-from graph_service.cli.common import reports_errors
-from graph_service.cli.options import (
-    AsOfOpt,
-    MinEvOpt,
-    MinMethodsOpt,
-    MinSourcesOpt,
-    PartitionOpt,
-    PhaseOpt,
-    tie_filter,
-)
+from graph_service.cli.common import reports_errors, say
+from graph_service.cli.options import PartitionOpt, filter_options, tie_filter
+from graph_service.filters import TieFilter
 
 app = typer.Typer()
 
@@ -37,6 +30,11 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="text (default) or j
 
 
 def _emit(result: BaseModel, fmt: Format, text: Any) -> None:
+    # how many stored ties the filter kept, on stderr (compare: one line a side)
+    for side in ("tie_count", "tie_count_a", "tie_count_b"):
+        count = getattr(result, side, None)
+        if count is not None:
+            say(count.sentence() if side == "tie_count" else f"{side[-1]}: {count.sentence()}")
     if fmt is Format.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -54,14 +52,13 @@ def _runtime() -> Any:
 
 @app.command("compare")
 @reports_errors
+@filter_options(without=("phase", "as_of"))
 def compare_cmd(
+    filters: TieFilter,
     phase_a: Annotated[str | None, typer.Option("--phase-a", help="first phase")] = None,
     phase_b: Annotated[str | None, typer.Option("--phase-b", help="second phase")] = None,
     as_of_a: Annotated[str | None, typer.Option("--as-of-a", help="or: first date")] = None,
     as_of_b: Annotated[str | None, typer.Option("--as-of-b", help="or: second date")] = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     partition: PartitionOpt = "membership",
     map_out: Annotated[
         Path | None, typer.Option("--map", help="also write the comparison map (HTML)")
@@ -71,10 +68,9 @@ def compare_cmd(
     """What changed between two phases (or dates): ties, bonding/bridging, brokers."""
     from graph_service.services.steering import phases
 
-    base = tie_filter(None, None, min_evidence, min_methods, min_sources)
-    first = tie_filter(phase_a, as_of_a, min_evidence, min_methods, min_sources)
-    second = tie_filter(phase_b, as_of_b, min_evidence, min_methods, min_sources)
-    a, b = phases.phase_filters(base, first.phase, second.phase, first.as_of, second.as_of)
+    first = tie_filter(phase=phase_a, as_of=as_of_a)
+    second = tie_filter(phase=phase_b, as_of=as_of_b)
+    a, b = phases.phase_filters(filters, first.phase, second.phase, first.as_of, second.as_of)
     with _runtime() as rt:
         result = phases.compare_phases(rt.store, a, b, partition=partition)
         if map_out is not None:
@@ -105,19 +101,15 @@ def _compare_text(c: Any) -> str:
 
 @app.command("goals")
 @reports_errors
+@filter_options()
 def goals_cmd(
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
+    filters: TieFilter,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Which goals have initiatives, tasks and people behind them; which hang on one."""
     from graph_service.services.steering.goals import goal_coverage
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         result = goal_coverage(rt.store, filters, partition=partition)
     _emit(result, fmt, _goals_text)
@@ -139,19 +131,15 @@ def _goals_text(c: Any) -> str:
 
 @app.command("parallel")
 @reports_errors
+@filter_options()
 def parallel_cmd(
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
+    filters: TieFilter,
     min_shared: Annotated[int, typer.Option("--min-shared", min=1)] = 1,
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Staff pairs whose task portfolios overlap without a working tie; task loads."""
     from graph_service.services.steering.parallel import parallel_structures
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         result = parallel_structures(rt.store, filters, min_shared=min_shared)
     _emit(result, fmt, _parallel_text)
@@ -177,19 +165,15 @@ def _parallel_text(p: Any) -> str:
 
 @app.command("evidence")
 @reports_errors
+@filter_options()
 def evidence_cmd(
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
+    filters: TieFilter,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Triangulation of every tie, and the findings that rest on single-source ties."""
     from graph_service.services.steering.evidence import evidence_report
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         result = evidence_report(rt.store, filters, partition=partition)
     _emit(result, fmt, _evidence_text)
@@ -207,24 +191,20 @@ def _evidence_text(e: Any) -> str:
 
 @app.command("resilience")
 @reports_errors
+@filter_options()
 def resilience_cmd(
+    filters: TieFilter,
     remove: Annotated[
         list[str] | None, typer.Option("--remove", help="node id to remove (repeat for a set)")
     ] = None,
     people_only: Annotated[bool, typer.Option("--people-only", help="rank people only")] = False,
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """What a departure costs (--remove ID …), or the ranking of costliest departures."""
     from graph_service.services.steering import resilience
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         if remove:
             dep = resilience.departure(rt.store, remove, filters, partition=partition)
@@ -253,20 +233,16 @@ def _departure_text(d: Any) -> str:
 
 @app.command("recommend")
 @reports_errors
+@filter_options()
 def recommend_cmd(
+    filters: TieFilter,
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Introductions that would close structural holes between groups, with reasons."""
     from graph_service.services.steering.recommendations import recommend
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         result = recommend(rt.store, filters, partition=partition, top=top)
     _emit(
@@ -281,15 +257,12 @@ def recommend_cmd(
 
 @app.command("report")
 @reports_errors
+@filter_options()
 def report_cmd(
+    filters: TieFilter,
     out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")],
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
     phase_a: Annotated[str | None, typer.Option("--phase-a", help="comparison: from")] = None,
     phase_b: Annotated[str | None, typer.Option("--phase-b", help="comparison: to")] = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     pseudonymise: Annotated[
         bool,
         typer.Option("--pseudonymise", help="replace people by salted pseudonyms"),
@@ -299,7 +272,6 @@ def report_cmd(
     """One self-contained HTML report: figures, charts, the map, in plain language."""
     from graph_service.reports import build_report
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         html = build_report(
             rt.store,

@@ -264,6 +264,7 @@ def render_report(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         filter_text=data.filters.describe(),
         headline=_headline(data),
+        tie_count=data.graph.tie_count.sentence() if data.graph.tie_count else "",
         charts=_charts(data),
         data=data,
         names=names,

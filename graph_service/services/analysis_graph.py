@@ -25,10 +25,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import networkx as nx
+from pydantic import BaseModel, Field
 
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
-from graph_service.model import DIRECTED, PROPERTY_NAME_PATTERN, NodeLabel, RelType, is_person
+from graph_service.model import (
+    DIRECTED,
+    PROPERTY_NAME_PATTERN,
+    SOCIAL_TYPES,
+    NodeLabel,
+    RelType,
+    is_person,
+)
 from graph_service.store.neo4j_store import Neo4jStore
 from graph_service.store.repository import filtered_query
 
@@ -42,6 +50,29 @@ _TYPE_ORDER = [
 ]
 
 
+class TieCount(BaseModel):
+    """How many social ties are stored (between the analysed nodes) and how many pass the
+    filter, with the conditions that decide it: every output that shows an analysis
+    carries it, so a filter never removes ties silently."""
+
+    stored: int = Field(description="social ties stored between the analysed nodes")
+    passing: int = Field(description="of those, the ties that pass the filter")
+    conditions: list[str] = Field(
+        default_factory=list, description="the filter's conditions (command-line words)"
+    )
+
+    @property
+    def removed(self) -> int:
+        return self.stored - self.passing
+
+    def sentence(self) -> str:
+        """``78 stored ties, 0 pass: min-confidence 0.5`` (or ``78 stored ties, all pass``)."""
+        stored = f"{self.stored} stored tie{'s' if self.stored != 1 else ''}"
+        if not self.removed:
+            return f"{stored}, all pass" if self.conditions else stored
+        return f"{stored}, {self.passing} pass: {'; '.join(self.conditions)}"
+
+
 @dataclass
 class Projection:
     """What the store returned: node records and one record per stored tie."""
@@ -50,6 +81,7 @@ class Projection:
     ties: list[dict[str, Any]]
     group_names: dict[str, str]
     filters: TieFilter
+    tie_count: TieCount
 
 
 @dataclass
@@ -61,6 +93,7 @@ class AnalysisGraph:
     partition_name: str
     directed: bool
     ties: list[dict[str, Any]] = field(default_factory=list)
+    tie_count: TieCount | None = None
 
     def caption(self) -> str:
         return f"partition: {self.partition_name}; {self.filters.describe()}"
@@ -73,6 +106,7 @@ def project(
 ) -> Projection:
     """Read the nodes and the filtered social ties from the store."""
     filters = filters or TieFilter()
+    check_phase(store, filters.phase)
     label_values = [label.value for label in labels]
     nodes: dict[str, dict[str, Any]] = {}
     for row in store.read(
@@ -100,7 +134,20 @@ def project(
         )
     ]
     group_names = {r["id"]: r["name"] for r in store.read("analysis/group_names")}
-    return Projection(nodes, ties, group_names, filters)
+    return Projection(nodes, ties, group_names, filters, count_ties(store, filters, label_values))
+
+
+def count_ties(store: Neo4jStore, filters: TieFilter, labels: list[str]) -> TieCount:
+    """Stored social ties between nodes with ``labels``, and how many pass ``filters``."""
+    conditions = filters.conditions()
+    row = store.read_text(
+        "analysis/count_ties",
+        filtered_query("analysis/count_ties"),
+        labels=labels,
+        social=sorted(t.value for t in SOCIAL_TYPES),
+        **filters.params(filters.social_types()),
+    )[0]
+    return TieCount(stored=row["stored"], passing=row["passing"], conditions=conditions)
 
 
 def multigraph(projection: Projection) -> nx.MultiDiGraph:
@@ -170,6 +217,8 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, f
         for n, d in graph.nodes(data=True):
             value = d.get(name)
             out[n] = frozenset() if value in (None, "") else frozenset({str(value)})
+        if graph.number_of_nodes() and not any(out.values()):
+            raise unknown_property(graph, name)
         return out
     if spec in ("communities", "communities:louvain", "communities:leiden"):
         from graph_service.metrics.partition import partition_from_communities
@@ -182,6 +231,41 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, f
         f"unknown partition {spec!r}: use membership, property:NAME, "
         "communities:louvain or communities:leiden"
     )
+
+
+#: Node attributes the projection adds; not properties a partition can name.
+_PROJECTED = frozenset({"groups", "person", "label", "id"})
+
+
+def unknown_property(graph: nx.Graph, name: str) -> Invalid:
+    """``property:NAME`` where no node has NAME: every node would be ungrouped."""
+    present = sorted(
+        {
+            k
+            for _, d in graph.nodes(data=True)
+            for k, v in d.items()
+            if k not in _PROJECTED and isinstance(v, str | int | float | bool)
+        }
+    )
+    return Invalid(
+        f"partition 'property:{name}': no node has the property {name!r}; "
+        f"properties of the nodes: {', '.join(present) or 'none'}",
+        errors=[{"record": "query", "field": "partition", "message": f"no node has {name!r}"}],
+    )
+
+
+def check_phase(store: Neo4jStore, phase: str | None) -> None:
+    """A phase no tie or membership carries would answer as if the network were empty
+    (or, compared, as if every tie were lost): refuse it, naming the phases there are."""
+    if phase is None:
+        return
+    present = store.read("analysis/phases")[0]["phases"]
+    if phase not in present:
+        raise Invalid(
+            f"phase {phase!r}: no tie or membership has this phase; "
+            f"phases in the data: {', '.join(sorted(present)) or 'none'}",
+            errors=[{"record": "query", "field": "phase", "message": f"no phase {phase!r}"}],
+        )
 
 
 def analysis_graph(
@@ -205,4 +289,5 @@ def analysis_graph(
         partition_name=partition,
         directed=directed,
         ties=projection.ties,
+        tie_count=projection.tie_count,
     )

@@ -31,7 +31,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.model import GraphDocument, Node, NodeIn, Tie, TieIn
+from graph_service.model import DOCUMENT_FORMAT, GraphDocument, Node, NodeIn, Tie, TieIn
 from graph_service.services.importer import NODE_COLUMNS, TIE_COLUMNS
 from graph_service.store.repository import GraphRepository
 
@@ -67,7 +67,9 @@ def tie_in(tie: Tie) -> TieIn:
 
 
 def document(nodes: Iterable[Node], ties: Iterable[Tie]) -> GraphDocument:
-    return GraphDocument(nodes=[node_in(n) for n in nodes], ties=[tie_in(t) for t in ties])
+    return GraphDocument(
+        format=DOCUMENT_FORMAT, nodes=[node_in(n) for n in nodes], ties=[tie_in(t) for t in ties]
+    )
 
 
 def json_bytes(nodes: Iterable[Node], ties: Iterable[Tie]) -> bytes:

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph_service.errors import Invalid
 from graph_service.model import (
+    DOCUMENT_FORMAT,
     GraphDocument,
     NodeIn,
     NodeLabel,
@@ -94,8 +95,13 @@ def parse_document(data: bytes | str | Mapping[str, Any]) -> Parsed:
     unknown = set(data) - {"format", "nodes", "ties"}
     if unknown:
         raise Invalid(f"unknown top-level field(s): {', '.join(sorted(unknown))}")
-    fmt = data.get("format", "graph-service/v1")
-    if fmt != "graph-service/v1":
+    if "format" not in data:
+        raise Invalid(
+            'the document has no \'format\' field: add "format": "graph-service/v1"',
+            errors=[{"record": "document", "field": "format", "message": "missing"}],
+        )
+    fmt = data["format"]
+    if fmt != DOCUMENT_FORMAT:
         raise Invalid(f"unknown document format {fmt!r} (expected 'graph-service/v1')")
     for kind, model in (("nodes", NodeIn), ("ties", TieIn)):
         items = data.get(kind, [])
@@ -356,7 +362,7 @@ def import_csv(
 
 
 def document_of(nodes: Iterable[NodeIn], ties: Iterable[TieIn]) -> GraphDocument:
-    return GraphDocument(nodes=list(nodes), ties=list(ties))
+    return GraphDocument(format=DOCUMENT_FORMAT, nodes=list(nodes), ties=list(ties))
 
 
 def sample_network_bytes() -> bytes:

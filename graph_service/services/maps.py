@@ -7,7 +7,7 @@ type and phase in the page; node metrics come from the collapsed analysis graph.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import networkx as nx
@@ -15,7 +15,13 @@ import networkx as nx
 from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.maps import MapResult, render_map
-from graph_service.services.analysis_graph import collapse, multigraph, partition_of, project
+from graph_service.services.analysis_graph import (
+    check_phase,
+    collapse,
+    multigraph,
+    partition_of,
+    project,
+)
 from graph_service.store.neo4j_store import Neo4jStore
 
 View = Literal["network", "ego", "paths", "brokers", "groups", "comparison"]
@@ -119,6 +125,8 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
     if req.view == "comparison":
         if not (req.phase_a and req.phase_b):
             raise Invalid("phase_a and phase_b are required for the comparison view")
+        check_phase(store, req.phase_a)
+        check_phase(store, req.phase_b)
         filters = filters.model_copy(update={"phase": None})
     projection = project(store, filters)
     analysis = collapse(projection)
@@ -131,7 +139,7 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
             graph.nodes[node].update(
                 {m: values.get(m) for m in SIZE_METRICS if values.get(m) is not None}
             )
-    caption = f"partition: {req.partition}; {filters.describe()}"
+    caption = f"partition: {req.partition}; {filters.describe()}; {projection.tie_count.sentence()}"
     options: dict[str, Any] = {
         "group_names": group_names,
         "caption": caption,
@@ -168,6 +176,7 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
     if req.pseudonymise:
         graph, partition, options = _pseudonymised(graph, partition, options)
     try:
-        return render_map(graph, partition=partition, view=req.view, **options)
+        result = render_map(graph, partition=partition, view=req.view, **options)
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
+    return replace(result, tie_count=projection.tie_count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph_service.filters import TieFilter
-from graph_service.services.analysis_graph import analysis_graph
+from graph_service.services.analysis_graph import TieCount, analysis_graph
 from graph_service.store.neo4j_store import Neo4jStore
 
 
@@ -28,5 +28,13 @@ def stored_report(
         "filters": ag.filters.model_dump(mode="json"),
         "description": ag.caption(),
         "group_names": ag.group_names,
+        "ties": tie_count_json(ag.tie_count),
     }
     return report
+
+
+def tie_count_json(count: TieCount | None) -> dict[str, Any] | None:
+    """The tie count as JSON: ``stored``, ``passing``, ``conditions`` and its ``sentence``."""
+    if count is None:
+        return None
+    return {**count.model_dump(), "sentence": count.sentence()}

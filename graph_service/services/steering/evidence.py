@@ -24,7 +24,7 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
-from graph_service.services.analysis_graph import SOCIAL_LABELS
+from graph_service.services.analysis_graph import SOCIAL_LABELS, TieCount
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
 from graph_service.store.neo4j_store import Neo4jStore
@@ -55,6 +55,7 @@ class Finding(BaseModel):
 
 class EvidenceReport(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     ties: list[TieEvidence]
     by_methods: dict[int, int] = Field(description="number of ties by distinct methods")
     by_sources: dict[int, int] = Field(description="number of ties by distinct sources")
@@ -214,4 +215,4 @@ def evidence_report(
         names={i: n.name for i, n in cat.items()},
         affiliation_sources=[link.source_count for link in links],
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

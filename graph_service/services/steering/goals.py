@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import NodeLabel, RelType
-from graph_service.services.analysis_graph import AnalysisGraph
+from graph_service.services.analysis_graph import AnalysisGraph, TieCount
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import (
     Affiliation,
@@ -83,6 +83,7 @@ class GoalReport(BaseModel):
 
 class GoalCoverage(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     goals: list[GoalReport]
     unsupported: list[str] = Field(description="goals nothing advances")
     nobody_behind: list[str] = Field(description="advanced, but no person or group behind")
@@ -306,4 +307,4 @@ def goal_coverage(
         labels={i: n.label for i, n in cat.items()},
         exclude=exclude,
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import NodeLabel, RelType
+from graph_service.services.analysis_graph import TieCount
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
 from graph_service.store.neo4j_store import Neo4jStore
 
@@ -54,6 +55,7 @@ class TaskLoad(BaseModel):
 
 class ParallelStructures(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     pairs: list[StaffPair]
     flagged: list[StaffPair]
     shared_tasks: list[TaskLoad] = Field(description="tasks with several responsible staff")
@@ -159,7 +161,8 @@ def parallel_structures(
     }
     for link in affiliations(store, filters, [RelType.RESPONSIBLE_FOR]):
         portfolios.setdefault(link.source, set()).add(link.target)
-    G = social_graph(store, filters).graph
+    ag = social_graph(store, filters)
+    G = ag.graph
     tie_types = {
         frozenset((u, v)): list(d.get("types") or [d.get("type")]) for u, v, d in G.edges(data=True)
     }
@@ -171,4 +174,4 @@ def parallel_structures(
         labels={i: n.label for i, n in cat.items()},
         min_shared=min_shared,
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
-from graph_service.services.analysis_graph import AnalysisGraph
+from graph_service.services.analysis_graph import AnalysisGraph, TieCount
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import social_graph
 from graph_service.store.neo4j_store import Neo4jStore
@@ -80,6 +80,8 @@ class PhaseComparison(BaseModel):
     label_b: str
     filter_a: str
     filter_b: str
+    tie_count_a: TieCount | None = None  # stored ties and how many pass filter_a
+    tie_count_b: TieCount | None = None
     ties_a: int
     ties_b: int
     gained: list[TieChange]
@@ -264,7 +266,9 @@ def compare_phases(
     """Compare the network under two filters (typically two phases, or two dates)."""
     ag_a = social_graph(store, first, partition)
     ag_b = social_graph(store, second, partition)
-    return compare_graphs(ag_a, ag_b, label_a=_label(first), label_b=_label(second))
+    return compare_graphs(ag_a, ag_b, label_a=_label(first), label_b=_label(second)).model_copy(
+        update={"tie_count_a": ag_a.tie_count, "tie_count_b": ag_b.tie_count}
+    )
 
 
 def comparison_map(

@@ -26,7 +26,14 @@ from pydantic import BaseModel
 
 from graph_service.config import Settings, get_settings
 from graph_service.errors import Invalid, NotFound
-from graph_service.model import PERSON_KINDS, GraphDocument, TieIn, is_person, tie_id
+from graph_service.model import (
+    DOCUMENT_FORMAT,
+    PERSON_KINDS,
+    GraphDocument,
+    TieIn,
+    is_person,
+    tie_id,
+)
 from graph_service.store.neo4j_store import Neo4jStore
 
 PREFIX = "person-"
@@ -160,7 +167,7 @@ class Pseudonymiser:
                 data["id"] = None if tie.key == default else self._tie_id(tie.key, mapping)
                 tie = TieIn.model_validate(data)
             ties.append(tie)
-        return GraphDocument(nodes=nodes, ties=ties)
+        return GraphDocument(format=DOCUMENT_FORMAT, nodes=nodes, ties=ties)
 
 
 def pseudonymise_graph(G: nx.Graph, salt: str | None = None) -> nx.Graph:

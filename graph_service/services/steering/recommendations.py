@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import RelType
+from graph_service.services.analysis_graph import TieCount
 from graph_service.services.steering import goals as goals_mod
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
@@ -69,6 +70,7 @@ class Introduction(BaseModel):
 
 class Recommendations(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     overloaded_brokers: list[str]
     introductions: list[Introduction]
 
@@ -280,4 +282,4 @@ def recommend(
         group_names=ag.group_names,
         top=top,
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

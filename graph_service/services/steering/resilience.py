@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from graph_service.errors import NotFound
 from graph_service.filters import TieFilter
+from graph_service.services.analysis_graph import TieCount
 from graph_service.services.steering import goals as goals_mod
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
@@ -77,6 +78,7 @@ class Departure(BaseModel):
     goals_losing_support: list[GoalLoss]
     broker_load: list[LoadChange] = Field(description="betweenness of those who stay")
     cost: float
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
 
     def summary(self) -> str:
         who = ", ".join(self.removed_names)
@@ -95,6 +97,7 @@ class Departure(BaseModel):
 
 class DepartureRanking(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     departures: list[Departure]
 
 
@@ -247,6 +250,7 @@ class _Inputs:
         self.names = {i: name_of(cat, i) for i in cat}
         self.people = {i for i, n in cat.items() if n.person}
         self.group_names = ag.group_names
+        self.tie_count = ag.tie_count
         self.between = sna.betweenness(ag.graph)
         self.coverage = goals_mod.goal_coverage_of(
             goals, links, ag.graph, ag.partition, names=self.names
@@ -274,7 +278,8 @@ def departure(
     partition: str = "membership",
 ) -> Departure:
     """What the departure of ``removed`` would cost, in the stored graph under ``filters``."""
-    return _Inputs(store, filters or TieFilter(), partition).departure(removed)
+    inputs = _Inputs(store, filters or TieFilter(), partition)
+    return inputs.departure(removed).model_copy(update={"tie_count": inputs.tie_count})
 
 
 def departure_ranking(
@@ -291,6 +296,7 @@ def departure_ranking(
     return DepartureRanking(
         filter=filters.describe(),
         departures=rank_departures(inputs, people_only=people_only, top=top),
+        tie_count=inputs.tie_count,
     )
 
 
