@@ -13,6 +13,7 @@ pytestmark = pytest.mark.neo4j
 
 OBS = {"method": "interview", "source": "I-1", "confidence": 0.9}
 DOC = {
+    "format": "graph-service/v1",
     "nodes": [
         {"id": "g1", "label": "Group", "name": "Office"},
         {"id": "g2", "label": "Group", "name": "Alliance"},

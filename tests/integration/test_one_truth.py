@@ -392,10 +392,9 @@ def test_unknown_phase_is_refused(sample, client: TestClient, tmp_path: Path) ->
     assert compare.exit_code == 2 and "lost" not in compare.output
     api = client.get("/steering/compare", params={"phase_a": "1", "phase_b": "9"})
     assert api.status_code == 422 and "9" in api.json()["detail"]
+    out = str(tmp_path / "m.html")
     mapped = runner.invoke(
-        app,
-        ["map", "-o", str(tmp_path / "m.html"), "--view", "comparison"]
-        + ["--phase-a", "1", "--phase-b", "9"],
+        app, ["map", "-o", out, "--view", "comparison", "--phase-a", "1", "--phase-b", "9"]
     )
     assert mapped.exit_code == 2
 

@@ -54,7 +54,9 @@ def test_every_cypher_file_compiles_on_the_server(runtime) -> None:  # type: ign
 
 
 def test_import_writes_nodes_ties_and_evidence(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    report = importer.import_document(empty_graph.repo, {"nodes": NODES, "ties": TIES})
+    report = importer.import_document(
+        empty_graph.repo, {"format": "graph-service/v1", "nodes": NODES, "ties": TIES}
+    )
     assert (report.nodes, report.ties, report.atomic) == (3, 2, True)
     counts = empty_graph.repo.counts()
     assert counts["nodes"] == {"Actor": 1, "Group": 1, "Staff": 1}
@@ -71,7 +73,7 @@ def test_import_writes_nodes_ties_and_evidence(empty_graph) -> None:  # type: ig
 
 
 def test_import_twice_changes_nothing(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    doc = {"nodes": NODES, "ties": TIES}
+    doc = {"format": "graph-service/v1", "nodes": NODES, "ties": TIES}
     importer.import_document(empty_graph.repo, doc)
     with empty_graph.store.session() as s:
         before = (
@@ -142,7 +144,11 @@ def test_import_twice_changes_nothing(empty_graph) -> None:  # type: ignore[no-u
 def test_bad_row_is_named_and_nothing_is_written(  # type: ignore[no-untyped-def]
     empty_graph, bad: dict, record: str, field: str
 ) -> None:
-    doc = {"nodes": NODES + bad.get("nodes", []), "ties": TIES + bad.get("ties", [])}
+    doc = {
+        "format": "graph-service/v1",
+        "nodes": NODES + bad.get("nodes", []),
+        "ties": TIES + bad.get("ties", []),
+    }
     with pytest.raises(Invalid) as info:
         importer.import_document(empty_graph.repo, doc)
     errors = info.value.errors
@@ -153,17 +159,19 @@ def test_bad_row_is_named_and_nothing_is_written(  # type: ignore[no-untyped-def
 
 
 def test_stored_label_cannot_change_through_import(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, {"nodes": NODES})
+    importer.import_document(empty_graph.repo, {"format": "graph-service/v1", "nodes": NODES})
     with pytest.raises(Invalid, match="stored as a Staff"):
         importer.import_document(
-            empty_graph.repo, {"nodes": [{"id": "s1", "label": "Actor", "name": "S"}]}
+            empty_graph.repo,
+            {"format": "graph-service/v1", "nodes": [{"id": "s1", "label": "Actor", "name": "S"}]},
         )
 
 
 def test_ties_may_point_to_stored_nodes(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, {"nodes": NODES})
+    importer.import_document(empty_graph.repo, {"format": "graph-service/v1", "nodes": NODES})
     report = importer.import_document(
-        empty_graph.repo, {"ties": [{"type": "KNOWS", "source": "a1", "target": "s1"}]}
+        empty_graph.repo,
+        {"format": "graph-service/v1", "ties": [{"type": "KNOWS", "source": "a1", "target": "s1"}]},
     )
     assert report.ties == 1
     assert empty_graph.repo.counts()["ties"] == {"KNOWS": 1}
@@ -202,7 +210,7 @@ def test_csv_bad_rows_report_their_lines(empty_graph) -> None:  # type: ignore[n
 
 def test_dry_run_writes_nothing(empty_graph) -> None:  # type: ignore[no-untyped-def]
     report = importer.import_document(
-        empty_graph.repo, {"nodes": NODES, "ties": TIES}, dry_run=True
+        empty_graph.repo, {"format": "graph-service/v1", "nodes": NODES, "ties": TIES}, dry_run=True
     )
     assert report.dry_run and report.nodes == 3
     assert empty_graph.repo.counts() == {"nodes": {}, "ties": {}}
