@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from graph_service.cli.common import reports_errors, say
 from graph_service.cli.options import PartitionOpt, filter_options, tie_filter
+from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 
 app = typer.Typer()
@@ -68,8 +69,7 @@ def compare_cmd(
     """What changed between two phases (or dates): ties, bonding/bridging, brokers."""
     from graph_service.services.steering import phases
 
-    first = tie_filter(phase=phase_a, as_of=as_of_a)
-    second = tie_filter(phase=phase_b, as_of=as_of_b)
+    first, second = _side(phase_a, as_of_a, "a"), _side(phase_b, as_of_b, "b")
     a, b = phases.phase_filters(filters, first.phase, second.phase, first.as_of, second.as_of)
     with _runtime() as rt:
         result = phases.compare_phases(rt.store, a, b, partition=partition)
@@ -77,6 +77,17 @@ def compare_cmd(
             phases.comparison_map(rt.store, a, b, partition=partition).write(str(map_out))
             typer.echo(f"wrote {map_out}", err=True)
     _emit(result, fmt, _compare_text)
+
+
+def _side(phase: str | None, as_of: str | None, side: str) -> TieFilter:
+    """One side's phase or date; a bad value names ``--phase-a`` (not ``--phase``)."""
+    try:
+        return tie_filter(phase=phase, as_of=as_of)
+    except Invalid as exc:
+        detail = exc.detail.replace("--phase", f"--phase-{side}").replace(
+            "--as-of", f"--as-of-{side}"
+        )
+        raise Invalid(detail) from exc
 
 
 def _compare_text(c: Any) -> str:
