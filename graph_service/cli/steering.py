@@ -15,7 +15,7 @@ import typer
 from pydantic import BaseModel
 
 from graph_service.cli.common import reports_errors, say
-from graph_service.cli.options import PartitionOpt, filter_options, tie_filter
+from graph_service.cli.options import PartitionOpt, filter_options, option_name, tie_filter
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 
@@ -84,9 +84,9 @@ def _side(phase: str | None, as_of: str | None, side: str) -> TieFilter:
     try:
         return tie_filter(phase=phase, as_of=as_of)
     except Invalid as exc:
-        detail = exc.detail.replace("--phase", f"--phase-{side}").replace(
-            "--as-of", f"--as-of-{side}"
-        )
+        detail = exc.detail
+        for field in ("phase", "as_of"):
+            detail = detail.replace(option_name(field), f"{option_name(field)}-{side}")
         raise Invalid(detail) from exc
 
 

@@ -253,8 +253,8 @@ def test_map_and_report_show_the_metrics_numbers(classic: Dataset, tmp_path: Pat
     out = tmp_path / "report.html"
     _ok(["report", "-o", str(out)])
     headline = set(_headline(out.read_text(encoding="utf-8")).values())
-    if classic.partition == "membership":  # the report's partition
-        assert {str(report["network"]["nodes"]), str(report["network"]["ties"])} <= headline
+    # nodes and ties do not depend on the partition (the report draws groups by membership)
+    assert headline >= {str(report["network"]["nodes"]), str(report["network"]["ties"])}
     assert f"{classic.stored_ties} stored ties" in out.read_text(encoding="utf-8")
 
 

@@ -146,3 +146,16 @@ def test_filter_options_pass_a_tie_filter() -> None:
 )
 def test_tie_count_sentence(count: TieCount, sentence: str) -> None:
     assert count.sentence() == sentence
+
+
+def test_no_command_declares_a_filter_option_of_its_own() -> None:
+    """Declared once: the filter's option names appear in no CLI module but options.py."""
+    from pathlib import Path
+
+    import graph_service.cli as cli
+
+    spelled = {f'"{o}"' for o in OPTIONS}
+    for path in Path(cli.__file__).parent.glob("*.py"):
+        if path.name != "options.py":
+            text = path.read_text(encoding="utf-8")
+            assert not [o for o in spelled if o in text], path.name
