@@ -92,7 +92,7 @@ def metrics_cmd(
     from graph_service.services.runtime import Runtime
 
     with Runtime() as rt:
-        report = stored_report(rt.store, filters, partition=partition, directed=directed, k=k)
+        report = stored_report(rt, filters, partition=partition, directed=directed, k=k)
     say(report["scope"]["ties"]["sentence"])
     _emit(report, fmt, out)
 
@@ -150,7 +150,7 @@ def map_cmd(
         pseudonymise=pseudonymise,
     )
     with Runtime() as rt:
-        result = render_store_map(rt.store, req)
+        result = render_store_map(rt, req)
     out.write_text(result.html, encoding="utf-8")
     if result.tie_count is not None:
         say(result.tie_count.sentence())

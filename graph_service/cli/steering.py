@@ -72,9 +72,9 @@ def compare_cmd(
     first, second = _side(phase_a, as_of_a, "a"), _side(phase_b, as_of_b, "b")
     a, b = phases.phase_filters(filters, first.phase, second.phase, first.as_of, second.as_of)
     with _runtime() as rt:
-        result = phases.compare_phases(rt.store, a, b, partition=partition)
+        result = phases.compare_phases(rt, a, b, partition=partition)
         if map_out is not None:
-            phases.comparison_map(rt.store, a, b, partition=partition).write(str(map_out))
+            phases.comparison_map(rt, a, b, partition=partition).write(str(map_out))
             typer.echo(f"wrote {map_out}", err=True)
     _emit(result, fmt, _compare_text)
 
@@ -122,7 +122,7 @@ def goals_cmd(
     from graph_service.services.steering.goals import goal_coverage
 
     with _runtime() as rt:
-        result = goal_coverage(rt.store, filters, partition=partition)
+        result = goal_coverage(rt, filters, partition=partition)
     _emit(result, fmt, _goals_text)
 
 
@@ -152,7 +152,7 @@ def parallel_cmd(
     from graph_service.services.steering.parallel import parallel_structures
 
     with _runtime() as rt:
-        result = parallel_structures(rt.store, filters, min_shared=min_shared)
+        result = parallel_structures(rt, filters, min_shared=min_shared)
     _emit(result, fmt, _parallel_text)
 
 
@@ -186,7 +186,7 @@ def evidence_cmd(
     from graph_service.services.steering.evidence import evidence_report
 
     with _runtime() as rt:
-        result = evidence_report(rt.store, filters, partition=partition)
+        result = evidence_report(rt, filters, partition=partition)
     _emit(result, fmt, _evidence_text)
 
 
@@ -218,11 +218,11 @@ def resilience_cmd(
 
     with _runtime() as rt:
         if remove:
-            dep = resilience.departure(rt.store, remove, filters, partition=partition)
+            dep = resilience.departure(rt, remove, filters, partition=partition)
             _emit(dep, fmt, _departure_text)
             return
         ranking = resilience.departure_ranking(
-            rt.store, filters, partition=partition, people_only=people_only, top=top
+            rt, filters, partition=partition, people_only=people_only, top=top
         )
     _emit(ranking, fmt, lambda r: "\n".join(_departure_text(d) for d in r.departures))
 
@@ -255,7 +255,7 @@ def recommend_cmd(
     from graph_service.services.steering.recommendations import recommend
 
     with _runtime() as rt:
-        result = recommend(rt.store, filters, partition=partition, top=top)
+        result = recommend(rt, filters, partition=partition, top=top)
     _emit(
         result,
         fmt,
@@ -285,7 +285,7 @@ def report_cmd(
 
     with _runtime() as rt:
         html = build_report(
-            rt.store,
+            rt,
             filters,
             phase_a=phase_a,
             phase_b=phase_b,
@@ -313,5 +313,5 @@ def erase_cmd(
     if not yes and not typer.confirm(f"Erase {node_id} with all their ties and evidence?"):
         raise typer.Exit(1)
     with _runtime() as rt:
-        report = erase_person(rt.store, node_id)
+        report = erase_person(rt, node_id)
     _emit(report, fmt, lambda r: r.summary())

@@ -23,6 +23,7 @@ from graph_service.config import Settings, get_settings
 from graph_service.filters import TieFilter
 from graph_service.reports import charts
 from graph_service.services.analysis_graph import AnalysisGraph
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import (
     evidence,
     goals,
@@ -34,7 +35,6 @@ from graph_service.services.steering import (
 )
 from graph_service.services.steering.common import Catalogue, catalogue, social_graph
 from graph_service.services.steering.privacy import Pseudonymiser, salt_from_settings
-from graph_service.store.neo4j_store import Neo4jStore
 
 _MAP_SLOT = "\x00MAP\x00"
 
@@ -61,7 +61,7 @@ def _phases(ag: AnalysisGraph) -> list[str]:
 
 
 def collect(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     phase_a: str | None = None,
@@ -70,27 +70,28 @@ def collect(
 ) -> ReportData:
     """Run every analysis the report shows. Without ``phase_a``/``phase_b`` and without a
     phase in ``filters``, the first two phases found in the data are compared."""
+    repo = services.repo
     filters = filters or TieFilter()
-    ag = social_graph(store, filters, partition)
+    ag = social_graph(repo, filters, partition)
     seen = _phases(ag) if filters.phase is None else []
     if phase_a is None and phase_b is None and filters.phase is None and len(seen) >= 2:
         phase_a, phase_b = seen[0], seen[1]
     comparison = None
     if phase_a and phase_b:
         a, b = phases.phase_filters(filters, phase_a, phase_b)
-        comparison = phases.compare_phases(store, a, b, partition=partition)
-    ranking = resilience.departure_ranking(store, filters, partition=partition, top=5)
+        comparison = phases.compare_phases(services, a, b, partition=partition)
+    ranking = resilience.departure_ranking(services, filters, partition=partition, top=5)
     return ReportData(
         filters=filters,
         graph=ag,
         measures=sna.measures(ag.graph, ag.partition),
-        coverage=goals.goal_coverage(store, filters, partition=partition),
-        parallel=parallel.parallel_structures(store, filters),
-        evidence=evidence.evidence_report(store, filters, partition=partition),
+        coverage=goals.goal_coverage(services, filters, partition=partition),
+        parallel=parallel.parallel_structures(services, filters),
+        evidence=evidence.evidence_report(services, filters, partition=partition),
         departures=ranking.departures,
-        recommendations=recommendations.recommend(store, filters, partition=partition, top=5),
+        recommendations=recommendations.recommend(services, filters, partition=partition, top=5),
         comparison=comparison,
-        catalogue=catalogue(store),
+        catalogue=catalogue(repo),
         phases_seen=seen,
     )
 
@@ -281,7 +282,7 @@ def render_report(
 
 
 def build_report(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     phase_a: str | None = None,
@@ -295,5 +296,5 @@ def build_report(
     pseudonymiser = None
     if pseudonymise:  # check the salt before any work
         pseudonymiser = Pseudonymiser(salt_from_settings(settings or get_settings()))
-    data = collect(store, filters, phase_a=phase_a, phase_b=phase_b, partition=partition)
+    data = collect(services, filters, phase_a=phase_a, phase_b=phase_b, partition=partition)
     return render_report(data, pseudonymiser=pseudonymiser, title=title)

@@ -37,8 +37,7 @@ from graph_service.model import (
     RelType,
     is_person,
 )
-from graph_service.store.neo4j_store import Neo4jStore
-from graph_service.store.repository import filtered_query
+from graph_service.store.repository import GraphRepository
 
 SOCIAL_LABELS = (NodeLabel.ACTOR, NodeLabel.STAFF)
 _TYPE_ORDER = [
@@ -100,16 +99,16 @@ class AnalysisGraph:
 
 
 def project(
-    store: Neo4jStore,
+    repo: GraphRepository,
     filters: TieFilter | None = None,
     labels: Iterable[NodeLabel] = SOCIAL_LABELS,
 ) -> Projection:
-    """Read the nodes and the filtered social ties from the store."""
+    """Read the nodes and the filtered social ties from the repo."""
     filters = filters or TieFilter()
-    check_phase(store, filters.phase)
+    check_phase(repo, filters.phase)
     label_values = [label.value for label in labels]
     nodes: dict[str, dict[str, Any]] = {}
-    for row in store.read(
+    for row in repo.read(
         "analysis/project_nodes", labels=label_values, **filters.validity_params()
     ):
         props = dict(row["props"])
@@ -126,26 +125,22 @@ def project(
             "directed": DIRECTED[RelType(row["type"])],
             "methods": sorted(set(row["methods"] or [])),
         }
-        for row in store.read_text(
-            "analysis/project_ties",
-            filtered_query("analysis/project_ties"),
-            labels=label_values,
-            **filters.params(filters.social_types()),
+        for row in repo.read_filtered(
+            "analysis/project_ties", filters.params(filters.social_types()), labels=label_values
         )
     ]
-    group_names = {r["id"]: r["name"] for r in store.read("analysis/group_names")}
-    return Projection(nodes, ties, group_names, filters, count_ties(store, filters, label_values))
+    group_names = {r["id"]: r["name"] for r in repo.read("analysis/group_names")}
+    return Projection(nodes, ties, group_names, filters, count_ties(repo, filters, label_values))
 
 
-def count_ties(store: Neo4jStore, filters: TieFilter, labels: list[str]) -> TieCount:
+def count_ties(repo: GraphRepository, filters: TieFilter, labels: list[str]) -> TieCount:
     """Stored social ties between nodes with ``labels``, and how many pass ``filters``."""
     conditions = filters.conditions()
-    row = store.read_text(
+    row = repo.read_filtered(
         "analysis/count_ties",
-        filtered_query("analysis/count_ties"),
+        filters.params(filters.social_types()),
         labels=labels,
         social=sorted(t.value for t in SOCIAL_TYPES),
-        **filters.params(filters.social_types()),
     )[0]
     return TieCount(stored=row["stored"], passing=row["passing"], conditions=conditions)
 
@@ -254,12 +249,12 @@ def unknown_property(graph: nx.Graph, name: str) -> Invalid:
     )
 
 
-def check_phase(store: Neo4jStore, phase: str | None) -> None:
+def check_phase(repo: GraphRepository, phase: str | None) -> None:
     """A phase no tie or membership carries would answer as if the network were empty
     (or, compared, as if every tie were lost): refuse it, naming the phases there are."""
     if phase is None:
         return
-    present = store.read("analysis/phases")[0]["phases"]
+    present = repo.read("analysis/phases")[0]["phases"]
     if phase not in present:
         raise Invalid(
             f"phase {phase!r}: no tie or membership has this phase; "
@@ -269,7 +264,7 @@ def check_phase(store: Neo4jStore, phase: str | None) -> None:
 
 
 def analysis_graph(
-    store: Neo4jStore,
+    repo: GraphRepository,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
@@ -277,7 +272,7 @@ def analysis_graph(
     seed: int = 42,
 ) -> AnalysisGraph:
     """Project, collapse and partition: the input of every metric report."""
-    projection = project(store, filters)
+    projection = project(repo, filters)
     graph = collapse(projection, directed=directed)
     parts = partition_of(graph, partition, seed=seed)
     names: Mapping[str, str] = projection.group_names if partition == "membership" else {}

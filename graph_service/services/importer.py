@@ -38,6 +38,7 @@ from graph_service.model import (
     TieIn,
     endpoint_error,
 )
+from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
 
 MAX_ERRORS = 1000
@@ -330,8 +331,9 @@ def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
         )
 
 
-def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
+def import_parsed(services: Runtime, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
     """Validate the whole import; write it only when every row is good."""
+    repo = services.repo
     from graph_service.store.repository import ATOMIC_ROW_LIMIT
 
     validate(parsed, repo)
@@ -350,15 +352,15 @@ def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = Fals
 
 
 def import_document(
-    repo: GraphRepository, data: bytes | str | Mapping[str, Any], *, dry_run: bool = False
+    services: Runtime, data: bytes | str | Mapping[str, Any], *, dry_run: bool = False
 ) -> ImportReport:
-    return import_parsed(repo, parse_document(data), dry_run=dry_run)
+    return import_parsed(services, parse_document(data), dry_run=dry_run)
 
 
 def import_csv(
-    repo: GraphRepository, nodes_text: str, ties_text: str, *, dry_run: bool = False
+    services: Runtime, nodes_text: str, ties_text: str, *, dry_run: bool = False
 ) -> ImportReport:
-    return import_parsed(repo, parse_csv(nodes_text, ties_text), dry_run=dry_run)
+    return import_parsed(services, parse_csv(nodes_text, ties_text), dry_run=dry_run)
 
 
 def document_of(nodes: Iterable[NodeIn], ties: Iterable[TieIn]) -> GraphDocument:

@@ -22,7 +22,7 @@ from graph_service.services.analysis_graph import (
     partition_of,
     project,
 )
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.services.runtime import Runtime
 
 View = Literal["network", "ego", "paths", "brokers", "groups", "comparison"]
 SIZE_METRICS = ("degree", "betweenness", "bridging_centrality", "constraint", "effective_size")
@@ -119,16 +119,17 @@ def _pseudonymised(
     return pseudo.graph(graph), pseudo.partition(partition, graph), options
 
 
-def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
+def render_store_map(services: Runtime, req: MapRequest) -> MapResult:
     """The map ``req`` asks for, of the stored graph."""
+    repo = services.repo
     filters = req.filters
     if req.view == "comparison":
         if not (req.phase_a and req.phase_b):
             raise Invalid("phase_a and phase_b are required for the comparison view")
-        check_phase(store, req.phase_a)
-        check_phase(store, req.phase_b)
+        check_phase(repo, req.phase_a)
+        check_phase(repo, req.phase_b)
         filters = filters.model_copy(update={"phase": None})
-    projection = project(store, filters)
+    projection = project(repo, filters)
     analysis = collapse(projection)
     partition = partition_of(analysis, req.partition)
     group_names = projection.group_names if req.partition == "membership" else {}

@@ -6,11 +6,11 @@ from typing import Any
 
 from graph_service.filters import TieFilter
 from graph_service.services.analysis_graph import TieCount, analysis_graph
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.services.runtime import Runtime
 
 
 def stored_report(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
@@ -19,9 +19,10 @@ def stored_report(
     seed: int = 42,
 ) -> dict[str, Any]:
     """The same JSON as ``graph-service analyze``, for the stored graph, plus what it shows."""
+    repo = services.repo
     from graph_service.metrics.report import analyze
 
-    ag = analysis_graph(store, filters, partition=partition, directed=directed, seed=seed)
+    ag = analysis_graph(repo, filters, partition=partition, directed=directed, seed=seed)
     report = analyze(ag.graph, ag.partition, weight="weight", k=k, seed=seed)
     report["scope"] = {
         "partition": partition,

@@ -22,6 +22,7 @@ Conventions:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -30,7 +31,8 @@ from pydantic import BaseModel, Field
 from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.model import Node, NodeLabel, Tie
-from graph_service.store.repository import GraphRepository
+from graph_service.services.runtime import Runtime
+from graph_service.store.repository import EgoRecord, GraphRepository
 
 MAX_K = 10  # SHORTEST 10 in cypher/paths/k_shortest_paths.cypher
 MAX_LENGTH = 8  # the quantifier's cap in the path queries
@@ -139,7 +141,7 @@ def _hops(nodes: list[Node], ties: list[list[Tie]]) -> list[Hop]:
 
 
 def k_shortest_paths(
-    repo: GraphRepository,
+    services: Runtime,
     source: str,
     target: str,
     filters: TieFilter,
@@ -147,6 +149,7 @@ def k_shortest_paths(
     max_length: int = 4,
     timeout: float | None = None,
 ) -> PathsResult:
+    repo = services.repo
     _distinct(source, target, ("source", "target"))
     _require(repo, source, "source")
     _require(repo, target, "target")
@@ -156,12 +159,13 @@ def k_shortest_paths(
 
 
 def disjoint_paths(
-    repo: GraphRepository,
+    services: Runtime,
     source: str,
     target: str,
     filters: TieFilter,
     timeout: float | None = None,
 ) -> DisjointPaths:
+    repo = services.repo
     _distinct(source, target, ("source", "target"))
     _require(repo, source, "source")
     _require(repo, target, "target")
@@ -173,6 +177,17 @@ def disjoint_paths(
         graph.remove_edge(source, target)
     count = int(nx.node_connectivity(graph, source, target)) + (1 if direct else 0)
     return DisjointPaths(source=source, target=target, node_disjoint_paths=count, direct_tie=direct)
+
+
+def ego_networks(
+    services: Runtime, filter_params: Mapping[str, Any], node_ids: Sequence[str], radius: int
+) -> dict[str, EgoRecord]:
+    """The ego networks of ``node_ids`` under the tie filter's ``$f_*`` parameters
+    (TieFilter.params), in one query (the API's coalesced reads), under the settings'
+    query timeout."""
+    return services.repo.ego_networks(
+        filter_params, node_ids, radius, services.settings.query_timeout
+    )
 
 
 def ego_document(
@@ -198,7 +213,7 @@ def ego_document(
 
 
 def brokers(
-    repo: GraphRepository,
+    services: Runtime,
     group_a: str,
     group_b: str,
     filters: TieFilter,
@@ -206,6 +221,7 @@ def brokers(
     limit: int = 20,
     timeout: float | None = None,
 ) -> BrokersResult:
+    repo = services.repo
     _distinct(group_a, group_b, ("group_a", "group_b"))
     _require(repo, group_a, "group_a", NodeLabel.GROUP)
     _require(repo, group_b, "group_b", NodeLabel.GROUP)
@@ -263,8 +279,9 @@ def brokers(
 
 
 def common_contacts(
-    repo: GraphRepository, a: str, b: str, filters: TieFilter, timeout: float | None = None
+    services: Runtime, a: str, b: str, filters: TieFilter, timeout: float | None = None
 ) -> CommonContacts:
+    repo = services.repo
     _distinct(a, b, ("a", "b"))
     _require(repo, a, "a")
     _require(repo, b, "b")

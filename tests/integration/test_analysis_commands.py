@@ -130,7 +130,7 @@ def test_analyze_csv_tables_and_bad_group(tmp_path: Path) -> None:
 
 @pytest.fixture()
 def sample(empty_graph):  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, sample_network_bytes())
+    importer.import_document(empty_graph, sample_network_bytes())
     return empty_graph
 
 

@@ -154,7 +154,7 @@ def test_restart_keeps_the_data(settings: Settings, tmp_path: Path) -> None:
         with Runtime(other) as rt:
             rt.ensure_schema()
             importer.import_document(
-                rt.repo,
+                rt,
                 {
                     "format": "graph-service/v1",
                     "nodes": [{"id": "keep", "label": "Actor", "name": "Kept"}],

@@ -277,7 +277,7 @@ def test_resilience_and_recommend_see_the_ties(classic: Dataset, client: TestCli
 
 @pytest.fixture()
 def sample(empty_graph):  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, sample_network_bytes())
+    importer.import_document(empty_graph, sample_network_bytes())
     return empty_graph
 
 

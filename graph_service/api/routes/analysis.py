@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from graph_service.api.deps import READ, StoreDep
+from graph_service.api.deps import READ, ServicesDep
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
 from graph_service.services.maps import MapRequest, render_store_map
@@ -31,7 +31,7 @@ IdParam = Annotated[str | None, Query(pattern=ID_PATTERN)]
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
 )
 def metrics(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     partition: PartitionParam = "membership",
     directed: Annotated[bool, Query(description="directed analysis (arcs)")] = False,
@@ -43,7 +43,7 @@ def metrics(
         Literal["nodes", "groups"], Query(description="with format=csv: which table")
     ] = "nodes",
 ) -> dict[str, Any] | PlainTextResponse:
-    report = stored_report(store, filters, partition=partition, directed=directed, k=k)
+    report = stored_report(services, filters, partition=partition, directed=directed, k=k)
     if format == "csv":
         from graph_service.metrics.report import report_tables
 
@@ -58,7 +58,7 @@ def metrics(
     summary="An interactive map of the stored graph (one self-contained HTML page)",
 )
 def maps(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     view: Annotated[
         Literal["network", "ego", "paths", "brokers", "groups", "comparison"], Query()
@@ -82,7 +82,7 @@ def maps(
     pseudonymise: Annotated[bool, Query(description="people under salted pseudonyms")] = False,
 ) -> HTMLResponse:
     result = render_store_map(
-        store,
+        services,
         MapRequest(
             view=view,
             filters=filters,

@@ -24,8 +24,8 @@ from pydantic import BaseModel, Field
 from graph_service.filters import TieFilter
 from graph_service.model import NodeLabel, RelType
 from graph_service.services.analysis_graph import TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
-from graph_service.store.neo4j_store import Neo4jStore
 
 WORKING_TYPES = frozenset({RelType.COMMUNICATES_WITH.value, RelType.COLLABORATES_WITH.value})
 
@@ -151,17 +151,18 @@ def parallel_structures_of(
 
 
 def parallel_structures(
-    store: Neo4jStore, filters: TieFilter | None = None, *, min_shared: int = 1
+    services: Runtime, filters: TieFilter | None = None, *, min_shared: int = 1
 ) -> ParallelStructures:
     """Parallel structures in the stored graph under ``filters`` (phase, date, evidence)."""
+    repo = services.repo
     filters = filters or TieFilter()
-    cat = catalogue(store)
+    cat = catalogue(repo)
     portfolios: dict[str, set[str]] = {
         i: set() for i, n in cat.items() if n.label == NodeLabel.STAFF
     }
-    for link in affiliations(store, filters, [RelType.RESPONSIBLE_FOR]):
+    for link in affiliations(repo, filters, [RelType.RESPONSIBLE_FOR]):
         portfolios.setdefault(link.source, set()).add(link.target)
-    ag = social_graph(store, filters)
+    ag = social_graph(repo, filters)
     G = ag.graph
     tie_types = {
         frozenset((u, v)): list(d.get("types") or [d.get("type")]) for u, v, d in G.edges(data=True)

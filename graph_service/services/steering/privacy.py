@@ -34,7 +34,7 @@ from graph_service.model import (
     is_person,
     tie_id,
 )
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.services.runtime import Runtime
 
 PREFIX = "person-"
 #: Node attributes a pseudonymised person keeps (besides numbers).
@@ -207,13 +207,14 @@ class ErasureReport(BaseModel):
         )
 
 
-def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
+def erase_person(services: Runtime, node_id: str) -> ErasureReport:
     """Delete a person with every tie it has and the evidence on them; say what went.
 
     Refuses nodes that are not people (organisations, groups, goals, …): those are
     deleted through the ordinary node routes, not as personal data.
     """
-    rows = store.read("steering/node_identity", id=node_id)
+    repo = services.repo
+    rows = repo.read("steering/node_identity", id=node_id)
     if not rows:
         raise NotFound(f"no node with id {node_id!r}")
     label, kind = rows[0]["label"], rows[0]["kind"]
@@ -224,7 +225,7 @@ def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
             "are erased as personal data",
             errors=[{"record": node_id, "field": "id", "message": "not a person"}],
         )
-    done = store.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
+    done = repo.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
     if not done:
         raise NotFound(f"no person with id {node_id!r} (erased meanwhile?)")
     ties = [ErasedTie(**t) for t in done[0]["ties"]]

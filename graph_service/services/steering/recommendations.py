@@ -31,10 +31,10 @@ from pydantic import BaseModel, Field
 from graph_service.filters import TieFilter
 from graph_service.model import RelType
 from graph_service.services.analysis_graph import TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import goals as goals_mod
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
-from graph_service.store.neo4j_store import Neo4jStore
 
 SHORTLIST = 40
 OVERLOADED = 3
@@ -263,15 +263,16 @@ def _reason(
 
 
 def recommend(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
     top: int = 10,
 ) -> Recommendations:
     """Introductions for the stored graph under ``filters``."""
+    repo = services.repo
     filters = filters or TieFilter()
-    goal_names, links, ag, cat = goals_mod.load_inputs(store, filters, partition)
+    goal_names, links, ag, cat = goals_mod.load_inputs(repo, filters, partition)
     initiatives, goals = involvement(links, goal_names)
     return recommend_of(
         ag.graph.copy(),
