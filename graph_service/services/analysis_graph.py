@@ -37,6 +37,7 @@ from graph_service.model import (
     RelType,
     is_person,
 )
+from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
 
 SOCIAL_LABELS = (NodeLabel.ACTOR, NodeLabel.STAFF)
@@ -286,3 +287,16 @@ def analysis_graph(
         ties=projection.ties,
         tie_count=projection.tie_count,
     )
+
+
+def stored_analysis_graph(
+    services: Runtime,
+    filters: TieFilter | None = None,
+    *,
+    partition: str = "membership",
+    directed: bool = False,
+    seed: int = 42,
+) -> AnalysisGraph:
+    """:func:`analysis_graph` of the stored graph, for surfaces (notebooks) that hold the
+    service context rather than the repository."""
+    return analysis_graph(services.repo, filters, partition=partition, directed=directed, seed=seed)
