@@ -290,13 +290,8 @@ def analysis_graph(
 
 
 def stored_analysis_graph(
-    services: Runtime,
-    filters: TieFilter | None = None,
-    *,
-    partition: str = "membership",
-    directed: bool = False,
-    seed: int = 42,
+    services: Runtime, filters: TieFilter | None = None, **options: Any
 ) -> AnalysisGraph:
-    """:func:`analysis_graph` of the stored graph, for surfaces (notebooks) that hold the
-    service context rather than the repository."""
-    return analysis_graph(services.repo, filters, partition=partition, directed=directed, seed=seed)
+    """:func:`analysis_graph` (same options) of the stored graph, for surfaces
+    (notebooks) that hold the service context rather than the repository."""
+    return analysis_graph(services.repo, filters, **options)
