@@ -129,7 +129,7 @@ def test_erase_a_person_and_refuse_an_organisation(sample) -> None:  # type: ign
     assert report.label == "Actor" and report.ties_by_type["MEMBER_OF"] == 1
     assert report.ties_by_type["COMMUNICATES_WITH"] == 1
     assert report.observations >= 2
-    assert sample.read("steering/node_identity", id="act-dinnendahl") == []
+    assert sample.repo.read("steering/node_identity", id="act-dinnendahl") == []
     with pytest.raises(NotFound):
         privacy.erase_person(sample, "act-dinnendahl")
     with pytest.raises(Invalid, match="not a person"):
