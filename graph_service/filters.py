@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from graph_service.model import SOCIAL_TYPES, EvidenceMethod, Phase, RelType
 
@@ -33,6 +33,10 @@ def _iso_date_only(value: Any) -> Any:
 
 #: A date as the OpenAPI document says (format date), without pydantic's lax timestamps.
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
+#: The command line's singular option names for the list fields (``--type`` repeated).
+CLI_NAMES = {"types": "type", "methods": "method"}
 
 
 class TieConditions(BaseModel):
@@ -72,6 +76,13 @@ class TieConditions(BaseModel):
         default=None, ge=0.0, le=1.0, description="at least one observation this sure"
     )
 
+    @field_validator("min_evidence", "min_methods", "min_sources", "min_confidence", "methods")
+    @classmethod
+    def _zero_is_no_condition(cls, value: Any) -> Any:
+        """A threshold of 0 (or an empty list of methods) is no condition: the same as
+        leaving the option out, so a tie with no observation passes it."""
+        return value or None
+
     @model_validator(mode="after")
     def _window(self) -> TieConditions:
         if self.date_from and self.date_to and self.date_to < self.date_from:
@@ -79,6 +90,18 @@ class TieConditions(BaseModel):
         if self.as_of and (self.date_from or self.date_to):
             raise ValueError("give as_of or a date window (date_from, date_to), not both")
         return self
+
+    def conditions(self) -> list[str]:
+        """The conditions in force, in the words of the command line's options
+        (``min-confidence 0.5``): what a "stored ties, pass" line names."""
+        out = []
+        for name, value in self.model_dump(exclude_none=True).items():
+            if isinstance(value, list):
+                value = ",".join(str(getattr(v, "value", v)) for v in value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            out.append(f"{CLI_NAMES.get(name, name).replace('_', '-')} {value}")
+        return out
 
     def params(self, types: frozenset[RelType] | list[RelType] | None = None) -> dict[str, Any]:
         """The ``$f_*`` parameters of ``cypher/ties/tie_filter.cypher``."""
@@ -101,6 +124,11 @@ class TieFilter(TieConditions):
     types: list[RelType] | None = Field(
         default=None, description="only ties of these types (default: every type)"
     )
+
+    @field_validator("types")
+    @classmethod
+    def _no_types_is_every_type(cls, value: Any) -> Any:
+        return value or None
 
     def params(self, types: frozenset[RelType] | list[RelType] | None = None) -> dict[str, Any]:
         chosen = types if types is not None else self.types

@@ -394,9 +394,13 @@ class Tie(TieIn):
     max_confidence: float | None = None
 
 
+#: The import/export document's ``format`` (required: a JSON file without it is refused).
+DOCUMENT_FORMAT: Literal["graph-service/v1"] = "graph-service/v1"
+
+
 class GraphDocument(_Strict):
     """The import/export document: nodes and ties. ``version`` guards the format."""
 
-    format: Literal["graph-service/v1"] = "graph-service/v1"
+    format: Literal["graph-service/v1"] = Field(description="required: 'graph-service/v1'")
     nodes: list[NodeIn] = Field(default_factory=list)
     ties: list[TieIn] = Field(default_factory=list)

@@ -6,6 +6,9 @@
 // $f_from / $f_to (dates: the tie's validity overlaps the window), $f_methods (evidence
 // seen by one of these methods), $f_min_evidence, $f_min_methods, $f_min_sources, $f_min_confidence.
 // A tie without a phase or without dates holds in every phase and at every time.
+// A tie with no observation has 0 observations, 0 methods, 0 sources and no confidence:
+// it passes every null condition (TieFilter turns a threshold of 0 into null) and fails
+// every real threshold (coalesce: false, never null, so the predicate can be negated).
 MATCH (:Entity)-[r]->(:Entity)
 WHERE
 // BEGIN tie_filter
@@ -13,10 +16,10 @@ WHERE
   AND ($f_phase IS NULL OR r.phase IS NULL OR r.phase = $f_phase)
   AND ($f_from IS NULL OR r.valid_to IS NULL OR r.valid_to >= $f_from)
   AND ($f_to IS NULL OR r.valid_from IS NULL OR r.valid_from <= $f_to)
-  AND ($f_methods IS NULL OR any(m IN r.ev_methods WHERE m IN $f_methods))
-  AND ($f_min_evidence IS NULL OR r.evidence_count >= $f_min_evidence)
-  AND ($f_min_methods IS NULL OR r.method_count >= $f_min_methods)
-  AND ($f_min_sources IS NULL OR r.source_count >= $f_min_sources)
-  AND ($f_min_confidence IS NULL OR r.max_confidence >= $f_min_confidence)
+  AND ($f_methods IS NULL OR any(m IN coalesce(r.ev_methods, []) WHERE m IN $f_methods))
+  AND ($f_min_evidence IS NULL OR coalesce(r.evidence_count, 0) >= $f_min_evidence)
+  AND ($f_min_methods IS NULL OR coalesce(r.method_count, 0) >= $f_min_methods)
+  AND ($f_min_sources IS NULL OR coalesce(r.source_count, 0) >= $f_min_sources)
+  AND ($f_min_confidence IS NULL OR coalesce(r.max_confidence, 0.0) >= $f_min_confidence)
 // END tie_filter
 RETURN count(r) AS ties

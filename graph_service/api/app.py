@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime(settings)
         app.state.runtime = runtime
-        app.state.reads = Reads(runtime.repo, settings.query_timeout)
+        runtime.reads = Reads(runtime)
         try:
             yield
         finally:

@@ -21,7 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from graph_service.filters import TieFilter
 from graph_service.model import Node
-from graph_service.store.repository import EgoRecord, GraphRepository
+from graph_service.services import nodes, paths
+from graph_service.services.paths import EgoRecord
+from graph_service.services.runtime import Runtime
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -93,10 +95,9 @@ EgoKey = tuple[int, tuple[tuple[str, Any], ...], str]
 class Reads:
     """The app's coalesced reads: single nodes and ego networks (the hot reads)."""
 
-    def __init__(self, repo: GraphRepository, timeout: float | None) -> None:
-        self._repo = repo
-        self._timeout = timeout
-        self.nodes: Coalescer[str, Node] = Coalescer(repo.nodes_by_id)
+    def __init__(self, services: Runtime) -> None:
+        self._services = services
+        self.nodes: Coalescer[str, Node] = Coalescer(lambda ids: nodes.nodes_by_id(services, ids))
         self.egos: Coalescer[EgoKey, EgoRecord] = Coalescer(self._fetch_egos)
 
     async def node(self, node_id: str) -> Node | None:
@@ -116,6 +117,6 @@ class Reads:
         found: dict[EgoKey, EgoRecord] = {}
         for (radius, params), ids in groups.items():
             filters = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
-            egos = self._repo.ego_networks(filters, ids, radius, self._timeout)
+            egos = paths.ego_networks(self._services, filters, ids, radius)
             found.update({(radius, params, i): ego for i, ego in egos.items()})
         return found

@@ -1,8 +1,10 @@
-"""Dependencies of the routes: the runtime, the repository, the settings and the caller's role.
+"""Dependencies of the routes: the service context, the settings and the caller's role.
 
-``Annotated`` aliases keep route signatures short (``repo: RepoDep``). The runtime is the
-one opened by the app's lifespan; the schema is applied on the first request that
-reaches Neo4j (and retried while Neo4j is down, so the app starts without it).
+``Annotated`` aliases keep route signatures short (``services: ServicesDep``). The service
+context is the runtime opened by the app's lifespan; routes pass it to the use cases in
+``graph_service.services`` and never reach the repository or the store themselves. The
+schema is applied on the first request that reaches Neo4j (and retried while Neo4j is
+down, so the app starts without it).
 
 The dependencies are ``async def`` on purpose: they do no blocking work (applying the
 schema, the one exception, goes to the thread pool), and FastAPI runs every plain ``def``
@@ -19,17 +21,16 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from graph_service.api.auth import KeyRing, Role
-from graph_service.api.coalesce import Reads
 from graph_service.config import Settings
 from graph_service.services.runtime import Runtime
-from graph_service.store.neo4j_store import Neo4jStore
-from graph_service.store.repository import GraphRepository
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey")
 _bearer = HTTPBearer(auto_error=False, scheme_name="Bearer")
 
 
-async def get_runtime(request: Request) -> Runtime:
+async def get_services(request: Request) -> Runtime:
+    """The service context (services/runtime.py), after the schema check: the one thing
+    a route hands to the use cases in ``services``."""
     runtime: Runtime = request.app.state.runtime
     if not runtime.schema_applied:
         await run_in_threadpool(runtime.ensure_schema)
@@ -41,26 +42,7 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_repo(request: Request) -> GraphRepository:
-    # not through get_runtime: one dependency less to solve on every request
-    return (await get_runtime(request)).repo
-
-
-async def get_store(request: Request) -> Neo4jStore:
-    return (await get_runtime(request)).store
-
-
-async def get_reads(request: Request) -> Reads:
-    """The coalesced hot reads (api/coalesce.py), after the schema check."""
-    await get_runtime(request)
-    reads: Reads = request.app.state.reads
-    return reads
-
-
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-ReadsDep = Annotated[Reads, Depends(get_reads)]
-RepoDep = Annotated[GraphRepository, Depends(get_repo)]
-StoreDep = Annotated[Neo4jStore, Depends(get_store)]
+ServicesDep = Annotated[Runtime, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -9,19 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from graph_service.cli.common import reports_errors
-from graph_service.cli.options import (
-    AsOfOpt,
-    MinConfOpt,
-    MinEvOpt,
-    MinMethodsOpt,
-    MinSourcesOpt,
-    PartitionOpt,
-    PhaseOpt,
-    TypesOpt,
-    tie_filter,
-)
+from graph_service.cli.common import reports_errors, say
+from graph_service.cli.options import PartitionOpt, filter_options
 from graph_service.errors import Invalid
+from graph_service.filters import TieFilter
 
 app = typer.Typer()
 
@@ -87,14 +78,9 @@ def analyze_cmd(
 
 @app.command("metrics")
 @reports_errors
+@filter_options()
 def metrics_cmd(
-    types: TypesOpt = None,
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
-    min_confidence: MinConfOpt = 0.0,
+    filters: TieFilter,
     partition: PartitionOpt = "membership",
     directed: Annotated[bool, typer.Option("--directed")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1)] = None,
@@ -105,34 +91,21 @@ def metrics_cmd(
     from graph_service.services.metrics import stored_report
     from graph_service.services.runtime import Runtime
 
-    filters = tie_filter(
-        phase,
-        as_of,
-        min_evidence,
-        min_methods,
-        min_sources,
-        types=types,
-        min_confidence=min_confidence,
-    )
     with Runtime() as rt:
-        report = stored_report(rt.store, filters, partition=partition, directed=directed, k=k)
+        report = stored_report(rt, filters, partition=partition, directed=directed, k=k)
+    say(report["scope"]["ties"]["sentence"])
     _emit(report, fmt, out)
 
 
 @app.command("map")
 @reports_errors
+@filter_options()
 def map_cmd(
+    filters: TieFilter,
     out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")],
     view: Annotated[
         str, typer.Option(help="network | ego | paths | brokers | groups | comparison")
     ] = "network",
-    types: TypesOpt = None,
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
-    min_confidence: MinConfOpt = 0.0,
     partition: PartitionOpt = "membership",
     size_by: Annotated[str, typer.Option(help="degree, betweenness, constraint, …")] = "degree",
     center: Annotated[str | None, typer.Option(help="ego view: the centre")] = None,
@@ -162,15 +135,7 @@ def map_cmd(
         raise Invalid(f"--view must be one of {', '.join(views)}")
     req = MapRequest(
         view=view,  # type: ignore[arg-type]
-        filters=tie_filter(
-            phase,
-            as_of,
-            min_evidence,
-            min_methods,
-            min_sources,
-            types=types,
-            min_confidence=min_confidence,
-        ),
+        filters=filters,
         partition=partition,
         size_by=size_by,
         center=center,
@@ -186,8 +151,10 @@ def map_cmd(
     )
     with Runtime() as rt:
         req.pseudonymiser = pseudonymiser_for(pseudonymise, rt.settings)
-        result = render_store_map(rt.store, req)
+        result = render_store_map(rt, req)
     out.write_text(result.html, encoding="utf-8")
+    if result.tie_count is not None:
+        say(result.tie_count.sentence())
     typer.echo(
         f"wrote {out}: {result.view} map, {result.nodes} nodes, {result.ties} "
         f"{'ties between groups' if result.view == 'groups' else 'stored ties'}, "

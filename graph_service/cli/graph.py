@@ -54,7 +54,7 @@ def import_cmd(
     ] = False,
 ) -> None:
     """Import nodes and ties: all or nothing; every bad row is listed with its line."""
-    from graph_service.services import importer
+    from graph_service.services import importer, whole_graph
     from graph_service.services.runtime import Runtime
 
     parsed = _parse_files(file, ties)
@@ -63,8 +63,8 @@ def import_cmd(
         if replace and not dry_run:
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
-            rt.repo.delete_all()
-        report = importer.import_parsed(rt.repo, parsed, dry_run=dry_run)
+            whole_graph.delete_all(rt)
+        report = importer.import_parsed(rt, parsed, dry_run=dry_run)
     _print_report(report)
 
 
@@ -81,7 +81,7 @@ def demo_cmd(
     ),
 ) -> None:
     """Start the local Neo4j if needed, load the sample network, write its map, serve the API."""
-    from graph_service.services import importer
+    from graph_service.services import importer, whole_graph
     from graph_service.services.runtime import Runtime
 
     ensure_local_server()
@@ -89,9 +89,9 @@ def demo_cmd(
         rt.ensure_schema()
         parsed = importer.parse_document(importer.sample_network_bytes())
         importer.validate(parsed, None)
-        rt.repo.delete_all()
-        importer.import_parsed(rt.repo, parsed)
-        counts = rt.repo.counts()
+        whole_graph.delete_all(rt)
+        importer.import_parsed(rt, parsed)
+        counts = whole_graph.counts(rt)
     nodes = ", ".join(f"{v} {k}" for k, v in counts["nodes"].items())
     ties = ", ".join(f"{v} {k}" for k, v in counts["ties"].items())
     typer.echo(f"sample network loaded: {sum(counts['nodes'].values())} nodes ({nodes})")
@@ -105,9 +105,7 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     from graph_service.services.runtime import Runtime
 
     with Runtime() as rt:
-        result = render_store_map(
-            rt.store, MapRequest(title="Sample network: bonding and bridging ties")
-        )
+        result = render_store_map(rt, MapRequest(title="Sample network: bonding and bridging ties"))
     out.write_text(result.html, encoding="utf-8")
     typer.echo(
         f"map of the sample network: {out.resolve()} "
@@ -127,11 +125,12 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
 @reports_errors
 def info_cmd() -> None:
     """Which Neo4j the service talks to, and what it holds."""
+    from graph_service.services import whole_graph
     from graph_service.services.runtime import Runtime
 
     with Runtime() as rt:
-        comp = rt.store.ping()
-        counts = rt.repo.counts()
+        comp = whole_graph.server(rt)
+        counts = whole_graph.counts(rt)
     typer.echo(
         json.dumps(
             {"uri": rt.settings.bolt_uri, "server": comp, "counts": counts}, indent=2, default=str
@@ -160,7 +159,7 @@ def export_cmd(
     except ValueError:
         raise Invalid(f"unknown format {format!r}: use json, graphml, gexf or csv") from None
     with Runtime() as rt:
-        nodes, ties = rt.repo.export_graph()
+        nodes, ties = exporter.stored_graph(rt)
     if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
         out.mkdir(parents=True, exist_ok=True)
         (out / "nodes.csv").write_text(exporter.nodes_csv(nodes), encoding="utf-8")

@@ -1,62 +1,121 @@
-"""Options every analysis command shares: the tie filter and the partition."""
+"""Options every analysis command shares: the tie filter and the partition.
+
+The filter options are not written out here: :func:`filter_options` derives them from the
+fields of :class:`~graph_service.filters.TieFilter`, the model the API reads as its query
+parameters, so the command line and the API take the same options with the same defaults
+(none: an option left out is no condition). ``types`` and ``methods`` become the repeated
+options ``--type`` and ``--method``; every other field ``--field-name``.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+import functools
+import inspect
+import re
+import typing
+from collections.abc import Callable, Collection
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 
 from graph_service.errors import Invalid
-from graph_service.filters import TieFilter
+from graph_service.filters import CLI_NAMES, TieFilter
 
-TypesOpt = Annotated[
-    list[str] | None, typer.Option("--type", help="social tie type (repeat); all if unset")
-]
-PhaseOpt = Annotated[str | None, typer.Option("--phase", help="project phase")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="ties valid on this date")]
-MinEvOpt = Annotated[int, typer.Option("--min-evidence", min=0, help="minimum observations")]
-MinMethodsOpt = Annotated[
-    int, typer.Option("--min-methods", min=0, help="keep ties seen by this many methods")
-]
-MinSourcesOpt = Annotated[
-    int, typer.Option("--min-sources", min=0, help="keep ties seen in this many sources")
-]
-MinConfOpt = Annotated[
-    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="highest confidence at least")
-]
+F = TypeVar("F", bound=Callable[..., Any])
+
 PartitionOpt = Annotated[
     str,
     typer.Option("--partition", help="membership | property:NAME | communities:louvain|leiden"),
 ]
 
 
-def tie_filter(
-    phase: str | None = None,
-    as_of: str | None = None,
-    min_evidence: int = 0,
-    min_methods: int = 0,
-    min_sources: int = 0,
-    *,
-    types: list[str] | None = None,
-    min_confidence: float = 0.0,
-) -> TieFilter:
-    """The filter from the command's options; a bad value is one line naming the option."""
-    try:
-        return TieFilter.model_validate(
-            {
-                "types": types or None,
-                "phase": phase,
-                "as_of": date.fromisoformat(as_of) if as_of else None,
-                "min_evidence": min_evidence,
-                "min_methods": min_methods,
-                "min_sources": min_sources,
-                "min_confidence": min_confidence,
-            }
+def option_name(field: str) -> str:
+    """``min_confidence`` -> ``--min-confidence``; ``types`` -> ``--type``."""
+    return "--" + CLI_NAMES.get(field, field).replace("_", "-")
+
+
+def _option_type(field: str) -> Any:
+    """The command line's type of a filter field: text for phases and dates (the model
+    checks them), numbers for thresholds, a repeated text option for lists."""
+    annotation = TieFilter.model_fields[field].annotation
+    for kind, option_type in ((list, list[str] | None), (int, int | None), (float, float | None)):
+        if kind in (typing.get_origin(a) or a for a in typing.get_args(annotation)):
+            return option_type
+    return str | None
+
+
+def _filter_parameters(without: Collection[str]) -> list[inspect.Parameter]:
+    params = []
+    fields = sorted(TieFilter.model_fields.items(), key=lambda item: item[0] != "types")
+    for field, info in fields:
+        if field in without:
+            continue
+        repeat = " (repeat)" if field in CLI_NAMES else ""
+        option = typer.Option(option_name(field), help=f"{info.description}{repeat}")
+        params.append(
+            inspect.Parameter(
+                field,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[_option_type(field), option],
+            )
         )
+    return params
+
+
+def filter_options(*, without: Collection[str] = ()) -> Callable[[F], F]:
+    """Give a command the tie filter's options; it receives them as ``filters: TieFilter``.
+
+    ``without`` leaves out fields the command sets itself (``compare`` sets each side's
+    phase and date).
+    """
+
+    def decorate(func: F) -> F:
+        # evaluated: typer reads the Annotated options from the signature we set
+        own = inspect.signature(func, eval_str=True)
+        kept = [p for name, p in own.parameters.items() if name != "filters"]
+        added = _filter_parameters(without)
+        added_names = {p.name for p in added}
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in added_names if name in kwargs}
+            return func(*args, filters=tie_filter(**values), **kwargs)
+
+        positional = [p for p in kept if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+        keyword = [p for p in kept if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        wrapper.__signature__ = own.replace(  # type: ignore[attr-defined]
+            parameters=[
+                *[p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in positional],
+                *keyword,
+                *added,
+            ]
+        )
+        # typer reads the annotations, not only the signature
+        wrapper.__annotations__ = {
+            **{k: v for k, v in func.__annotations__.items() if k != "filters"},
+            **{p.name: p.annotation for p in added},
+        }
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+_FIELD = re.compile(r"\b(" + "|".join(TieFilter.model_fields) + r")\b")
+
+
+def tie_filter(**values: Any) -> TieFilter:
+    """The filter from the command's options; a bad value is one line naming the option
+    (``--min-confidence: …``), with the API's rules (the one model)."""
+    try:
+        return TieFilter.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise Invalid(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from exc
-    except ValueError as exc:
-        raise Invalid(f"--as-of: {exc} (use YYYY-MM-DD)") from exc
+        message = _FIELD.sub(lambda m: option_name(m.group(1)), str(first["msg"]))
+        message = message.removeprefix("Value error, ")
+        if first["loc"]:
+            message = f"{option_name(str(first['loc'][0]))}: {message}"
+            if first.get("input") is not None and first["type"] != "value_error":
+                message += f" (got {first['input']!r})"
+        raise Invalid(message) from exc

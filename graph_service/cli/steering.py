@@ -14,16 +14,10 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 
-from graph_service.cli.common import reports_errors
-from graph_service.cli.options import (
-    AsOfOpt,
-    MinEvOpt,
-    MinMethodsOpt,
-    MinSourcesOpt,
-    PartitionOpt,
-    PhaseOpt,
-    tie_filter,
-)
+from graph_service.cli.common import reports_errors, say
+from graph_service.cli.options import PartitionOpt, filter_options, option_name, tie_filter
+from graph_service.errors import Invalid
+from graph_service.filters import TieFilter
 
 app = typer.Typer()
 
@@ -37,6 +31,11 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="text (default) or j
 
 
 def _emit(result: BaseModel, fmt: Format, text: Any) -> None:
+    # how many stored ties the filter kept, on stderr (compare: one line a side)
+    for side in ("tie_count", "tie_count_a", "tie_count_b"):
+        count = getattr(result, side, None)
+        if count is not None:
+            say(count.sentence() if side == "tie_count" else f"{side[-1]}: {count.sentence()}")
     if fmt is Format.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -54,14 +53,13 @@ def _runtime() -> Any:
 
 @app.command("compare")
 @reports_errors
+@filter_options(without=("phase", "as_of"))
 def compare_cmd(
+    filters: TieFilter,
     phase_a: Annotated[str | None, typer.Option("--phase-a", help="first phase")] = None,
     phase_b: Annotated[str | None, typer.Option("--phase-b", help="second phase")] = None,
     as_of_a: Annotated[str | None, typer.Option("--as-of-a", help="or: first date")] = None,
     as_of_b: Annotated[str | None, typer.Option("--as-of-b", help="or: second date")] = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     partition: PartitionOpt = "membership",
     map_out: Annotated[
         Path | None, typer.Option("--map", help="also write the comparison map (HTML)")
@@ -71,16 +69,25 @@ def compare_cmd(
     """What changed between two phases (or dates): ties, bonding/bridging, brokers."""
     from graph_service.services.steering import phases
 
-    base = tie_filter(None, None, min_evidence, min_methods, min_sources)
-    first = tie_filter(phase_a, as_of_a, min_evidence, min_methods, min_sources)
-    second = tie_filter(phase_b, as_of_b, min_evidence, min_methods, min_sources)
-    a, b = phases.phase_filters(base, first.phase, second.phase, first.as_of, second.as_of)
+    first, second = _side(phase_a, as_of_a, "a"), _side(phase_b, as_of_b, "b")
+    a, b = phases.phase_filters(filters, first.phase, second.phase, first.as_of, second.as_of)
     with _runtime() as rt:
-        result = phases.compare_phases(rt.store, a, b, partition=partition)
+        result = phases.compare_phases(rt, a, b, partition=partition)
         if map_out is not None:
-            phases.comparison_map(rt.store, a, b, partition=partition).write(str(map_out))
+            phases.comparison_map(rt, a, b, partition=partition).write(str(map_out))
             typer.echo(f"wrote {map_out}", err=True)
     _emit(result, fmt, _compare_text)
+
+
+def _side(phase: str | None, as_of: str | None, side: str) -> TieFilter:
+    """One side's phase or date; a bad value names ``--phase-a`` (not ``--phase``)."""
+    try:
+        return tie_filter(phase=phase, as_of=as_of)
+    except Invalid as exc:
+        detail = exc.detail
+        for field in ("phase", "as_of"):
+            detail = detail.replace(option_name(field), f"{option_name(field)}-{side}")
+        raise Invalid(detail) from exc
 
 
 def _compare_text(c: Any) -> str:
@@ -105,21 +112,17 @@ def _compare_text(c: Any) -> str:
 
 @app.command("goals")
 @reports_errors
+@filter_options()
 def goals_cmd(
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
+    filters: TieFilter,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Which goals have initiatives, tasks and people behind them; which hang on one."""
     from graph_service.services.steering.goals import goal_coverage
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
-        result = goal_coverage(rt.store, filters, partition=partition)
+        result = goal_coverage(rt, filters, partition=partition)
     _emit(result, fmt, _goals_text)
 
 
@@ -139,21 +142,17 @@ def _goals_text(c: Any) -> str:
 
 @app.command("parallel")
 @reports_errors
+@filter_options()
 def parallel_cmd(
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
+    filters: TieFilter,
     min_shared: Annotated[int, typer.Option("--min-shared", min=1)] = 1,
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Staff pairs whose task portfolios overlap without a working tie; task loads."""
     from graph_service.services.steering.parallel import parallel_structures
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
-        result = parallel_structures(rt.store, filters, min_shared=min_shared)
+        result = parallel_structures(rt, filters, min_shared=min_shared)
     _emit(result, fmt, _parallel_text)
 
 
@@ -177,21 +176,17 @@ def _parallel_text(p: Any) -> str:
 
 @app.command("evidence")
 @reports_errors
+@filter_options()
 def evidence_cmd(
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
+    filters: TieFilter,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Triangulation of every tie, and the findings that rest on single-source ties."""
     from graph_service.services.steering.evidence import evidence_report
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
-        result = evidence_report(rt.store, filters, partition=partition)
+        result = evidence_report(rt, filters, partition=partition)
     _emit(result, fmt, _evidence_text)
 
 
@@ -207,31 +202,27 @@ def _evidence_text(e: Any) -> str:
 
 @app.command("resilience")
 @reports_errors
+@filter_options()
 def resilience_cmd(
+    filters: TieFilter,
     remove: Annotated[
         list[str] | None, typer.Option("--remove", help="node id to remove (repeat for a set)")
     ] = None,
     people_only: Annotated[bool, typer.Option("--people-only", help="rank people only")] = False,
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """What a departure costs (--remove ID …), or the ranking of costliest departures."""
     from graph_service.services.steering import resilience
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         if remove:
-            dep = resilience.departure(rt.store, remove, filters, partition=partition)
+            dep = resilience.departure(rt, remove, filters, partition=partition)
             _emit(dep, fmt, _departure_text)
             return
         ranking = resilience.departure_ranking(
-            rt.store, filters, partition=partition, people_only=people_only, top=top
+            rt, filters, partition=partition, people_only=people_only, top=top
         )
     _emit(ranking, fmt, lambda r: "\n".join(_departure_text(d) for d in r.departures))
 
@@ -253,22 +244,18 @@ def _departure_text(d: Any) -> str:
 
 @app.command("recommend")
 @reports_errors
+@filter_options()
 def recommend_cmd(
+    filters: TieFilter,
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Introductions that would close structural holes between groups, with reasons."""
     from graph_service.services.steering.recommendations import recommend
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
-        result = recommend(rt.store, filters, partition=partition, top=top)
+        result = recommend(rt, filters, partition=partition, top=top)
     _emit(
         result,
         fmt,
@@ -281,15 +268,12 @@ def recommend_cmd(
 
 @app.command("report")
 @reports_errors
+@filter_options()
 def report_cmd(
+    filters: TieFilter,
     out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")],
-    phase: PhaseOpt = None,
-    as_of: AsOfOpt = None,
     phase_a: Annotated[str | None, typer.Option("--phase-a", help="comparison: from")] = None,
     phase_b: Annotated[str | None, typer.Option("--phase-b", help="comparison: to")] = None,
-    min_evidence: MinEvOpt = 0,
-    min_methods: MinMethodsOpt = 0,
-    min_sources: MinSourcesOpt = 0,
     pseudonymise: Annotated[
         bool,
         typer.Option("--pseudonymise", help="replace people by salted pseudonyms"),
@@ -300,10 +284,9 @@ def report_cmd(
     from graph_service.reports import build_report
     from graph_service.services.steering.privacy import pseudonymiser_for
 
-    filters = tie_filter(phase, as_of, min_evidence, min_methods, min_sources)
     with _runtime() as rt:
         html = build_report(
-            rt.store,
+            rt,
             filters,
             phase_a=phase_a,
             phase_b=phase_b,
@@ -330,5 +313,5 @@ def erase_cmd(
     if not yes and not typer.confirm(f"Erase {node_id} with all their ties and evidence?"):
         raise typer.Exit(1)
     with _runtime() as rt:
-        report = erase_person(rt.store, node_id)
+        report = erase_person(rt, node_id)
     _emit(report, fmt, lambda r: r.summary())

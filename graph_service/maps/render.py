@@ -74,6 +74,8 @@ class MapResult:
     ties: int
     view: str
     physics: bool = False
+    #: services.analysis_graph.TieCount of the stored graph, when a service drew the map
+    tie_count: Any = None
 
     def write(self, path: str) -> int:
         """Write the page to ``path`` (UTF-8); return the number of bytes."""

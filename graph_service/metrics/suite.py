@@ -261,14 +261,21 @@ def analyze(
         "network": network,
         "groups": groups,
         "nodes": nodes,
-        "bridges": [
-            [ids[u], ids[v]]
+        # (local) bridges are ties of the undirected skeleton: each pair's ends in id
+        # order and the list sorted, so the answer does not depend on the order in which
+        # the nodes were read (a file, the store)
+        "bridges": sorted(
+            sorted([ids[u], ids[v]])
             for u, v in zip(a[bridge_pos].tolist(), b[bridge_pos].tolist(), strict=True)
-        ],
-        "local_bridges": [
-            {"source": ids[u], "target": ids[v], "span": (s if s >= 0 else None)}
-            for u, v, s in zip(a[local].tolist(), b[local].tolist(), span.tolist(), strict=True)
-        ],
+        ),
+        "local_bridges": sorted(
+            (
+                dict(zip(("source", "target"), sorted([ids[u], ids[v]]), strict=True))
+                | {"span": (s if s >= 0 else None)}
+                for u, v, s in zip(a[local].tolist(), b[local].tolist(), span.tolist(), strict=True)
+            ),
+            key=lambda bridge: (bridge["source"], bridge["target"]),
+        ),
     }
 
 

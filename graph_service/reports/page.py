@@ -26,6 +26,7 @@ from graph_service.metrics.ties import class_counts, group_tie_counts
 from graph_service.model import LABEL_NOUNS, SOCIAL_LABELS, NodeLabel
 from graph_service.reports import charts
 from graph_service.services.analysis_graph import AnalysisGraph, Projection, multigraph
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import (
     evidence,
     goals,
@@ -37,7 +38,6 @@ from graph_service.services.steering import (
 )
 from graph_service.services.steering.common import Catalogue, catalogue, social_graph
 from graph_service.services.steering.privacy import Pseudonymiser
-from graph_service.store.neo4j_store import Neo4jStore
 
 _MAP_SLOT = "\x00MAP\x00"
 
@@ -64,7 +64,7 @@ def _phases(ag: AnalysisGraph) -> list[str]:
 
 
 def collect(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     phase_a: str | None = None,
@@ -73,27 +73,28 @@ def collect(
 ) -> ReportData:
     """Run every analysis the report shows. Without ``phase_a``/``phase_b`` and without a
     phase in ``filters``, the first two phases found in the data are compared."""
+    repo = services.repo
     filters = filters or TieFilter()
-    ag = social_graph(store, filters, partition)
+    ag = social_graph(repo, filters, partition)
     seen = _phases(ag) if filters.phase is None else []
     if phase_a is None and phase_b is None and filters.phase is None and len(seen) >= 2:
         phase_a, phase_b = seen[0], seen[1]
     comparison = None
     if phase_a and phase_b:
         a, b = phases.phase_filters(filters, phase_a, phase_b)
-        comparison = phases.compare_phases(store, a, b, partition=partition)
-    ranking = resilience.departure_ranking(store, filters, partition=partition, top=5)
+        comparison = phases.compare_phases(services, a, b, partition=partition)
+    ranking = resilience.departure_ranking(services, filters, partition=partition, top=5)
     return ReportData(
         filters=filters,
         graph=ag,
         measures=sna.measures(ag.graph, ag.partition),
-        coverage=goals.goal_coverage(store, filters, partition=partition),
-        parallel=parallel.parallel_structures(store, filters),
-        evidence=evidence.evidence_report(store, filters, partition=partition),
+        coverage=goals.goal_coverage(services, filters, partition=partition),
+        parallel=parallel.parallel_structures(services, filters),
+        evidence=evidence.evidence_report(services, filters, partition=partition),
         departures=ranking.departures,
-        recommendations=recommendations.recommend(store, filters, partition=partition, top=5),
+        recommendations=recommendations.recommend(services, filters, partition=partition, top=5),
         comparison=comparison,
-        catalogue=catalogue(store),
+        catalogue=catalogue(repo),
         phases_seen=seen,
     )
 
@@ -307,7 +308,11 @@ def _map_html(data: ReportData, pseudonymiser: Pseudonymiser | None) -> str:
 
     ag = data.graph
     # Every stored tie its own line, as `graph-service map` draws it (docs/maps.md).
-    G = multigraph(Projection(dict(ag.graph.nodes(data=True)), ag.ties, ag.group_names, ag.filters))
+    G = multigraph(
+        Projection(
+            dict(ag.graph.nodes(data=True)), ag.ties, ag.group_names, ag.filters, ag.tie_count
+        )
+    )
     part: dict[Any, frozenset[str]] = dict(ag.partition)
     if pseudonymiser is not None:
         G, part, _ = pseudonymiser.map_inputs(G, part)
@@ -336,6 +341,7 @@ def render_report(
         filter_text=data.filters.describe(),
         headline=_headline(data),
         introduction=_introduction(data),
+        tie_count=data.graph.tie_count.sentence() if data.graph.tie_count else "",
         charts=_charts(data),
         data=data,
         names=names,
@@ -352,7 +358,7 @@ def render_report(
 
 
 def build_report(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     phase_a: str | None = None,
@@ -363,5 +369,5 @@ def build_report(
 ) -> str:
     """Collect and render; people under pseudonyms with a ``pseudonymiser`` (from
     :func:`~graph_service.services.steering.privacy.pseudonymiser_for`)."""
-    data = collect(store, filters, phase_a=phase_a, phase_b=phase_b, partition=partition)
+    data = collect(services, filters, phase_a=phase_a, phase_b=phase_b, partition=partition)
     return render_report(data, pseudonymiser=pseudonymiser, title=title)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import networkx as nx
+from pydantic import BaseModel, Field
 
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
@@ -32,13 +33,37 @@ from graph_service.model import (
     DIRECTED,
     PROPERTY_NAME_PATTERN,
     SOCIAL_LABELS,
+    SOCIAL_TYPES,
     NodeLabel,
     RelType,
     is_person,
     naming_type,
 )
-from graph_service.store.neo4j_store import Neo4jStore
-from graph_service.store.repository import filtered_query
+from graph_service.services.runtime import Runtime
+from graph_service.store.repository import GraphRepository
+
+
+class TieCount(BaseModel):
+    """How many social ties are stored (between the analysed nodes) and how many pass the
+    filter, with the conditions that decide it: every output that shows an analysis
+    carries it, so a filter never removes ties silently."""
+
+    stored: int = Field(description="social ties stored between the analysed nodes")
+    passing: int = Field(description="of those, the ties that pass the filter")
+    conditions: list[str] = Field(
+        default_factory=list, description="the filter's conditions (command-line words)"
+    )
+
+    @property
+    def removed(self) -> int:
+        return self.stored - self.passing
+
+    def sentence(self) -> str:
+        """``78 stored ties, 0 pass: min-confidence 0.5`` (or ``78 stored ties, all pass``)."""
+        stored = f"{self.stored} stored tie{'s' if self.stored != 1 else ''}"
+        if not self.removed:
+            return f"{stored}, all pass" if self.conditions else stored
+        return f"{stored}, {self.passing} pass: {'; '.join(self.conditions)}"
 
 
 @dataclass
@@ -49,6 +74,7 @@ class Projection:
     ties: list[dict[str, Any]]
     group_names: dict[str, str]
     filters: TieFilter
+    tie_count: TieCount | None = None
 
 
 @dataclass
@@ -60,21 +86,23 @@ class AnalysisGraph:
     partition_name: str
     directed: bool
     ties: list[dict[str, Any]] = field(default_factory=list)
+    tie_count: TieCount | None = None
 
     def caption(self) -> str:
         return f"partition: {self.partition_name}; {self.filters.describe()}"
 
 
 def project(
-    store: Neo4jStore,
+    repo: GraphRepository,
     filters: TieFilter | None = None,
     labels: Iterable[NodeLabel] = SOCIAL_LABELS,
 ) -> Projection:
-    """Read the nodes and the filtered social ties from the store."""
+    """Read the nodes and the filtered social ties from the repo."""
     filters = filters or TieFilter()
+    check_phase(repo, filters.phase)
     label_values = [label.value for label in labels]
     nodes: dict[str, dict[str, Any]] = {}
-    for row in store.read(
+    for row in repo.read(
         "analysis/project_nodes", labels=label_values, **filters.validity_params()
     ):
         props = dict(row["props"])
@@ -91,15 +119,24 @@ def project(
             "directed": DIRECTED[RelType(row["type"])],
             "methods": sorted(set(row["methods"] or [])),
         }
-        for row in store.read_text(
-            "analysis/project_ties",
-            filtered_query("analysis/project_ties"),
-            labels=label_values,
-            **filters.params(filters.social_types()),
+        for row in repo.read_filtered(
+            "analysis/project_ties", filters.params(filters.social_types()), labels=label_values
         )
     ]
-    group_names = {r["id"]: r["name"] for r in store.read("analysis/group_names")}
-    return Projection(nodes, ties, group_names, filters)
+    group_names = {r["id"]: r["name"] for r in repo.read("analysis/group_names")}
+    return Projection(nodes, ties, group_names, filters, count_ties(repo, filters, label_values))
+
+
+def count_ties(repo: GraphRepository, filters: TieFilter, labels: list[str]) -> TieCount:
+    """Stored social ties between nodes with ``labels``, and how many pass ``filters``."""
+    conditions = filters.conditions()
+    row = repo.read_filtered(
+        "analysis/count_ties",
+        filters.params(filters.social_types()),
+        labels=labels,
+        social=sorted(t.value for t in SOCIAL_TYPES),
+    )[0]
+    return TieCount(stored=row["stored"], passing=row["passing"], conditions=conditions)
 
 
 def multigraph(projection: Projection) -> nx.MultiDiGraph:
@@ -169,6 +206,8 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, f
         for n, d in graph.nodes(data=True):
             value = d.get(name)
             out[n] = frozenset() if value in (None, "") else frozenset({str(value)})
+        if graph.number_of_nodes() and not any(out.values()):
+            raise unknown_property(graph, name)
         return out
     if spec in ("communities", "communities:louvain", "communities:leiden"):
         from graph_service.metrics.partition import partition_from_communities
@@ -183,8 +222,43 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, f
     )
 
 
+#: Node attributes the projection adds; not properties a partition can name.
+_PROJECTED = frozenset({"groups", "person", "label", "id"})
+
+
+def unknown_property(graph: nx.Graph, name: str) -> Invalid:
+    """``property:NAME`` where no node has NAME: every node would be ungrouped."""
+    present = sorted(
+        {
+            k
+            for _, d in graph.nodes(data=True)
+            for k, v in d.items()
+            if k not in _PROJECTED and isinstance(v, str | int | float | bool)
+        }
+    )
+    return Invalid(
+        f"partition 'property:{name}': no node has the property {name!r}; "
+        f"properties of the nodes: {', '.join(present) or 'none'}",
+        errors=[{"record": "query", "field": "partition", "message": f"no node has {name!r}"}],
+    )
+
+
+def check_phase(repo: GraphRepository, phase: str | None) -> None:
+    """A phase no tie or membership carries would answer as if the network were empty
+    (or, compared, as if every tie were lost): refuse it, naming the phases there are."""
+    if phase is None:
+        return
+    present = repo.read("analysis/phases")[0]["phases"]
+    if phase not in present:
+        raise Invalid(
+            f"phase {phase!r}: no tie or membership has this phase; "
+            f"phases in the data: {', '.join(sorted(present)) or 'none'}",
+            errors=[{"record": "query", "field": "phase", "message": f"no phase {phase!r}"}],
+        )
+
+
 def analysis_graph(
-    store: Neo4jStore,
+    repo: GraphRepository,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
@@ -192,7 +266,7 @@ def analysis_graph(
     seed: int = 42,
 ) -> AnalysisGraph:
     """Project, collapse and partition: the input of every metric report."""
-    projection = project(store, filters)
+    projection = project(repo, filters)
     graph = collapse(projection, directed=directed)
     parts = partition_of(graph, partition, seed=seed)
     names: Mapping[str, str] = projection.group_names if partition == "membership" else {}
@@ -204,4 +278,13 @@ def analysis_graph(
         partition_name=partition,
         directed=directed,
         ties=projection.ties,
+        tie_count=projection.tie_count,
     )
+
+
+def stored_analysis_graph(
+    services: Runtime, filters: TieFilter | None = None, **options: Any
+) -> AnalysisGraph:
+    """:func:`analysis_graph` (same options) of the stored graph, for surfaces
+    (notebooks) that hold the service context rather than the repository."""
+    return analysis_graph(services.repo, filters, **options)

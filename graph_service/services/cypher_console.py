@@ -6,9 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from graph_service.config import Settings
-from graph_service.store.console import run_read_only
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.services.runtime import Runtime
 
 
 class CypherRequest(BaseModel):
@@ -50,9 +48,10 @@ class CypherResult(BaseModel):
     timeout_seconds: float
 
 
-def run(store: Neo4jStore, settings: Settings, request: CypherRequest) -> CypherResult:
-    result = run_read_only(
-        store,
+def run(services: Runtime, request: CypherRequest) -> CypherResult:
+    """The read-only query of ``request``, under the settings' time and row limits."""
+    settings = services.settings
+    result = services.repo.run_read_only(
         request.query,
         request.parameters,
         timeout=settings.query_timeout,

@@ -31,9 +31,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph_service.model import GraphDocument, Node, NodeIn, Tie, TieIn
+from graph_service.model import DOCUMENT_FORMAT, GraphDocument, Node, NodeIn, Tie, TieIn
 from graph_service.services.importer import NODE_COLUMNS, TIE_COLUMNS
-from graph_service.store.repository import GraphRepository
+from graph_service.services.runtime import Runtime
 
 
 class ExportFormat(StrEnum):
@@ -67,7 +67,9 @@ def tie_in(tie: Tie) -> TieIn:
 
 
 def document(nodes: Iterable[Node], ties: Iterable[Tie]) -> GraphDocument:
-    return GraphDocument(nodes=[node_in(n) for n in nodes], ties=[tie_in(t) for t in ties])
+    return GraphDocument(
+        format=DOCUMENT_FORMAT, nodes=[node_in(n) for n in nodes], ties=[tie_in(t) for t in ties]
+    )
 
 
 def json_bytes(nodes: Iterable[Node], ties: Iterable[Tie]) -> bytes:
@@ -240,6 +242,11 @@ def render(
     return Export(content, MEDIA_TYPES[fmt], f"graph.{suffix}")
 
 
-def export(repo: GraphRepository, fmt: ExportFormat, part: CsvPart | None = None) -> Export:
-    nodes, ties = repo.export_graph()
+def export(services: Runtime, fmt: ExportFormat, part: CsvPart | None = None) -> Export:
+    nodes, ties = stored_graph(services)
     return render(nodes, ties, fmt, part)
+
+
+def stored_graph(services: Runtime) -> tuple[list[Node], list[Tie]]:
+    """Every stored node and tie, in the order an export writes them."""
+    return services.repo.export_graph()

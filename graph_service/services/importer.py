@@ -30,12 +30,15 @@ from pydantic import BaseModel, ValidationError
 
 from graph_service.errors import Invalid
 from graph_service.model import (
+    DOCUMENT_FORMAT,
+    GraphDocument,
     NodeIn,
     NodeLabel,
     RelType,
     TieIn,
     endpoint_error,
 )
+from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
 
 MAX_ERRORS = 1000
@@ -93,8 +96,13 @@ def parse_document(data: bytes | str | Mapping[str, Any]) -> Parsed:
     unknown = set(data) - {"format", "nodes", "ties"}
     if unknown:
         raise Invalid(f"unknown top-level field(s): {', '.join(sorted(unknown))}")
-    fmt = data.get("format", "graph-service/v1")
-    if fmt != "graph-service/v1":
+    if "format" not in data:
+        raise Invalid(
+            'the document has no \'format\' field: add "format": "graph-service/v1"',
+            errors=[{"record": "document", "field": "format", "message": "missing"}],
+        )
+    fmt = data["format"]
+    if fmt != DOCUMENT_FORMAT:
         raise Invalid(f"unknown document format {fmt!r} (expected 'graph-service/v1')")
     for kind, model in (("nodes", NodeIn), ("ties", TieIn)):
         items = data.get(kind, [])
@@ -323,8 +331,9 @@ def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
         )
 
 
-def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
+def import_parsed(services: Runtime, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
     """Validate the whole import; write it only when every row is good."""
+    repo = services.repo
     from graph_service.store.repository import ATOMIC_ROW_LIMIT
 
     validate(parsed, repo)
@@ -343,15 +352,15 @@ def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = Fals
 
 
 def import_document(
-    repo: GraphRepository, data: bytes | str | Mapping[str, Any], *, dry_run: bool = False
+    services: Runtime, data: bytes | str | Mapping[str, Any], *, dry_run: bool = False
 ) -> ImportReport:
-    return import_parsed(repo, parse_document(data), dry_run=dry_run)
+    return import_parsed(services, parse_document(data), dry_run=dry_run)
 
 
 def import_csv(
-    repo: GraphRepository, nodes_text: str, ties_text: str, *, dry_run: bool = False
+    services: Runtime, nodes_text: str, ties_text: str, *, dry_run: bool = False
 ) -> ImportReport:
-    return import_parsed(repo, parse_csv(nodes_text, ties_text), dry_run=dry_run)
+    return import_parsed(services, parse_csv(nodes_text, ties_text), dry_run=dry_run)
 
 
 def sample_network_bytes() -> bytes:

@@ -7,7 +7,7 @@ type and phase in the page; node metrics come from the collapsed analysis graph.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import networkx as nx
@@ -16,10 +16,15 @@ from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.maps import MapResult, render_map
 from graph_service.services import paths as paths_service
-from graph_service.services.analysis_graph import collapse, multigraph, partition_of, project
+from graph_service.services.analysis_graph import (
+    check_phase,
+    collapse,
+    multigraph,
+    partition_of,
+    project,
+)
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering.privacy import Pseudonymiser
-from graph_service.store.neo4j_store import Neo4jStore
-from graph_service.store.repository import GraphRepository
 
 View = Literal["network", "ego", "paths", "brokers", "groups", "comparison"]
 SIZE_METRICS = ("degree", "betweenness", "bridging_centrality", "constraint", "effective_size")
@@ -65,12 +70,12 @@ def _require(graph: nx.Graph, node: str | None, what: str) -> str:
 
 
 def k_shortest_paths(
-    store: Neo4jStore, graph: nx.Graph, req: MapRequest, source: str, target: str
+    services: Runtime, graph: nx.Graph, req: MapRequest, source: str, target: str
 ) -> list[list[str]]:
     """The paths of :func:`graph_service.services.paths.k_shortest_paths` (the one
     implementation; up to the longest length it allows) that stay on the map's nodes."""
     found = paths_service.k_shortest_paths(
-        GraphRepository(store), source, target, req.filters, req.k, paths_service.MAX_LENGTH
+        services, source, target, req.filters, req.k, paths_service.MAX_LENGTH
     )
     if not found.paths:
         raise NotFound(f"no path between {source} and {target}: {found.note}")
@@ -81,7 +86,7 @@ def k_shortest_paths(
     return drawn
 
 
-def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict[str, float]:
+def brokers_between(services: Runtime, graph: nx.Graph, req: MapRequest) -> dict[str, float]:
     """The brokers of :func:`graph_service.services.paths.brokers` (the one implementation)
     on the map's nodes, with their share, over paths of the API's default length. Their
     groups are Group nodes: the membership partition's."""
@@ -90,7 +95,7 @@ def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict
     if not (req.group_a and req.group_b):
         raise Invalid("group_a and group_b are required for the brokers view")
     found = paths_service.brokers(
-        GraphRepository(store),
+        services,
         req.group_a,
         req.group_b,
         req.filters,
@@ -100,38 +105,38 @@ def brokers_between(store: Neo4jStore, graph: nx.Graph, req: MapRequest) -> dict
 
 
 def _ego_options(
-    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+    services: Runtime, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
 ) -> Any:
     return {"center": _require(graph, req.center, "center"), "radius": req.radius}
 
 
 def _paths_options(
-    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+    services: Runtime, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
 ) -> Any:
     source = _require(analysis, req.source, "source")
     target = _require(analysis, req.target, "target")
-    return {"paths": k_shortest_paths(store, graph, req, source, target)}
+    return {"paths": k_shortest_paths(services, graph, req, source, target)}
 
 
 def _brokers_options(
-    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+    services: Runtime, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
 ) -> Any:
     return {
         "group_a": req.group_a,
         "group_b": req.group_b,
-        "brokers": brokers_between(store, graph, req),
+        "brokers": brokers_between(services, graph, req),
     }
 
 
 def _comparison_options(
-    store: Neo4jStore, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
+    services: Runtime, req: MapRequest, graph: nx.Graph, analysis: nx.Graph, partition: Any
 ) -> Any:
     return {"phase_a": req.phase_a, "phase_b": req.phase_b}
 
 
 #: The arguments each view needs beyond the common ones (network and groups: none).
 _VIEW_OPTIONS: dict[
-    str, Callable[[Neo4jStore, MapRequest, nx.Graph, nx.Graph, Any], dict[str, Any]]
+    str, Callable[[Runtime, MapRequest, nx.Graph, nx.Graph, Any], dict[str, Any]]
 ] = {
     "ego": _ego_options,
     "paths": _paths_options,
@@ -158,17 +163,22 @@ def _with_size_metrics(graph: nx.Graph, analysis: nx.Graph, partition: Any) -> N
             )
 
 
-def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
+def render_store_map(services: Runtime, req: MapRequest) -> MapResult:
     """The map ``req`` asks for, of the stored graph."""
+    repo = services.repo
     filters = _map_filters(req)
-    projection = project(store, filters)
+    if req.view == "comparison":
+        check_phase(repo, req.phase_a)
+        check_phase(repo, req.phase_b)
+    projection = project(repo, filters)
     analysis = collapse(projection)
     partition = partition_of(analysis, req.partition)
     graph = multigraph(projection)
     _with_size_metrics(graph, analysis, partition)
+    tie_count = projection.tie_count.sentence() if projection.tie_count else ""
     options: dict[str, Any] = {
         "group_names": projection.group_names if req.partition == "membership" else {},
-        "caption": f"partition: {req.partition}; {filters.describe()}",
+        "caption": f"partition: {req.partition}; {filters.describe()}; {tie_count}",
         "partition_name": req.partition,
         "size_by": req.size_by,
         "width_by": req.width_by,
@@ -176,10 +186,11 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
     if req.title:
         options["title"] = req.title
     if req.view in _VIEW_OPTIONS:
-        options |= _VIEW_OPTIONS[req.view](store, req, graph, analysis, partition)
+        options |= _VIEW_OPTIONS[req.view](services, req, graph, analysis, partition)
     if req.pseudonymiser is not None:
         graph, partition, options = req.pseudonymiser.map_inputs(graph, partition, options)
     try:
-        return render_map(graph, partition=partition, view=req.view, **options)
+        result = render_map(graph, partition=partition, view=req.view, **options)
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
+    return replace(result, tie_count=projection.tie_count)

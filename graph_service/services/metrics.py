@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from graph_service.filters import TieFilter
-from graph_service.services.analysis_graph import analysis_graph
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.services.analysis_graph import TieCount, analysis_graph
+from graph_service.services.runtime import Runtime
 
 
 def stored_report(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
@@ -19,9 +19,10 @@ def stored_report(
     seed: int = 42,
 ) -> dict[str, Any]:
     """The same JSON as ``graph-service analyze``, for the stored graph, plus what it shows."""
+    repo = services.repo
     from graph_service.metrics.suite import analyze
 
-    ag = analysis_graph(store, filters, partition=partition, directed=directed, seed=seed)
+    ag = analysis_graph(repo, filters, partition=partition, directed=directed, seed=seed)
     report = analyze(ag.graph, ag.partition, weight="weight", k=k, seed=seed)
     # ``ties`` counts pairs (the analysis graph); ``stored_ties`` the stored ties that
     # pass the filter, several of which may join one pair (docs/metrics.md).
@@ -33,5 +34,13 @@ def stored_report(
         "filters": ag.filters.model_dump(mode="json"),
         "description": ag.caption(),
         "group_names": ag.group_names,
+        "ties": tie_count_json(ag.tie_count),
     }
     return report
+
+
+def tie_count_json(count: TieCount | None) -> dict[str, Any] | None:
+    """The tie count as JSON: ``stored``, ``passing``, ``conditions`` and its ``sentence``."""
+    if count is None:
+        return None
+    return {**count.model_dump(), "sentence": count.sentence()}

@@ -7,6 +7,7 @@ under another label is a conflict, not a relabelling.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, ValidationError
@@ -15,7 +16,7 @@ from graph_service.errors import Conflict, Invalid, NotFound
 from graph_service.model import PROPERTY_NAME_PATTERN, Node, NodeIn, NodeLabel, NodePatch
 from graph_service.services.importer import _cell_value
 from graph_service.services.pagination import Page, Pagination
-from graph_service.store.repository import GraphRepository
+from graph_service.services.runtime import Runtime
 
 #: Node fields a property filter may name besides free attributes.
 FILTERABLE_FIELDS = frozenset({"name", "kind", "description"})
@@ -85,8 +86,14 @@ def property_filters(where: list[str]) -> list[dict[str, Any]]:
     return parsed
 
 
-def get_node(repo: GraphRepository, node_id: str, label: NodeLabel | None = None) -> Node:
+def get_node(services: Runtime, node_id: str, label: NodeLabel | None = None) -> Node:
+    repo = services.repo
     return found_node(repo.get_node(node_id), node_id, label)
+
+
+def nodes_by_id(services: Runtime, ids: Sequence[str]) -> dict[str, Node]:
+    """The stored nodes among ``ids``, by id (one query: the API's coalesced reads)."""
+    return services.repo.nodes_by_id(ids)
 
 
 def found_node(node: Node | None, node_id: str, label: NodeLabel | None = None) -> Node:
@@ -97,16 +104,18 @@ def found_node(node: Node | None, node_id: str, label: NodeLabel | None = None) 
     return node
 
 
-def create_node(repo: GraphRepository, node: NodeIn) -> Node:
+def create_node(services: Runtime, node: NodeIn) -> Node:
+    repo = services.repo
     existing = repo.get_node(node.id)
     if existing is not None:
         raise Conflict(f"a {existing.label} with id {node.id} exists already (PUT upserts)")
     repo.create_node(node)
-    return get_node(repo, node.id)
+    return get_node(services, node.id)
 
 
-def upsert_node(repo: GraphRepository, node: NodeIn) -> tuple[Node, bool]:
+def upsert_node(services: Runtime, node: NodeIn) -> tuple[Node, bool]:
     """Create the node or replace what is stored under its id; (node, created)."""
+    repo = services.repo
     existing = repo.get_node(node.id)
     if existing is not None and existing.label is not node.label:
         raise Conflict(
@@ -114,14 +123,15 @@ def upsert_node(repo: GraphRepository, node: NodeIn) -> tuple[Node, bool]:
             "(delete it first to change it)"
         )
     repo.write_graph([node], [])
-    return get_node(repo, node.id), existing is None
+    return get_node(services, node.id), existing is None
 
 
 def patch_node(
-    repo: GraphRepository, node_id: str, patch: NodePatch, label: NodeLabel | None = None
+    services: Runtime, node_id: str, patch: NodePatch, label: NodeLabel | None = None
 ) -> Node:
     """Change only the fields given; attributes merge, an attribute set to null goes."""
-    current = get_node(repo, node_id, label)
+    repo = services.repo
+    current = get_node(services, node_id, label)
     given = patch.model_fields_set
     changes: dict[str, Any] = {}
     remove: list[str] = []
@@ -169,16 +179,18 @@ def patch_node(
     return updated
 
 
-def delete_node(repo: GraphRepository, node_id: str, label: NodeLabel | None = None) -> int:
+def delete_node(services: Runtime, node_id: str, label: NodeLabel | None = None) -> int:
     """Delete the node and its ties; how many ties went."""
-    get_node(repo, node_id, label)
+    repo = services.repo
+    get_node(services, node_id, label)
     deleted = repo.delete_node(node_id)
     if deleted is None:
         raise NotFound(f"no node with id {node_id}")
     return deleted
 
 
-def list_nodes(repo: GraphRepository, q: NodeQuery) -> Page[Node]:
+def list_nodes(services: Runtime, q: NodeQuery) -> Page[Node]:
+    repo = services.repo
     total, items = repo.list_nodes(
         label=q.label.value if q.label else None,
         group=q.group,

@@ -25,6 +25,7 @@ Conventions:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -33,7 +34,8 @@ from pydantic import BaseModel, Field
 from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.model import Node, NodeLabel, Tie
-from graph_service.store.repository import GraphRepository
+from graph_service.services.runtime import Runtime
+from graph_service.store.repository import EgoRecord, GraphRepository
 
 MAX_K = 10  # SHORTEST 10 in cypher/paths/k_shortest_paths.cypher
 MAX_LENGTH = 8  # the quantifier's cap in the path queries
@@ -150,7 +152,7 @@ def _hops(nodes: list[Node], ties: list[list[Tie]]) -> list[Hop]:
 
 
 def k_shortest_paths(
-    repo: GraphRepository,
+    services: Runtime,
     source: str,
     target: str,
     filters: TieFilter,
@@ -160,6 +162,7 @@ def k_shortest_paths(
 ) -> PathsResult:
     """Up to ``k`` shortest simple paths of at most ``max_length`` ties (social ties unless
     the filter names types); when there are none, how long the shortest path is."""
+    repo = services.repo
     _distinct(source, target, ("source", "target"))
     if not 1 <= k <= MAX_K:
         raise Invalid(
@@ -202,12 +205,13 @@ def _no_path_note(max_length: int, shortest: int | None) -> str:
 
 
 def disjoint_paths(
-    repo: GraphRepository,
+    services: Runtime,
     source: str,
     target: str,
     filters: TieFilter,
     timeout: float | None = None,
 ) -> DisjointPaths:
+    repo = services.repo
     _distinct(source, target, ("source", "target"))
     _require(repo, source, "source")
     _require(repo, target, "target")
@@ -219,6 +223,17 @@ def disjoint_paths(
         graph.remove_edge(source, target)
     count = int(nx.node_connectivity(graph, source, target)) + (1 if direct else 0)
     return DisjointPaths(source=source, target=target, node_disjoint_paths=count, direct_tie=direct)
+
+
+def ego_networks(
+    services: Runtime, filter_params: Mapping[str, Any], node_ids: Sequence[str], radius: int
+) -> dict[str, EgoRecord]:
+    """The ego networks of ``node_ids`` under the tie filter's ``$f_*`` parameters
+    (TieFilter.params), in one query (the API's coalesced reads), under the settings'
+    query timeout."""
+    return services.repo.ego_networks(
+        filter_params, node_ids, radius, services.settings.query_timeout
+    )
 
 
 def ego_document(
@@ -244,7 +259,7 @@ def ego_document(
 
 
 def brokers(
-    repo: GraphRepository,
+    services: Runtime,
     group_a: str,
     group_b: str,
     filters: TieFilter,
@@ -252,6 +267,7 @@ def brokers(
     limit: int = 20,
     timeout: float | None = None,
 ) -> BrokersResult:
+    repo = services.repo
     _distinct(group_a, group_b, ("group_a", "group_b"))
     _require(repo, group_a, "group_a", NodeLabel.GROUP)
     _require(repo, group_b, "group_b", NodeLabel.GROUP)
@@ -309,8 +325,9 @@ def brokers(
 
 
 def common_contacts(
-    repo: GraphRepository, a: str, b: str, filters: TieFilter, timeout: float | None = None
+    services: Runtime, a: str, b: str, filters: TieFilter, timeout: float | None = None
 ) -> CommonContacts:
+    repo = services.repo
     _distinct(a, b, ("a", "b"))
     _require(repo, a, "a")
     _require(repo, b, "b")

@@ -1,8 +1,15 @@
-"""The process's store and repository, opened once and shared by the CLI, API and notebooks."""
+"""The service context: the process's store and repository, opened once and shared by the
+CLI, API and notebooks.
+
+Every use case in ``services`` takes a :class:`Runtime` as its first argument; surfaces
+(routes, commands, notebooks) hand it over and never reach into it: only services use its
+repository, and only the repository uses the store.
+"""
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from graph_service.config import Settings, get_settings
 from graph_service.store.neo4j_store import Neo4jStore
@@ -18,6 +25,8 @@ class Runtime:
         self.repo = GraphRepository(self.store)
         self._schema_applied = False
         self._lock = threading.Lock()
+        #: The API's coalesced hot reads (api/coalesce.py), set by the app's lifespan.
+        self.reads: Any = None
 
     @property
     def schema_applied(self) -> bool:

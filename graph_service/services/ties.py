@@ -15,6 +15,7 @@ from graph_service.errors import Conflict, Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.model import NodeLabel, RelType, Tie, TieIn, endpoint_error
 from graph_service.services.pagination import Page, Pagination
+from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
 
 
@@ -32,7 +33,8 @@ def _describe(types: Collection[RelType] | None) -> str:
     return "tie"
 
 
-def get_tie(repo: GraphRepository, tie_id: str, types: Collection[RelType] | None = None) -> Tie:
+def get_tie(services: Runtime, tie_id: str, types: Collection[RelType] | None = None) -> Tie:
+    repo = services.repo
     found = [t for t in repo.get_tie(tie_id) if types is None or t.type in types]
     if not found:
         raise NotFound(f"no {_describe(types)} with id {tie_id}")
@@ -60,16 +62,18 @@ def check_ends(repo: GraphRepository, tie: TieIn) -> None:
         raise Invalid(f"tie {tie.key}: {first['field']}: {first['message']}", errors=errors)
 
 
-def create_tie(repo: GraphRepository, tie: TieIn) -> Tie:
+def create_tie(services: Runtime, tie: TieIn) -> Tie:
+    repo = services.repo
     check_ends(repo, tie)
     if repo.get_tie(tie.key):
         raise Conflict(f"a tie with id {tie.key} exists already (PUT upserts)")
     repo.create_tie(tie)
-    return get_tie(repo, tie.key, [tie.type])
+    return get_tie(services, tie.key, [tie.type])
 
 
-def upsert_tie(repo: GraphRepository, tie: TieIn) -> tuple[Tie, bool]:
+def upsert_tie(services: Runtime, tie: TieIn) -> tuple[Tie, bool]:
     """Create the tie or replace what is stored under its id (evidence included)."""
+    repo = services.repo
     check_ends(repo, tie)
     existing = repo.get_tie(tie.key)
     for old in existing:
@@ -80,21 +84,23 @@ def upsert_tie(repo: GraphRepository, tie: TieIn) -> tuple[Tie, bool]:
                 f"tie {tie.key} joins {old.source} to {old.target}; a tie keeps its ends"
             )
     repo.write_graph([], [tie])
-    return get_tie(repo, tie.key, [tie.type]), not existing
+    return get_tie(services, tie.key, [tie.type]), not existing
 
 
-def delete_tie(repo: GraphRepository, tie_id: str, types: Collection[RelType] | None = None) -> Tie:
-    tie = get_tie(repo, tie_id, types)
+def delete_tie(services: Runtime, tie_id: str, types: Collection[RelType] | None = None) -> Tie:
+    repo = services.repo
+    tie = get_tie(services, tie_id, types)
     repo.delete_tie(tie.type, tie.id)
     return tie
 
 
 def list_ties(
-    repo: GraphRepository,
+    services: Runtime,
     filters: TieFilter,
     q: TieQuery,
     timeout: float | None = None,
 ) -> Page[Tie]:
+    repo = services.repo
     total, items = repo.list_ties(
         filters.params(),
         node=q.node,

@@ -28,6 +28,7 @@ from graph_service.model import (
     TieIn,
     is_person,
 )
+from graph_service.store.console import ReadOnlyResult, run_read_only
 from graph_service.store.cypher import query
 from graph_service.store.neo4j_store import Neo4jStore, unwind_batches
 
@@ -526,6 +527,34 @@ class GraphRepository:
         for row in self.store.read("graph/count_graph"):
             out["nodes" if row["kind"] == "node" else "ties"][row["name"]] = row["count"]
         return out
+
+    def server(self) -> dict[str, Any]:
+        """The Neo4j server's name and versions (Unavailable when it does not answer)."""
+        return self.store.ping()
+
+    # --- analyses: shipped queries by name ----------------------------------------------------
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of the shipped read query ``name`` (analysis queries that return plain
+        rows, not model objects)."""
+        return self.store.read(name, **params)
+
+    def read_filtered(
+        self, name: str, filters: Mapping[str, Any], **params: Any
+    ) -> list[dict[str, Any]]:
+        """The rows of the shipped query ``name`` with the tie filter put in at its mark;
+        ``filters`` are its ``$f_*`` parameters (filters.TieFilter.params)."""
+        return self._read_filtered(name, filters, **params)
+
+    def run_read_only(
+        self, text: str, params: Mapping[str, Any], timeout: float, limit: int
+    ) -> ReadOnlyResult:
+        """An analyst's own query, read-only (store/console.py says how that is enforced)."""
+        return run_read_only(self.store, text, params, timeout, limit)
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run the shipped write query ``name`` (retried: it must be idempotent)."""
+        return self.store.write(name, **params)
 
     def delete_all(self) -> None:
         """Delete every node and tie in batched transactions (not atomic, but bounded in

@@ -53,7 +53,7 @@ def sample(empty_graph: Any, sample_doc: dict[str, Any]) -> dict[str, Any]:
     """The sample network loaded into an emptied store (emptied again after the test)."""
     from graph_service.services import importer
 
-    importer.import_document(empty_graph.repo, sample_doc)
+    importer.import_document(empty_graph, sample_doc)
     return sample_doc
 
 

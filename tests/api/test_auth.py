@@ -46,7 +46,15 @@ def test_without_a_key_reads_and_writes_are_401(keyed_client: Any, empty_graph: 
         ("post", "/actors", NODE, "editor"),
         ("put", "/actors/auth-a", {"name": "A2"}, "editor"),
         ("patch", "/actors/auth-a", {"name": "A3"}, "editor"),
-        ("post", "/import", {"nodes": [{"id": "auth-b", "label": "Actor", "name": "B"}]}, "editor"),
+        (
+            "post",
+            "/import",
+            {
+                "format": "graph-service/v1",
+                "nodes": [{"id": "auth-b", "label": "Actor", "name": "B"}],
+            },
+            "editor",
+        ),
         ("delete", "/actors/auth-a", None, "editor"),
         ("delete", "/graph", None, "admin"),
     ],

@@ -158,7 +158,12 @@ def test_disjoint_paths_on_a_hand_checked_graph(client: Any, empty_graph: Any) -
         ("y2", "x"),
     ]
     ties = [{"type": "KNOWS", "source": s, "target": t} for s, t in pairs]
-    assert client.post("/import", json={"nodes": nodes, "ties": ties}).status_code == 200
+    assert (
+        client.post(
+            "/import", json={"format": "graph-service/v1", "nodes": nodes, "ties": ties}
+        ).status_code
+        == 200
+    )
     answer = client.get("/connections/disjoint-paths", params={"source": "a", "target": "b"})
     assert answer.json()["node_disjoint_paths"] == 3
     client.post("/ties", json={"type": "COLLABORATES_WITH", "source": "a", "target": "b"})
@@ -228,7 +233,12 @@ def test_brokers_on_a_hand_checked_graph(client: Any, empty_graph: Any) -> None:
         {"type": "COLLABORATES_WITH", "source": s, "target": t}
         for s, t in (("a1", "m"), ("m", "b1"), ("a2", "m"), ("a2", "n"), ("n", "b1"))
     ]
-    assert client.post("/import", json={"nodes": nodes, "ties": ties}).status_code == 200
+    assert (
+        client.post(
+            "/import", json={"format": "graph-service/v1", "nodes": nodes, "ties": ties}
+        ).status_code
+        == 200
+    )
     answer = client.get("/connections/brokers", params={"group_a": "ga", "group_b": "gb"})
     assert answer.status_code == 200, answer.text
     result = answer.json()

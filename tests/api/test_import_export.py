@@ -33,6 +33,7 @@ def test_json_import_dry_run_and_idempotence(
 
 def test_json_import_lists_every_bad_row_and_writes_nothing(client: Any, empty_graph: Any) -> None:
     doc = {
+        "format": "graph-service/v1",
         "nodes": [
             {"id": "a", "label": "Actor", "name": "A"},
             {"id": "b", "label": "Planet", "name": "B"},
@@ -50,7 +51,9 @@ def test_json_import_lists_every_bad_row_and_writes_nothing(client: Any, empty_g
     assert ("ties[1]", "type") in where
     assert any(rec.startswith("ties[0]") and field == "target" for rec, field in where)
     assert client.get("/graph/counts").json() == {"nodes": {}, "ties": {}}
-    is_problem(client.post("/import", json={"nodes": [], "extra": 1}), 422)
+    is_problem(
+        client.post("/import", json={"format": "graph-service/v1", "nodes": [], "extra": 1}), 422
+    )
     is_problem(
         client.post("/import", content=b"{not json", headers={"content-type": "application/json"}),
         422,

@@ -66,12 +66,25 @@ def _entry_points(name: str) -> list[tuple[str, str, dict[str, Any]]]:
         ("get", "/connections/paths", {"params": {"source": name, "target": "st-brammertz"}}),
         ("get", "/export", {"params": {"format": name}}),
         # bulk import: JSON document and CSV pair
-        ("post", "/import", {"json": {"nodes": [{**node, "label": name}]}}),
-        ("post", "/import", {"json": {"ties": [{**tie, "type": name}]}}),
         (
             "post",
             "/import",
-            {"json": {"nodes": [{**node, "label": "Actor", "attributes": {name: 1}}]}},
+            {"json": {"format": "graph-service/v1", "nodes": [{**node, "label": name}]}},
+        ),
+        (
+            "post",
+            "/import",
+            {"json": {"format": "graph-service/v1", "ties": [{**tie, "type": name}]}},
+        ),
+        (
+            "post",
+            "/import",
+            {
+                "json": {
+                    "format": "graph-service/v1",
+                    "nodes": [{**node, "label": "Actor", "attributes": {name: 1}}],
+                }
+            },
         ),
         (
             "post",

@@ -43,7 +43,7 @@ def _sample_loaded(runtime: Any, sample_doc: dict[str, Any]) -> Iterator[None]:
     from graph_service.services import importer
 
     runtime.repo.delete_all()
-    importer.import_document(runtime.repo, sample_doc)
+    importer.import_document(runtime, sample_doc)
     yield
     runtime.repo.delete_all()
 

@@ -27,7 +27,10 @@ EVIDENCE = [
 
 @pytest.fixture()
 def small(client: Any, empty_graph: Any) -> Any:
-    assert client.post("/import", json={"nodes": NODES}).status_code == 200
+    assert (
+        client.post("/import", json={"format": "graph-service/v1", "nodes": NODES}).status_code
+        == 200
+    )
     return client
 
 
@@ -145,7 +148,9 @@ def test_tie_list_filters(small: Any) -> None:
         },
         {"type": "MEMBER_OF", "source": "a1", "target": "g1"},
     ]
-    assert small.post("/import", json={"ties": ties}).status_code == 200
+    assert (
+        small.post("/import", json={"format": "graph-service/v1", "ties": ties}).status_code == 200
+    )
     k, adv, mem = "KNOWS:s1:s2:1", "ADVISES:s1:a1:2", "MEMBER_OF:a1:g1"
     assert _ids(small) == sorted([k, adv, mem])
     assert _ids(small, types=["KNOWS", "ADVISES"]) == sorted([k, adv])

@@ -130,7 +130,7 @@ def test_analyze_csv_tables_and_bad_group(tmp_path: Path) -> None:
 
 @pytest.fixture()
 def sample(empty_graph):  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, sample_network_bytes())
+    importer.import_document(empty_graph, sample_network_bytes())
     return empty_graph
 
 
@@ -138,7 +138,7 @@ def sample(empty_graph):  # type: ignore[no-untyped-def]
 def test_metrics_of_the_stored_sample(sample) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["metrics", "--phase", "1"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["scope"]["filters"]["phase"] == "1"
     nodes = report["nodes"]
     # the sample's designed brokers: the only links to planning and to the mayor's office

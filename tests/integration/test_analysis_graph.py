@@ -13,6 +13,7 @@ pytestmark = pytest.mark.neo4j
 
 OBS = {"method": "interview", "source": "I-1", "confidence": 0.9}
 DOC = {
+    "format": "graph-service/v1",
     "nodes": [
         {"id": "g1", "label": "Group", "name": "Office"},
         {"id": "g2", "label": "Group", "name": "Alliance"},
@@ -65,12 +66,12 @@ DOC = {
 
 @pytest.fixture()
 def small(empty_graph):  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, DOC)
+    importer.import_document(empty_graph, DOC)
     return empty_graph
 
 
 def test_collapse_sums_weights_and_keeps_isolates(small) -> None:  # type: ignore[no-untyped-def]
-    ag = analysis_graph(small.store)
+    ag = analysis_graph(small.repo)
     g = ag.graph
     assert sorted(g.nodes) == ["a", "b", "c", "d"], "Actor/Staff only, isolate d kept"
     assert g.edges["a", "b"]["weight"] == 3.0 and g.edges["a", "b"]["ties"] == 2
@@ -83,7 +84,7 @@ def test_collapse_sums_weights_and_keeps_isolates(small) -> None:  # type: ignor
 
 
 def test_directed_projection_makes_undirected_ties_two_arcs(small) -> None:  # type: ignore[no-untyped-def]
-    g = analysis_graph(small.store, directed=True).graph
+    g = analysis_graph(small.repo, directed=True).graph
     assert g.has_edge("a", "b") and g.has_edge("b", "a")
     assert g.has_edge("c", "b") and not g.has_edge("b", "c")
 
@@ -100,20 +101,20 @@ def test_directed_projection_makes_undirected_ties_two_arcs(small) -> None:  # t
     ],
 )
 def test_filters_choose_the_ties(small, filters: TieFilter, edges: set) -> None:  # type: ignore[no-untyped-def]
-    g = collapse(project(small.store, filters))
+    g = collapse(project(small.repo, filters))
     assert {tuple(sorted(e)) for e in g.edges} == edges
 
 
 def test_membership_follows_the_phase(small) -> None:  # type: ignore[no-untyped-def]
-    assert analysis_graph(small.store, TieFilter(phase="1")).partition["c"] == frozenset()
-    assert analysis_graph(small.store, TieFilter(phase="2")).partition["c"] == {"g2"}
+    assert analysis_graph(small.repo, TieFilter(phase="1")).partition["c"] == frozenset()
+    assert analysis_graph(small.repo, TieFilter(phase="2")).partition["c"] == {"g2"}
 
 
 def test_property_partition_and_bad_names(small) -> None:  # type: ignore[no-untyped-def]
-    ag = analysis_graph(small.store, partition="property:team")
+    ag = analysis_graph(small.repo, partition="property:team")
     assert ag.partition["a"] == {"x"} and ag.partition["c"] == {"y"}
     assert ag.partition["d"] == frozenset()
     with pytest.raises(Invalid, match="not a valid property name"):
-        analysis_graph(small.store, partition="property:team` DETACH DELETE n")
+        analysis_graph(small.repo, partition="property:team` DETACH DELETE n")
     with pytest.raises(Invalid, match="unknown partition"):
-        analysis_graph(small.store, partition="astrology")
+        analysis_graph(small.repo, partition="astrology")

@@ -27,10 +27,11 @@ def test_import_rejects_bad_file_with_exit_2(empty_graph, tmp_path: Path) -> Non
     bad.write_text(
         json.dumps(
             {
+                "format": "graph-service/v1",
                 "nodes": [
                     {"id": "a", "label": "Actor", "name": "A"},
                     {"id": "b", "label": "Planet", "name": "B"},
-                ]
+                ],
             }
         )
     )

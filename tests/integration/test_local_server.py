@@ -154,7 +154,11 @@ def test_restart_keeps_the_data(settings: Settings, tmp_path: Path) -> None:
         with Runtime(other) as rt:
             rt.ensure_schema()
             importer.import_document(
-                rt.repo, {"nodes": [{"id": "keep", "label": "Actor", "name": "Kept"}]}
+                rt,
+                {
+                    "format": "graph-service/v1",
+                    "nodes": [{"id": "keep", "label": "Actor", "name": "Kept"}],
+                },
             )
         assert local_server.stop(other)
         assert not local_server.status(other).running

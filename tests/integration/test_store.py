@@ -54,7 +54,9 @@ def test_every_cypher_file_compiles_on_the_server(runtime) -> None:  # type: ign
 
 
 def test_import_writes_nodes_ties_and_evidence(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    report = importer.import_document(empty_graph.repo, {"nodes": NODES, "ties": TIES})
+    report = importer.import_document(
+        empty_graph, {"format": "graph-service/v1", "nodes": NODES, "ties": TIES}
+    )
     assert (report.nodes, report.ties, report.atomic) == (3, 2, True)
     counts = empty_graph.repo.counts()
     assert counts["nodes"] == {"Actor": 1, "Group": 1, "Staff": 1}
@@ -71,8 +73,8 @@ def test_import_writes_nodes_ties_and_evidence(empty_graph) -> None:  # type: ig
 
 
 def test_import_twice_changes_nothing(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    doc = {"nodes": NODES, "ties": TIES}
-    importer.import_document(empty_graph.repo, doc)
+    doc = {"format": "graph-service/v1", "nodes": NODES, "ties": TIES}
+    importer.import_document(empty_graph, doc)
     with empty_graph.store.session() as s:
         before = (
             s.run(
@@ -83,7 +85,7 @@ def test_import_twice_changes_nothing(empty_graph) -> None:  # type: ignore[no-u
             .single()
             .data()
         )
-    importer.import_document(empty_graph.repo, doc)
+    importer.import_document(empty_graph, doc)
     with empty_graph.store.session() as s:
         after = (
             s.run(
@@ -142,9 +144,13 @@ def test_import_twice_changes_nothing(empty_graph) -> None:  # type: ignore[no-u
 def test_bad_row_is_named_and_nothing_is_written(  # type: ignore[no-untyped-def]
     empty_graph, bad: dict, record: str, field: str
 ) -> None:
-    doc = {"nodes": NODES + bad.get("nodes", []), "ties": TIES + bad.get("ties", [])}
+    doc = {
+        "format": "graph-service/v1",
+        "nodes": NODES + bad.get("nodes", []),
+        "ties": TIES + bad.get("ties", []),
+    }
     with pytest.raises(Invalid) as info:
-        importer.import_document(empty_graph.repo, doc)
+        importer.import_document(empty_graph, doc)
     errors = info.value.errors
     assert any(
         e["record"].startswith(record.split("[")[0]) and e["field"] == field for e in errors
@@ -153,17 +159,19 @@ def test_bad_row_is_named_and_nothing_is_written(  # type: ignore[no-untyped-def
 
 
 def test_stored_label_cannot_change_through_import(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, {"nodes": NODES})
+    importer.import_document(empty_graph, {"format": "graph-service/v1", "nodes": NODES})
     with pytest.raises(Invalid, match="stored as a Staff"):
         importer.import_document(
-            empty_graph.repo, {"nodes": [{"id": "s1", "label": "Actor", "name": "S"}]}
+            empty_graph,
+            {"format": "graph-service/v1", "nodes": [{"id": "s1", "label": "Actor", "name": "S"}]},
         )
 
 
 def test_ties_may_point_to_stored_nodes(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    importer.import_document(empty_graph.repo, {"nodes": NODES})
+    importer.import_document(empty_graph, {"format": "graph-service/v1", "nodes": NODES})
     report = importer.import_document(
-        empty_graph.repo, {"ties": [{"type": "KNOWS", "source": "a1", "target": "s1"}]}
+        empty_graph,
+        {"format": "graph-service/v1", "ties": [{"type": "KNOWS", "source": "a1", "target": "s1"}]},
     )
     assert report.ties == 1
     assert empty_graph.repo.counts()["ties"] == {"KNOWS": 1}
@@ -177,7 +185,7 @@ def test_csv_pair_imports_with_evidence_rows_merged(empty_graph) -> None:  # typ
         "KNOWS,s1,a1,1,2,interview,I-1,2022-01-01,0.9\n"
         "KNOWS,a1,s1,1,2,workshop,W-3,,0.5\n"
     )
-    report = importer.import_csv(empty_graph.repo, nodes, ties)
+    report = importer.import_csv(empty_graph, nodes, ties)
     assert (report.nodes, report.ties) == (2, 1)
     with empty_graph.store.session() as s:
         r = s.run("MATCH ()-[r:KNOWS]->() RETURN r").single()["r"]
@@ -191,7 +199,7 @@ def test_csv_bad_rows_report_their_lines(empty_graph) -> None:  # type: ignore[n
     nodes = "id,label,name\ns1,Staff,Anna\nx y,Actor,Bad\n"
     ties = "type,source,target,weight\nADVISES,s1,nobody,1\nKNOWS,s1,s1,1\nKNOWS,s1,x,abc\n"
     with pytest.raises(Invalid) as info:
-        importer.import_csv(empty_graph.repo, nodes, ties)
+        importer.import_csv(empty_graph, nodes, ties)
     where = {(e["record"], e["field"]) for e in info.value.errors}
     assert ("nodes.csv line 3", "id") in where
     assert ("ties.csv line 2", "target") in where
@@ -202,7 +210,7 @@ def test_csv_bad_rows_report_their_lines(empty_graph) -> None:  # type: ignore[n
 
 def test_dry_run_writes_nothing(empty_graph) -> None:  # type: ignore[no-untyped-def]
     report = importer.import_document(
-        empty_graph.repo, {"nodes": NODES, "ties": TIES}, dry_run=True
+        empty_graph, {"format": "graph-service/v1", "nodes": NODES, "ties": TIES}, dry_run=True
     )
     assert report.dry_run and report.nodes == 3
     assert empty_graph.repo.counts() == {"nodes": {}, "ties": {}}

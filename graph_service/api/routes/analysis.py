@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from graph_service.api.deps import READ, SettingsDep, StoreDep
+from graph_service.api.deps import READ, ServicesDep, SettingsDep
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
 from graph_service.services.maps import MapRequest, render_store_map
@@ -33,7 +33,7 @@ IdParam = Annotated[str | None, Query(pattern=ID_PATTERN)]
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
 )
 def metrics(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     partition: PartitionParam = "membership",
     directed: Annotated[bool, Query(description="directed analysis (arcs)")] = False,
@@ -45,7 +45,7 @@ def metrics(
         Literal["nodes", "groups"], Query(description="with format=csv: which table")
     ] = "nodes",
 ) -> dict[str, Any] | PlainTextResponse:
-    report = stored_report(store, filters, partition=partition, directed=directed, k=k)
+    report = stored_report(services, filters, partition=partition, directed=directed, k=k)
     if format == "csv":
         from graph_service.metrics.suite import report_tables
 
@@ -60,7 +60,7 @@ def metrics(
     summary="An interactive map of the stored graph (one self-contained HTML page)",
 )
 def maps(
-    store: StoreDep,
+    services: ServicesDep,
     settings: SettingsDep,
     filters: Filters,
     view: Annotated[
@@ -85,7 +85,7 @@ def maps(
     pseudonymise: Annotated[bool, Query(description="people under salted pseudonyms")] = False,
 ) -> HTMLResponse:
     result = render_store_map(
-        store,
+        services,
         MapRequest(
             view=view,
             filters=filters,

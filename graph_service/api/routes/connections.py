@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import pydantic_core
 from fastapi import APIRouter, Path, Query, Response
 
-from graph_service.api.deps import READ, ReadsDep, RepoDep, SettingsDep
+from graph_service.api.deps import READ, ServicesDep, SettingsDep
 from graph_service.api.params import Filters
 from graph_service.model import ID_PATTERN
 from graph_service.services import paths
@@ -28,7 +28,7 @@ MaxLength = Annotated[
 
 @router.get("/paths", summary="The k shortest paths between two nodes")
 def k_shortest_paths(
-    repo: RepoDep,
+    services: ServicesDep,
     settings: SettingsDep,
     source: NodeParam,
     target: NodeParam,
@@ -37,15 +37,19 @@ def k_shortest_paths(
     max_length: MaxLength = 4,
 ) -> paths.PathsResult:
     return paths.k_shortest_paths(
-        repo, source, target, filters, k, max_length, settings.query_timeout
+        services, source, target, filters, k, max_length, settings.query_timeout
     )
 
 
 @router.get("/disjoint-paths", summary="How many node-disjoint paths join two nodes")
 def disjoint_paths(
-    repo: RepoDep, settings: SettingsDep, source: NodeParam, target: NodeParam, filters: Filters
+    services: ServicesDep,
+    settings: SettingsDep,
+    source: NodeParam,
+    target: NodeParam,
+    filters: Filters,
 ) -> paths.DisjointPaths:
-    return paths.disjoint_paths(repo, source, target, filters, settings.query_timeout)
+    return paths.disjoint_paths(services, source, target, filters, settings.query_timeout)
 
 
 class DocumentResponse(Response):
@@ -60,19 +64,19 @@ class DocumentResponse(Response):
 
 @router.get("/ego/{node_id}", summary="The ego network of a node", response_model=paths.EgoNetwork)
 async def ego_network(
-    reads: ReadsDep,
+    services: ServicesDep,
     node_id: Annotated[str, Path(pattern=ID_PATTERN)],
     filters: Filters,
     radius: Annotated[int, Query(ge=1, le=paths.MAX_RADIUS, description="hops")] = 1,
 ) -> DocumentResponse:
     # coalesced with the ego networks other requests ask for meanwhile (api/coalesce.py)
-    nodes, ties = await reads.ego(filters, node_id, radius) or ([], [])
+    nodes, ties = await services.reads.ego(filters, node_id, radius) or ([], [])
     return DocumentResponse(paths.ego_document(node_id, radius, nodes, ties))
 
 
 @router.get("/brokers", summary="Who brokers between two groups")
 def brokers(
-    repo: RepoDep,
+    services: ServicesDep,
     settings: SettingsDep,
     group_a: GroupParam,
     group_b: GroupParam,
@@ -80,11 +84,13 @@ def brokers(
     max_length: MaxLength = 4,
     limit: Annotated[int, Query(ge=1, le=200, description="how many brokers")] = 20,
 ) -> paths.BrokersResult:
-    return paths.brokers(repo, group_a, group_b, filters, max_length, limit, settings.query_timeout)
+    return paths.brokers(
+        services, group_a, group_b, filters, max_length, limit, settings.query_timeout
+    )
 
 
 @router.get("/common-contacts", summary="The contacts two nodes share")
 def common_contacts(
-    repo: RepoDep, settings: SettingsDep, a: NodeParam, b: NodeParam, filters: Filters
+    services: ServicesDep, settings: SettingsDep, a: NodeParam, b: NodeParam, filters: Filters
 ) -> paths.CommonContacts:
-    return paths.common_contacts(repo, a, b, filters, settings.query_timeout)
+    return paths.common_contacts(services, a, b, filters, settings.query_timeout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from graph_service.api.deps import READ, SettingsDep, StoreDep
+from graph_service.api.deps import READ, ServicesDep
 from graph_service.services import cypher_console
 from graph_service.services.cypher_console import CypherRequest, CypherResult
 
@@ -13,5 +13,5 @@ router = APIRouter(tags=["cypher"])
 
 
 @router.post("/cypher", dependencies=[READ], summary="Run a read-only Cypher query")
-def run_cypher(store: StoreDep, settings: SettingsDep, body: CypherRequest) -> CypherResult:
-    return cypher_console.run(store, settings, body)
+def run_cypher(services: ServicesDep, body: CypherRequest) -> CypherResult:
+    return cypher_console.run(services, body)

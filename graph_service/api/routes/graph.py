@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Query, Response, UploadFile
 
-from graph_service.api.deps import ADMIN, READ, WRITE, RepoDep
+from graph_service.api.deps import ADMIN, READ, WRITE, ServicesDep
 from graph_service.errors import Invalid
-from graph_service.services import exporter, importer
+from graph_service.services import exporter, importer, whole_graph
 from graph_service.services.importer import ImportReport
 
 router = APIRouter(tags=["graph"])
@@ -38,11 +38,11 @@ DryRun = Annotated[bool, Query(description="validate only, write nothing")]
     },
 )
 def import_document(
-    repo: RepoDep, document: Annotated[dict[str, Any], Body()], dry_run: DryRun = False
+    services: ServicesDep, document: Annotated[dict[str, Any], Body()], dry_run: DryRun = False
 ) -> ImportReport:
     # The document is taken raw so that the importer reports every bad row in its own
     # terms (``nodes[3] (id x)``), not FastAPI's.
-    return importer.import_document(repo, document, dry_run=dry_run)
+    return importer.import_document(services, document, dry_run=dry_run)
 
 
 async def _text(upload: UploadFile, name: str) -> str:
@@ -62,7 +62,7 @@ async def _text(upload: UploadFile, name: str) -> str:
     summary="Import a CSV pair (nodes.csv and ties.csv, multipart) (all or nothing)",
 )
 async def import_csv(
-    repo: RepoDep,
+    services: ServicesDep,
     nodes: Annotated[UploadFile, File(description="nodes.csv (docs/import.md)")],
     ties: Annotated[UploadFile, File(description="ties.csv (docs/import.md)")],
     dry_run: DryRun = False,
@@ -73,7 +73,7 @@ async def import_csv(
     ties_text = await _text(ties, "ties.csv")
     # parsing and writing block: off the event loop
     return await run_in_threadpool(
-        importer.import_csv, repo, nodes_text, ties_text, dry_run=dry_run
+        importer.import_csv, services, nodes_text, ties_text, dry_run=dry_run
     )
 
 
@@ -96,7 +96,7 @@ async def import_csv(
     },
 )
 def export(
-    repo: RepoDep,
+    services: ServicesDep,
     format: Annotated[exporter.ExportFormat, Query(description="the file format")] = (
         exporter.ExportFormat.JSON
     ),
@@ -110,7 +110,7 @@ def export(
             "part applies to format=csv only",
             errors=[{"record": "query", "field": "part", "message": "only with format=csv"}],
         )
-    result = exporter.export(repo, format, part)
+    result = exporter.export(services, format, part)
     return Response(
         result.content,
         media_type=result.media_type,
@@ -119,13 +119,13 @@ def export(
 
 
 @router.get("/graph/counts", dependencies=[READ], summary="Nodes per label and ties per type")
-def counts(repo: RepoDep) -> dict[str, dict[str, int]]:
-    return repo.counts()
+def counts(services: ServicesDep) -> dict[str, dict[str, int]]:
+    return whole_graph.counts(services)
 
 
 @router.delete(
     "/graph", dependencies=[ADMIN], summary="Delete every node and tie (admin)", status_code=204
 )
-def delete_all(repo: RepoDep) -> Response:
-    repo.delete_all()
+def delete_all(services: ServicesDep) -> Response:
+    whole_graph.delete_all(services)
     return Response(status_code=204)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from graph_service.services import whole_graph
 from graph_service.services.runtime import Runtime
 
 router = APIRouter(tags=["health"])
@@ -27,8 +28,9 @@ async def health() -> Health:  # async: a plain def costs two thread-pool hops
 
 @router.get("/ready", summary="Neo4j answers (503 when it does not)")
 def ready(request: Request) -> Ready:
+    # not through ServicesDep: that applies the schema first, and this answers 503 before
     runtime: Runtime = request.app.state.runtime
-    component = runtime.store.ping()
+    component = whole_graph.server(runtime)
     runtime.ensure_schema()
     versions = component.get("versions") or ["?"]
     return Ready(status="ready", neo4j=f"{component.get('name', 'Neo4j')} {versions[0]}")

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import ValidationError
 
-from graph_service.api.deps import READ, WRITE, ReadsDep, RepoDep
+from graph_service.api.deps import READ, WRITE, ServicesDep
 from graph_service.api.schemas import AnyNodeBody, NodeBody, NodeCreate, NodeDeleted
 from graph_service.model import ID_PATTERN, LABEL_COLLECTIONS, Node, NodeIn, NodeLabel, NodePatch
 from graph_service.services import nodes as node_service
@@ -50,10 +50,12 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         summary=f"List {what}s",
         operation_id=f"list_{op}",
     )
-    def list_nodes(repo: RepoDep, q: Annotated[node_service.NodeQuery, Query()]) -> Page[Node]:
+    def list_nodes(
+        services: ServicesDep, q: Annotated[node_service.NodeQuery, Query()]
+    ) -> Page[Node]:
         if label is not None:
             q = q.model_copy(update={"label": label})
-        return node_service.list_nodes(repo, q)
+        return node_service.list_nodes(services, q)
 
     @router.post(
         "",
@@ -62,18 +64,18 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         summary=f"Create a {what}",
         operation_id=f"create_{op}",
     )
-    def create_node(repo: RepoDep, body: create_body, response: Response) -> Node:  # type: ignore[valid-type]
+    def create_node(services: ServicesDep, body: create_body, response: Response) -> Node:  # type: ignore[valid-type]
         node = body if isinstance(body, NodeIn) else _node_in(body.id, label, body)
-        created = node_service.create_node(repo, node)
+        created = node_service.create_node(services, node)
         response.headers["Location"] = f"{prefix}/{created.id}"
         return created
 
     @router.get(
         "/{node_id}", dependencies=[READ], summary=f"Read a {what}", operation_id=f"get_{op}"
     )
-    async def get_node(reads: ReadsDep, node_id: NodeId) -> Node:
+    async def get_node(services: ServicesDep, node_id: NodeId) -> Node:
         # coalesced with the node reads of other requests meanwhile (api/coalesce.py)
-        return node_service.found_node(await reads.node(node_id), node_id, label)
+        return node_service.found_node(await services.reads.node(node_id), node_id, label)
 
     @router.put(
         "/{node_id}",
@@ -82,9 +84,14 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         operation_id=f"upsert_{op}",
         responses={201: {"model": Node, "description": "created"}},
     )
-    def upsert_node(repo: RepoDep, node_id: NodeId, body: put_body, response: Response) -> Node:  # type: ignore[valid-type]
+    def upsert_node(
+        services: ServicesDep,
+        node_id: NodeId,
+        body: put_body,  # type: ignore[valid-type]
+        response: Response,
+    ) -> Node:
         node_label = label or body.label  # type: ignore[attr-defined]
-        node, created = node_service.upsert_node(repo, _node_in(node_id, node_label, body))
+        node, created = node_service.upsert_node(services, _node_in(node_id, node_label, body))
         if created:
             response.status_code = status.HTTP_201_CREATED
         return node
@@ -95,8 +102,8 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         summary=f"Change some fields of a {what}",
         operation_id=f"patch_{op}",
     )
-    def patch_node(repo: RepoDep, node_id: NodeId, body: NodePatch) -> Node:
-        return node_service.patch_node(repo, node_id, body, label)
+    def patch_node(services: ServicesDep, node_id: NodeId, body: NodePatch) -> Node:
+        return node_service.patch_node(services, node_id, body, label)
 
     @router.delete(
         "/{node_id}",
@@ -104,8 +111,8 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         summary=f"Delete a {what} and its ties",
         operation_id=f"delete_{op}",
     )
-    def delete_node(repo: RepoDep, node_id: NodeId) -> NodeDeleted:
-        ties = node_service.delete_node(repo, node_id, label)
+    def delete_node(services: ServicesDep, node_id: NodeId) -> NodeDeleted:
+        ties = node_service.delete_node(services, node_id, label)
         return NodeDeleted(id=node_id, deleted_ties=ties)
 
     return router

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
-from graph_service.api.deps import READ, WRITE, SettingsDep, StoreDep
+from graph_service.api.deps import READ, WRITE, ServicesDep, SettingsDep
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.errors import Invalid
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
@@ -37,14 +37,14 @@ Pseudonymise = Annotated[
 
 @router.get("/compare", dependencies=[READ], summary="What changed between two phases")
 def compare(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     phase_a: PhaseParam = None,
     phase_b: PhaseParam = None,
     partition: PartitionParam = "membership",
 ) -> phases.PhaseComparison:
     a, b = phases.phase_filters(filters, phase_a, phase_b)
-    return phases.compare_phases(store, a, b, partition=partition)
+    return phases.compare_phases(services, a, b, partition=partition)
 
 
 @router.get(
@@ -54,7 +54,7 @@ def compare(
     summary="Map of the ties gained, lost and kept between two phases (HTML)",
 )
 def compare_map(
-    store: StoreDep,
+    services: ServicesDep,
     settings: SettingsDep,
     filters: Filters,
     phase_a: PhaseParam = None,
@@ -64,36 +64,38 @@ def compare_map(
 ) -> HTMLResponse:
     pseudonymiser = privacy.pseudonymiser_for(pseudonymise, settings)
     a, b = phases.phase_filters(filters, phase_a, phase_b)
-    result = phases.comparison_map(store, a, b, partition=partition, pseudonymiser=pseudonymiser)
+    result = phases.comparison_map(
+        services, a, b, partition=partition, pseudonymiser=pseudonymiser
+    )
     return HTMLResponse(result.html)
 
 
 @router.get("/goals", dependencies=[READ], summary="Goal coverage")
 def goal_coverage(
-    store: StoreDep, filters: Filters, partition: PartitionParam = "membership"
+    services: ServicesDep, filters: Filters, partition: PartitionParam = "membership"
 ) -> goals.GoalCoverage:
-    return goals.goal_coverage(store, filters, partition=partition)
+    return goals.goal_coverage(services, filters, partition=partition)
 
 
 @router.get("/parallel", dependencies=[READ], summary="Parallel structures among staff")
 def parallel_structures(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     min_shared: Annotated[int, Query(ge=1, le=100)] = 1,
 ) -> parallel.ParallelStructures:
-    return parallel.parallel_structures(store, filters, min_shared=min_shared)
+    return parallel.parallel_structures(services, filters, min_shared=min_shared)
 
 
 @router.get("/evidence", dependencies=[READ], summary="Triangulation and single-source findings")
 def evidence_report(
-    store: StoreDep, filters: Filters, partition: PartitionParam = "membership"
+    services: ServicesDep, filters: Filters, partition: PartitionParam = "membership"
 ) -> evidence.EvidenceReport:
-    return evidence.evidence_report(store, filters, partition=partition)
+    return evidence.evidence_report(services, filters, partition=partition)
 
 
 @router.get("/resilience", dependencies=[READ], summary="What a departure would cost")
 def departure(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     remove: Annotated[list[str], Query(min_length=1, description="node ids that leave")],
     partition: PartitionParam = "membership",
@@ -105,21 +107,21 @@ def departure(
             f"remove: not a valid id: {bad[0]!r}",
             errors=[{"record": "query", "field": "remove", "message": "invalid id"}],
         )
-    return resilience.departure(store, remove, filters, partition=partition)
+    return resilience.departure(services, remove, filters, partition=partition)
 
 
 @router.get(
     "/resilience/ranking", dependencies=[READ], summary="The departures that would cost most"
 )
 def departure_ranking(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     partition: PartitionParam = "membership",
     people_only: bool = False,
     top: Annotated[int, Query(ge=1, le=500)] = 10,
 ) -> resilience.DepartureRanking:
     return resilience.departure_ranking(
-        store, filters, partition=partition, people_only=people_only, top=top
+        services, filters, partition=partition, people_only=people_only, top=top
     )
 
 
@@ -127,12 +129,12 @@ def departure_ranking(
     "/recommendations", dependencies=[READ], summary="Introductions that close structural holes"
 )
 def recommend(
-    store: StoreDep,
+    services: ServicesDep,
     filters: Filters,
     partition: PartitionParam = "membership",
     top: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> recommendations.Recommendations:
-    return recommendations.recommend(store, filters, partition=partition, top=top)
+    return recommendations.recommend(services, filters, partition=partition, top=top)
 
 
 @router.get(
@@ -142,7 +144,7 @@ def recommend(
     summary="The self-contained HTML report",
 )
 def report(
-    store: StoreDep,
+    services: ServicesDep,
     settings: SettingsDep,
     filters: Filters,
     phase_a: PhaseParam = None,
@@ -152,7 +154,7 @@ def report(
     from graph_service.reports import build_report
 
     html = build_report(
-        store,
+        services,
         filters,
         phase_a=phase_a,
         phase_b=phase_b,
@@ -167,6 +169,6 @@ def report(
     summary="Erase a person with all their ties and evidence (editor or admin)",
 )
 def erase_person(
-    store: StoreDep, node_id: Annotated[str, Path(pattern=ID_PATTERN)]
+    services: ServicesDep, node_id: Annotated[str, Path(pattern=ID_PATTERN)]
 ) -> privacy.ErasureReport:
-    return privacy.erase_person(store, node_id)
+    return privacy.erase_person(services, node_id)

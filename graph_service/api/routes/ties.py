@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import ValidationError
 
-from graph_service.api.deps import READ, WRITE, RepoDep, SettingsDep
+from graph_service.api.deps import READ, WRITE, ServicesDep, SettingsDep
 from graph_service.api.schemas import AnyTieBody, TieBody, TieDeleted
 from graph_service.errors import Invalid
 from graph_service.filters import TieConditions, TieFilter
@@ -61,13 +61,13 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
 
     @router.get("", dependencies=[READ], summary=f"List {what}s", operation_id=f"list_{name}")
     def list_ties(
-        repo: RepoDep,
+        services: ServicesDep,
         settings: SettingsDep,
         filters: Annotated[filter_model, Query()],  # type: ignore[valid-type]
         q: Annotated[tie_service.TieQuery, Query()],
     ) -> Page[Tie]:
         chosen = TieFilter(**filters.model_dump(), types=types) if fixed else filters  # type: ignore[attr-defined]
-        return tie_service.list_ties(repo, chosen, q, settings.query_timeout)
+        return tie_service.list_ties(services, chosen, q, settings.query_timeout)
 
     @router.post(
         "",
@@ -76,16 +76,16 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
         summary=f"Create a {what} with its evidence",
         operation_id=f"create_{name}",
     )
-    def create_tie(repo: RepoDep, body: body_model, response: Response) -> Tie:  # type: ignore[valid-type]
-        created = tie_service.create_tie(repo, as_tie(body))
+    def create_tie(services: ServicesDep, body: body_model, response: Response) -> Tie:  # type: ignore[valid-type]
+        created = tie_service.create_tie(services, as_tie(body))
         response.headers["Location"] = f"{prefix}/{created.id}"
         return created
 
     @router.get(
         "/{tie_id}", dependencies=[READ], summary=f"Read a {what}", operation_id=f"get_{name}"
     )
-    def get_tie(repo: RepoDep, tie_id: TieId) -> Tie:
-        return tie_service.get_tie(repo, tie_id, types)
+    def get_tie(services: ServicesDep, tie_id: TieId) -> Tie:
+        return tie_service.get_tie(services, tie_id, types)
 
     @router.put(
         "/{tie_id}",
@@ -94,8 +94,13 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
         operation_id=f"upsert_{name}",
         responses={201: {"model": Tie, "description": "created"}},
     )
-    def upsert_tie(repo: RepoDep, tie_id: TieId, body: body_model, response: Response) -> Tie:  # type: ignore[valid-type]
-        tie, created = tie_service.upsert_tie(repo, as_tie(body, tie_id))
+    def upsert_tie(
+        services: ServicesDep,
+        tie_id: TieId,
+        body: body_model,  # type: ignore[valid-type]
+        response: Response,
+    ) -> Tie:
+        tie, created = tie_service.upsert_tie(services, as_tie(body, tie_id))
         if created:
             response.status_code = status.HTTP_201_CREATED
         return tie
@@ -106,8 +111,8 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
         summary=f"Delete a {what}",
         operation_id=f"delete_{name}",
     )
-    def delete_tie(repo: RepoDep, tie_id: TieId) -> TieDeleted:
-        tie = tie_service.delete_tie(repo, tie_id, types)
+    def delete_tie(services: ServicesDep, tie_id: TieId) -> TieDeleted:
+        tie = tie_service.delete_tie(services, tie_id, types)
         return TieDeleted(id=tie.id, type=tie.type.value)
 
     return router

@@ -1,4 +1,4 @@
-"""What the steering analyses read from the store, in plain data.
+"""What the steering analyses read from the repo, in plain data.
 
 The social graph is the shared analysis projection
 (:func:`graph_service.services.analysis_graph.analysis_graph`); affiliations and the
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from graph_service.filters import TieFilter
 from graph_service.model import AFFILIATION_TYPE_ORDER, NodeLabel, RelType, is_person
 from graph_service.services.analysis_graph import AnalysisGraph, analysis_graph
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
 
 
 @dataclass(frozen=True)
@@ -46,23 +46,23 @@ class Affiliation:
 Catalogue = dict[str, NodeInfo]
 
 
-def catalogue(store: Neo4jStore, labels: Iterable[NodeLabel] | None = None) -> Catalogue:
+def catalogue(repo: GraphRepository, labels: Iterable[NodeLabel] | None = None) -> Catalogue:
     """Every node with one of ``labels`` (all labels by default), by id."""
     chosen = [label.value for label in (labels or list(NodeLabel))]
     return {
         row["id"]: NodeInfo(row["id"], row["label"], row["name"], row["kind"])
-        for row in store.read("steering/nodes_by_label", labels=chosen)
+        for row in repo.read("steering/nodes_by_label", labels=chosen)
     }
 
 
 def affiliations(
-    store: Neo4jStore, filters: TieFilter | None = None, types: Iterable[RelType] | None = None
+    repo: GraphRepository, filters: TieFilter | None = None, types: Iterable[RelType] | None = None
 ) -> list[Affiliation]:
     """Affiliation ties valid in the filter's phase / on its date (evidence not filtered:
     TieFilter's thresholds are about social ties)."""
     filters = filters or TieFilter()
     chosen = list(types) if types is not None else list(AFFILIATION_TYPE_ORDER)
-    rows = store.read(
+    rows = repo.read(
         "steering/affiliations",
         types=[t.value for t in chosen],
         **filters.validity_params(),
@@ -84,10 +84,10 @@ def affiliations(
 
 
 def social_graph(
-    store: Neo4jStore, filters: TieFilter | None = None, partition: str = "membership"
+    repo: GraphRepository, filters: TieFilter | None = None, partition: str = "membership"
 ) -> AnalysisGraph:
     """The collapsed, undirected social graph of the filter, with its partition."""
-    return analysis_graph(store, filters, partition=partition)
+    return analysis_graph(repo, filters, partition=partition)
 
 
 def name_of(catalogue: Catalogue, node_id: str) -> str:

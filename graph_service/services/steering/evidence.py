@@ -25,10 +25,10 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import SOCIAL_LABELS
+from graph_service.services.analysis_graph import TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
-from graph_service.store.neo4j_store import Neo4jStore
-from graph_service.store.repository import filtered_query
 
 
 class TieEvidence(BaseModel):
@@ -56,6 +56,7 @@ class Finding(BaseModel):
 
 class EvidenceReport(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     ties: list[TieEvidence]
     by_methods: dict[int, int] = Field(description="number of ties by distinct methods")
     by_sources: dict[int, int] = Field(description="number of ties by distinct sources")
@@ -198,19 +199,19 @@ def evidence_report_of(
 
 
 def evidence_report(
-    store: Neo4jStore, filters: TieFilter | None = None, *, partition: str = "membership"
+    services: Runtime, filters: TieFilter | None = None, *, partition: str = "membership"
 ) -> EvidenceReport:
     """Triangulation of the social ties under ``filters`` and the findings at risk."""
+    repo = services.repo
     filters = filters or TieFilter()
-    rows = store.read_text(
+    rows = repo.read_filtered(
         "steering/tie_evidence",
-        filtered_query("steering/tie_evidence"),
+        filters.params(filters.social_types()),
         labels=[label.value for label in SOCIAL_LABELS],
-        **filters.params(filters.social_types()),
     )
-    ag = social_graph(store, filters, partition)
-    cat = catalogue(store)
-    links = affiliations(store, filters)
+    ag = social_graph(repo, filters, partition)
+    cat = catalogue(repo)
+    links = affiliations(repo, filters)
     return evidence_report_of(
         rows,
         ag.graph,
@@ -218,4 +219,4 @@ def evidence_report(
         names={i: n.name for i, n in cat.items()},
         affiliation_sources=[link.source_count for link in links],
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

@@ -27,7 +27,8 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import NodeLabel, RelType
-from graph_service.services.analysis_graph import AnalysisGraph
+from graph_service.services.analysis_graph import AnalysisGraph, TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import (
     Affiliation,
@@ -37,7 +38,7 @@ from graph_service.services.steering.common import (
     name_of,
     social_graph,
 )
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
 
 Carried = Literal[
     "nothing advances it",
@@ -86,6 +87,7 @@ class GoalReport(BaseModel):
 
 class GoalCoverage(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     goals: list[GoalReport]
     unsupported: list[str] = Field(description="goals nothing advances")
     nobody_behind: list[str] = Field(description="advanced, but no person or group behind")
@@ -324,27 +326,28 @@ def goal_coverage_of(
 
 
 def load_inputs(
-    store: Neo4jStore, filters: TieFilter | None, partition: str = "membership"
+    repo: GraphRepository, filters: TieFilter | None, partition: str = "membership"
 ) -> tuple[dict[str, str], list[Affiliation], AnalysisGraph, Catalogue]:
-    """Everything goal coverage reads from the store."""
+    """Everything goal coverage reads from the repo."""
     filters = filters or TieFilter()
-    cat = catalogue(store)
+    cat = catalogue(repo)
     goals = {i: n.name for i, n in cat.items() if n.label == NodeLabel.GOAL}
-    links = affiliations(store, filters)
-    ag = social_graph(store, filters, partition)
+    links = affiliations(repo, filters)
+    ag = social_graph(repo, filters, partition)
     return goals, links, ag, cat
 
 
 def goal_coverage(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
     exclude: Collection[str] = (),
 ) -> GoalCoverage:
     """Goal coverage of the stored graph under ``filters`` (see the module docstring)."""
+    repo = services.repo
     filters = filters or TieFilter()
-    goals, links, ag, cat = load_inputs(store, filters, partition)
+    goals, links, ag, cat = load_inputs(repo, filters, partition)
     return goal_coverage_of(
         goals,
         links,
@@ -354,4 +357,4 @@ def goal_coverage(
         labels={i: n.label for i, n in cat.items()},
         exclude=exclude,
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

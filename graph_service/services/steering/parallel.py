@@ -23,8 +23,9 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import WORKING_TYPES, NodeLabel, RelType
+from graph_service.services.analysis_graph import TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering.common import affiliations, catalogue, social_graph
-from graph_service.store.neo4j_store import Neo4jStore
 
 
 class StaffPair(BaseModel):
@@ -53,6 +54,7 @@ class TaskLoad(BaseModel):
 
 class ParallelStructures(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     pairs: list[StaffPair]
     flagged: list[StaffPair]
     shared_tasks: list[TaskLoad] = Field(description="tasks with several responsible staff")
@@ -154,17 +156,19 @@ def parallel_structures_of(
 
 
 def parallel_structures(
-    store: Neo4jStore, filters: TieFilter | None = None, *, min_shared: int = 1
+    services: Runtime, filters: TieFilter | None = None, *, min_shared: int = 1
 ) -> ParallelStructures:
     """Parallel structures in the stored graph under ``filters`` (phase, date, evidence)."""
+    repo = services.repo
     filters = filters or TieFilter()
-    cat = catalogue(store)
+    cat = catalogue(repo)
     portfolios: dict[str, set[str]] = {
         i: set() for i, n in cat.items() if n.label == NodeLabel.STAFF
     }
-    for link in affiliations(store, filters, [RelType.RESPONSIBLE_FOR]):
+    for link in affiliations(repo, filters, [RelType.RESPONSIBLE_FOR]):
         portfolios.setdefault(link.source, set()).add(link.target)
-    G = social_graph(store, filters).graph
+    ag = social_graph(repo, filters)
+    G = ag.graph
     tie_types = {
         frozenset((u, v)): list(d.get("types") or [d.get("type")]) for u, v, d in G.edges(data=True)
     }
@@ -176,4 +180,4 @@ def parallel_structures(
         labels={i: n.label for i, n in cat.items()},
         min_shared=min_shared,
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

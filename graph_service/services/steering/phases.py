@@ -22,11 +22,11 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.metrics.ties import group_tie_counts
-from graph_service.services.analysis_graph import AnalysisGraph
+from graph_service.services.analysis_graph import AnalysisGraph, TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import social_graph
 from graph_service.services.steering.privacy import Pseudonymiser
-from graph_service.store.neo4j_store import Neo4jStore
 
 
 class Change(BaseModel):
@@ -86,6 +86,8 @@ class PhaseComparison(BaseModel):
     label_b: str
     filter_a: str
     filter_b: str
+    tie_count_a: TieCount | None = None  # stored ties and how many pass filter_a
+    tie_count_b: TieCount | None = None
     ties_a: int = Field(description="stored ties passing the first filter")
     ties_b: int = Field(description="stored ties passing the second filter")
     gained: list[TieChange]
@@ -257,20 +259,23 @@ def _label(f: TieFilter) -> str:
 
 
 def compare_phases(
-    store: Neo4jStore,
+    services: Runtime,
     first: TieFilter,
     second: TieFilter,
     *,
     partition: str = "membership",
 ) -> PhaseComparison:
     """Compare the network under two filters (typically two phases, or two dates)."""
-    ag_a = social_graph(store, first, partition)
-    ag_b = social_graph(store, second, partition)
-    return compare_graphs(ag_a, ag_b, label_a=_label(first), label_b=_label(second))
+    repo = services.repo
+    ag_a = social_graph(repo, first, partition)
+    ag_b = social_graph(repo, second, partition)
+    return compare_graphs(ag_a, ag_b, label_a=_label(first), label_b=_label(second)).model_copy(
+        update={"tie_count_a": ag_a.tie_count, "tie_count_b": ag_b.tie_count}
+    )
 
 
 def comparison_map(
-    store: Neo4jStore,
+    services: Runtime,
     first: TieFilter,
     second: TieFilter,
     *,
@@ -282,10 +287,11 @@ def comparison_map(
     With a ``pseudonymiser``, people are pseudonymised before anything is drawn (see
     :mod:`.privacy`).
     """
+    repo = services.repo
     from graph_service.maps import comparison_view
 
-    ag_a = social_graph(store, first, partition)
-    ag_b = social_graph(store, second, partition)
+    ag_a = social_graph(repo, first, partition)
+    ag_b = social_graph(repo, second, partition)
     graph_a, graph_b = ag_a.graph, ag_b.graph
     merged: dict[Hashable, frozenset[str]] = {}
     for part in (ag_a.partition, ag_b.partition):

@@ -32,8 +32,15 @@ from pydantic import BaseModel
 
 from graph_service.config import Settings, get_settings
 from graph_service.errors import Invalid, NotFound
-from graph_service.model import PERSON_KINDS, GraphDocument, TieIn, is_person, tie_id
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.model import (
+    DOCUMENT_FORMAT,
+    PERSON_KINDS,
+    GraphDocument,
+    TieIn,
+    is_person,
+    tie_id,
+)
+from graph_service.services.runtime import Runtime
 
 PREFIX = "person-"
 #: Node attributes a pseudonymised person keeps (besides numbers).
@@ -204,7 +211,7 @@ class Pseudonymiser:
                 data["id"] = None if tie.key == default else self._tie_id(tie.key, mapping)
                 tie = TieIn.model_validate(data)
             ties.append(tie)
-        return GraphDocument(nodes=nodes, ties=ties)
+        return GraphDocument(format=DOCUMENT_FORMAT, nodes=nodes, ties=ties)
 
 
 # --- erasure -------------------------------------------------------------------------------
@@ -234,13 +241,14 @@ class ErasureReport(BaseModel):
         )
 
 
-def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
+def erase_person(services: Runtime, node_id: str) -> ErasureReport:
     """Delete a person with every tie it has and the evidence on them; say what went.
 
     Refuses nodes that are not people (organisations, groups, goals, …): those are
     deleted through the ordinary node routes, not as personal data.
     """
-    rows = store.read("steering/node_identity", id=node_id)
+    repo = services.repo
+    rows = repo.read("steering/node_identity", id=node_id)
     if not rows:
         raise NotFound(f"no node with id {node_id!r}")
     label, kind = rows[0]["label"], rows[0]["kind"]
@@ -251,7 +259,7 @@ def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
             "are erased as personal data",
             errors=[{"record": node_id, "field": "id", "message": "not a person"}],
         )
-    done = store.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
+    done = repo.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
     if not done:
         raise NotFound(f"no person with id {node_id!r} (erased meanwhile?)")
     ties = [ErasedTie(**t) for t in done[0]["ties"]]

@@ -30,10 +30,11 @@ from pydantic import BaseModel, Field
 
 from graph_service.filters import TieFilter
 from graph_service.model import RelType
+from graph_service.services.analysis_graph import TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import goals as goals_mod
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
-from graph_service.store.neo4j_store import Neo4jStore
 
 SHORTLIST = 40
 OVERLOADED = 3
@@ -69,6 +70,7 @@ class Introduction(BaseModel):
 
 class Recommendations(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     overloaded_brokers: list[str]
     introductions: list[Introduction]
     overloaded_brokers_names: list[str] = Field(default_factory=list)
@@ -277,15 +279,16 @@ def _reason(
 
 
 def recommend(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
     top: int = 10,
 ) -> Recommendations:
     """Introductions for the stored graph under ``filters``."""
+    repo = services.repo
     filters = filters or TieFilter()
-    goal_names, links, ag, cat = goals_mod.load_inputs(store, filters, partition)
+    goal_names, links, ag, cat = goals_mod.load_inputs(repo, filters, partition)
     initiatives, goals = involvement(links, goal_names)
     return recommend_of(
         ag.graph.copy(),
@@ -296,4 +299,4 @@ def recommend(
         group_names=ag.group_names,
         top=top,
         filter_text=filters.describe(),
-    )
+    ).model_copy(update={"tie_count": ag.tie_count})

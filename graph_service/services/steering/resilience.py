@@ -29,11 +29,13 @@ from pydantic import BaseModel, Field
 
 from graph_service.errors import NotFound
 from graph_service.filters import TieFilter
+from graph_service.services.analysis_graph import TieCount
+from graph_service.services.runtime import Runtime
 from graph_service.services.steering import goals as goals_mod
 from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
 from graph_service.services.steering.sna import groups_in_direct_contact
-from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.store.repository import GraphRepository
 
 GroupPairKey = tuple[str, str]
 
@@ -82,6 +84,7 @@ class Departure(BaseModel):
     cost: float
     groups_left_without_members_names: list[str] = Field(default_factory=list)
     cut_off_names: list[str] = Field(default_factory=list)
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
 
     def summary(self) -> str:
         who = ", ".join(self.removed_names)
@@ -100,6 +103,7 @@ class Departure(BaseModel):
 
 class DepartureRanking(BaseModel):
     filter: str
+    tie_count: TieCount | None = None  # stored ties and how many pass the filter
     departures: list[Departure]
 
 
@@ -275,14 +279,15 @@ def departure_of(
 
 
 class _Inputs:
-    """Everything a departure reads from the store, read once for a whole ranking."""
+    """Everything a departure reads from the repo, read once for a whole ranking."""
 
-    def __init__(self, store: Neo4jStore, filters: TieFilter, partition: str) -> None:
-        goals, links, ag, cat = goals_mod.load_inputs(store, filters, partition)
+    def __init__(self, repo: GraphRepository, filters: TieFilter, partition: str) -> None:
+        goals, links, ag, cat = goals_mod.load_inputs(repo, filters, partition)
         self.goals, self.links, self.graph, self.partition = goals, links, ag.graph, ag.partition
         self.names = {i: name_of(cat, i) for i in cat}
         self.people = {i for i, n in cat.items() if n.person}
         self.group_names = ag.group_names
+        self.tie_count = ag.tie_count
         self.between = sna.betweenness(ag.graph)
         self.coverage = goals_mod.goal_coverage_of(
             goals, links, ag.graph, ag.partition, names=self.names
@@ -303,18 +308,20 @@ class _Inputs:
 
 
 def departure(
-    store: Neo4jStore,
+    services: Runtime,
     removed: Collection[str],
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
 ) -> Departure:
     """What the departure of ``removed`` would cost, in the stored graph under ``filters``."""
-    return _Inputs(store, filters or TieFilter(), partition).departure(removed)
+    repo = services.repo
+    inputs = _Inputs(repo, filters or TieFilter(), partition)
+    return inputs.departure(removed).model_copy(update={"tie_count": inputs.tie_count})
 
 
 def departure_ranking(
-    store: Neo4jStore,
+    services: Runtime,
     filters: TieFilter | None = None,
     *,
     partition: str = "membership",
@@ -322,11 +329,13 @@ def departure_ranking(
     top: int | None = 10,
 ) -> DepartureRanking:
     """Every node's departure, one at a time, ranked by cost (highest first)."""
+    repo = services.repo
     filters = filters or TieFilter()
-    inputs = _Inputs(store, filters, partition)
+    inputs = _Inputs(repo, filters, partition)
     return DepartureRanking(
         filter=filters.describe(),
         departures=rank_departures(inputs, people_only=people_only, top=top),
+        tie_count=inputs.tie_count,
     )
 
 

@@ -13,6 +13,6 @@ from graph_service.services.importer import sample_network_bytes
 @pytest.fixture()
 def sample(runtime) -> Iterator[object]:  # type: ignore[no-untyped-def]
     runtime.repo.delete_all()
-    importer.import_document(runtime.repo, sample_network_bytes())
+    importer.import_document(runtime, sample_network_bytes())
     yield runtime
     runtime.repo.delete_all()

@@ -38,7 +38,7 @@ def test_steering_commands_print_their_findings(sample, args, expected) -> None:
 def test_json_output_and_bad_input(sample) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["goals", "--format", "json"])
     assert result.exit_code == 0
-    assert json.loads(result.output)["unsupported"] == ["goal-r-krisen"]
+    assert json.loads(result.stdout)["unsupported"] == ["goal-r-krisen"]
     bad = runner.invoke(app, ["compare", "--phase-a", "1"])
     assert bad.exit_code == 2 and "phase or an as-of date" in bad.output
     bad = runner.invoke(app, ["goals", "--as-of", "yesterday"])

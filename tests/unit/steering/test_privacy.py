@@ -44,6 +44,7 @@ def test_pseudonyms_are_stable_and_depend_on_the_salt(node_id: str) -> None:
 def test_pseudonymise_document_rewrites_ties_and_drops_text() -> None:
     doc = GraphDocument.model_validate(
         {
+            "format": "graph-service/v1",
             "nodes": [
                 {"id": "st-anna", "label": "Staff", "name": "Anna", "description": "x"},
                 {"id": "org-1", "label": "Actor", "kind": "organisation", "name": "Firma"},

@@ -1,0 +1,25 @@
+"""The stored graph as a whole: what it holds, the server that holds it, deleting it.
+
+Routes and commands call these (with the service context), never the repository.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_service.services.runtime import Runtime
+
+
+def counts(services: Runtime) -> dict[str, dict[str, int]]:
+    """Nodes per label and ties per type."""
+    return services.repo.counts()
+
+
+def delete_all(services: Runtime) -> None:
+    """Delete every node and tie."""
+    services.repo.delete_all()
+
+
+def server(services: Runtime) -> dict[str, Any]:
+    """The Neo4j server's name and versions (Unavailable when it does not answer)."""
+    return services.repo.server()
