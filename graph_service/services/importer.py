@@ -31,7 +31,6 @@ from pydantic import BaseModel, ValidationError
 from graph_service.errors import Invalid
 from graph_service.model import (
     DOCUMENT_FORMAT,
-    GraphDocument,
     NodeIn,
     NodeLabel,
     RelType,

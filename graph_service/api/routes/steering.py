@@ -64,9 +64,7 @@ def compare_map(
 ) -> HTMLResponse:
     pseudonymiser = privacy.pseudonymiser_for(pseudonymise, settings)
     a, b = phases.phase_filters(filters, phase_a, phase_b)
-    result = phases.comparison_map(
-        services, a, b, partition=partition, pseudonymiser=pseudonymiser
-    )
+    result = phases.comparison_map(services, a, b, partition=partition, pseudonymiser=pseudonymiser)
     return HTMLResponse(result.html)
 
 

@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graph_service.services.metrics_report import stored_report
 from typer.testing import CliRunner
 
 from graph_service.cli import app
 from graph_service.filters import TieFilter
 from graph_service.maps.encoding import group_palette
-from graph_service.reports import report as report_mod
+from graph_service.reports import page as report_mod
 from graph_service.services import importer
 from graph_service.services.analysis_graph import analysis_graph
 from graph_service.services.maps import MapRequest, render_store_map
+from graph_service.services.metrics import stored_report
 from tests.conftest import DATASETS
 from tests.unit.maps.conftest import payload
 
@@ -42,7 +42,7 @@ def _embedded_map(report_html: str) -> str:
 
 @pytest.mark.parametrize("partition", ["membership", "property:position"])
 def test_metrics_map_and_report_count_the_same_ties(sample, partition: str) -> None:  # type: ignore[no-untyped-def]
-    store = sample.store
+    store = sample
     network = stored_report(store, TieFilter(), partition=partition)["network"]
     legend = payload(render_store_map(store, MapRequest(partition=partition)).html)
     counts = legend["meta"]["tieCounts"]
@@ -64,8 +64,8 @@ def test_metrics_map_and_report_count_the_same_ties(sample, partition: str) -> N
 
 
 def test_map_legend_says_what_it_counts(sample) -> None:  # type: ignore[no-untyped-def]
-    network = stored_report(sample.store, TieFilter())["network"]
-    html = render_store_map(sample.store, MapRequest()).html
+    network = stored_report(sample, TieFilter())["network"]
+    html = render_store_map(sample, MapRequest()).html
     assert (
         f"{network['stored_ties']} stored ties (counts above) between {network['ties']} pairs "
         f"({network['bonding']} bonding, {network['bridging']} bridging, "
@@ -104,7 +104,7 @@ def test_compare_json_keeps_ids_and_adds_names(sample) -> None:  # type: ignore[
 
 
 def test_report_names_groups(sample) -> None:  # type: ignore[no-untyped-def]
-    page = report_mod.build_report(sample.store)
+    page = report_mod.build_report(sample)
     text = page.split("srcdoc=")[0]
     assert not re.search(r"\((grp|act|st|ext)-[a-z]", text)
     assert "Wirtschaftsallianz" in text
@@ -122,7 +122,7 @@ def test_metrics_csv_has_a_name_column(sample) -> None:  # type: ignore[no-untyp
 
 
 def test_a_group_has_one_colour_in_every_view_and_the_report(sample) -> None:  # type: ignore[no-untyped-def]
-    store = sample.store
+    store = sample
     ag = analysis_graph(store, TieFilter())
     expected = group_palette(ag.partition, ag.group_names)
     views = [
@@ -167,7 +167,7 @@ def test_report_about_the_karate_club_is_worded_from_its_data(runtime, tmp_path:
     runtime.repo.delete_all()
     try:
         importer.import_document(runtime.repo, _karate_document())
-        page = report_mod.build_report(runtime.store)
+        page = report_mod.build_report(runtime)
     finally:
         runtime.repo.delete_all()
     text = page.split("srcdoc=")[0]
