@@ -79,6 +79,22 @@ def requires(needed: Role) -> Callable[..., Awaitable[Role]]:
     return check
 
 
+async def caller_role(
+    request: Request,
+    api_key: Annotated[str | None, Security(_api_key_header)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+) -> Role | None:
+    """The caller's role, or None for an anonymous or unknown caller (never an error):
+    for the open routes that tell an authenticated caller more (``/ready``)."""
+    keys: KeyRing = request.app.state.keys
+    if not keys.configured:
+        return Role.ADMIN
+    presented = api_key or (bearer.credentials if bearer else None)
+    return keys.role_of(presented) if presented else None
+
+
+CallerRoleDep = Annotated[Role | None, Depends(caller_role)]
+
 #: Router-level dependencies: ``dependencies=[READ]`` etc.
 READ = Depends(requires(Role.READER))
 WRITE = Depends(requires(Role.EDITOR))

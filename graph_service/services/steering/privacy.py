@@ -22,11 +22,12 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from graph_service.config import Settings, get_settings
 from graph_service.errors import Invalid, NotFound
 from graph_service.model import PERSON_KINDS, GraphDocument, TieIn, is_person, tie_id
+from graph_service.store import erasure
 from graph_service.store.neo4j_store import Neo4jStore
 
 PREFIX = "person-"
@@ -191,6 +192,12 @@ class ErasureReport(BaseModel):
     ties: list[ErasedTie]
     ties_by_type: dict[str, int]
     observations: int
+    transaction_log_rotated: bool = Field(
+        default=False,
+        description="the transaction log holding the erased values was closed, to be pruned "
+        "at the next checkpoint (false: the server's rotation size is too large to fill; "
+        "see docs/privacy.md)",
+    )
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.ties_by_type.items())) or "none"
@@ -217,9 +224,14 @@ def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
             "are erased as personal data",
             errors=[{"record": node_id, "field": "id", "message": "not a person"}],
         )
-    done = store.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
+    kinds = sorted(PERSON_KINDS)
+    # overwrite first, so the store files keep no old text; then rotate the log that
+    # holds the values so a checkpoint can prune it (store/erasure.py, docs/privacy.md)
+    erasure.overwrite_in_place(store, node_id, kinds)
+    done = store.write("steering/erase_person", id=node_id, person_kinds=kinds)
     if not done:
         raise NotFound(f"no person with id {node_id!r} (erased meanwhile?)")
+    rotation = erasure.rotate_transaction_log(store)
     ties = [ErasedTie(**t) for t in done[0]["ties"]]
     by_type: dict[str, int] = {}
     for t in ties:
@@ -230,4 +242,5 @@ def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
         ties=sorted(ties, key=lambda t: (t.type, t.other)),
         ties_by_type=by_type,
         observations=sum(t.observations for t in ties),
+        transaction_log_rotated=rotation.rotated,
     )
