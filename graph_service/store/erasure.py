@@ -6,16 +6,17 @@ even logs the values it removes) until the log file they are in is pruned. So an
 runs in three steps around the delete (services/steering/privacy.py):
 
 1. :func:`overwrite_in_place`: every text (and list) value of the person and its ties is
-   overwritten with filler of at least the same size. Neo4j writes a changed value over
-   the records of the old one when it fits (its property and dynamic records are reused),
-   so the store files no longer hold the old text.
+   overwritten with filler of at least the same size: short values live in the property
+   record itself, which the change rewrites in place.
 2. the delete itself.
-3. :func:`rotate_transaction_log`: a throw-away value fills the current transaction log
-   past ``db.tx_log.rotation.size``, so the next transaction starts a new file; the file
-   holding the erased values is then pruned at the next checkpoint, when the retention
-   policy (``db.tx_log.rotation.retention_policy``) lets it go. The local server is
-   configured for that (store/local_server.py: keep_none, 128 KiB files, a checkpoint
-   every 10 s); for other servers docs/privacy.md says what to set.
+3. :func:`fill_freed_records`: throw-away text, written and deleted, takes the records the
+   first two steps freed (Neo4j reuses freed records, so their old bytes are overwritten)
+   and fills the current transaction log past ``db.tx_log.rotation.size``, so the next
+   transaction starts a new file; the file holding the erased values is then pruned at
+   the next checkpoint, when the retention policy
+   (``db.tx_log.rotation.retention_policy``) lets it go. The local server is configured
+   for that (store/local_server.py: keep_none, 128 KiB files, a checkpoint every 10 s);
+   for other servers docs/privacy.md says what to set.
 
 What stays: the id and kind of the person (needed to find and delete it) may linger in
 freed records and index pages until reused; backups and exports made earlier keep
@@ -25,6 +26,7 @@ everything (docs/privacy.md).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +41,11 @@ KEPT = frozenset({"id", "kind"})
 #: Rotation sizes up to this are filled on erasure; past it (Neo4j's default is 256 MiB)
 #: the log is left to rotate by itself and the report says so.
 MAX_FILL_BYTES = 8 * 1024 * 1024
+#: Throw-away text written after the delete: Neo4j hands out freed records again in id
+#: order, so this overwrites the erased ones unless the store holds more freed text
+#: records than this from earlier deletions (docs/privacy.md).
+STORE_FILLER_BYTES = 4 * 1024 * 1024
+REUSE_PAUSE_SECONDS = 2.0
 
 _UNITS = {"": 1, "B": 1, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "K": 1024, "M": 1024**2}
 
@@ -89,17 +96,24 @@ def parse_size(text: str) -> int | None:
     return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
-def rotate_transaction_log(store: Neo4jStore) -> LogRotation:
-    """Fill the current transaction log past its rotation size, so the next transaction
-    starts a new file (the old one is pruned at the next checkpoint)."""
+def fill_freed_records(store: Neo4jStore, pause: float = REUSE_PAUSE_SECONDS) -> LogRotation:
+    """Write and delete throw-away text so that Neo4j reuses the records the erasure freed
+    (overwriting their bytes) and rotates the transaction log past the erased values.
+
+    The filler is at least :data:`STORE_FILLER_BYTES`, and larger than the server's
+    rotation size when that is at most :data:`MAX_FILL_BYTES`; ``rotated`` says whether the
+    log was filled to rotation (the old file is pruned at the next checkpoint)."""
     rows = store.read("erasure/rotation_size")
     size = parse_size(str(rows[0]["value"])) if rows else None
-    if size is None or size > MAX_FILL_BYTES:
-        return LogRotation(rotated=False, rotation_bytes=size)
+    rotates = size is not None and size <= MAX_FILL_BYTES
+    filler_bytes = max(STORE_FILLER_BYTES, (size or 0) + 1024 if rotates else 0)
+    # freed ids become reusable once the deleting transaction is closed and Neo4j's id
+    # maintenance has run (about a second)
+    time.sleep(pause)
     # Create and delete in separate transactions (in one they cancel out, unlogged). The
     # log rotates once a transaction has taken it past the size; the small pair after it
     # makes the new file non-empty, since pruning always keeps the newest non-empty file.
-    for filler in ("." * (size + 1024), "."):
+    for filler in ("." * filler_bytes, "."):
         store.write("erasure/create_filler", filler=filler)
         store.write("erasure/delete_filler")
-    return LogRotation(rotated=True, rotation_bytes=size)
+    return LogRotation(rotated=rotates, rotation_bytes=size)

@@ -231,7 +231,7 @@ def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
     done = store.write("steering/erase_person", id=node_id, person_kinds=kinds)
     if not done:
         raise NotFound(f"no person with id {node_id!r} (erased meanwhile?)")
-    rotation = erasure.rotate_transaction_log(store)
+    rotation = erasure.fill_freed_records(store)
     ties = [ErasedTie(**t) for t in done[0]["ties"]]
     by_type: dict[str, int] = {}
     for t in ties:

@@ -44,7 +44,8 @@ def test_erased_text_is_gone_from_store_files_and_transaction_logs(
     store.write("nodes/create_node", id=person, label="Staff", props=props)
     # let a checkpoint write the text into the store files, so the test shows it leaves them
     seconds = local_server.CHECKPOINT_SECONDS * 4
-    _wait_for(lambda: any("neostore." in f for f in _files_with(marker, data / "databases")), seconds)
+    stores = data / "databases"
+    _wait_for(lambda: any("neostore." in f for f in _files_with(marker, stores)), seconds)
 
     report = privacy.erase_person(store, person)
 
