@@ -117,8 +117,10 @@ def _translated(exc: BaseException, what: str) -> DomainError:
         return Unavailable(f"Neo4j is not reachable ({what}): {line}")
     if isinstance(exc, ConstraintError):
         return Conflict(f"{what}: {line}")
-    if isinstance(exc, TransientError):
-        return Unavailable(f"Neo4j could not finish {what} in time: {line}")
+    if isinstance(exc, TransientError) and "DatabaseUnavailable" in (exc.code or ""):
+        return Unavailable(f"the Neo4j database is not available ({what}): {line}")
+    if isinstance(exc, TransientError):  # deadlocks, lock waits: other work was in the way
+        return Conflict(f"{what} collided with concurrent work in Neo4j; retry: {line}")
     if isinstance(exc, ClientError):
         return Invalid(f"{what}: {line}")
     return Unavailable(f"Neo4j failed while {what}: {line}")

@@ -8,6 +8,7 @@ import pytest
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from graph_service.errors import (
+    Conflict,
     DomainError,
     Invalid,
     OverMemory,
@@ -72,6 +73,13 @@ def _raised(exc: BaseException, timeout_setting: str = "QUERY_TIMEOUT") -> Domai
             "another party",
         ),
         ("Neo.ClientError.Statement.SyntaxError", "Invalid input 'X'", Invalid, 422, "Invalid"),
+        (
+            "Neo.TransientError.Transaction.DeadlockDetected",
+            "ForsetiClient[1] can't acquire ExclusiveLock",
+            Conflict,
+            409,
+            "concurrent work",
+        ),
     ],
 )
 def test_limits_and_terminations_name_themselves(
@@ -93,3 +101,7 @@ def test_the_timeout_names_the_setting_it_was_given() -> None:
 def test_only_an_unreachable_server_is_503() -> None:
     error = _raised(ServiceUnavailable("Couldn't connect to 127.0.0.1:1"))
     assert isinstance(error, Unavailable) and error.status == 503
+    starting = Neo4jError._hydrate_neo4j(
+        code="Neo.TransientError.General.DatabaseUnavailable", message="database is starting"
+    )
+    assert _raised(starting).status == 503
