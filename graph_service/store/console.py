@@ -84,7 +84,7 @@ def to_json(value: Any) -> Any:
 
 #: Records fetched from the server at a time: small, so that rows of a megabyte each
 #: cannot pile up in the driver's buffer far past QUERY_BYTE_LIMIT before it is checked.
-FETCH_SIZE = 100
+FETCH_SIZE = 25
 
 
 def run_read_only(

@@ -201,6 +201,22 @@ def test_answers_are_bounded_in_bytes(open_settings: Any, empty_graph: Any) -> N
         assert small.status_code == 200 and small.json()["byte_limit"] == 1_000_000
 
 
+def test_large_rows_stop_at_the_byte_limit_without_filling_memory(
+    client: Any, empty_graph: Any
+) -> None:
+    """1,000 rows of 1 MB each: the answer stops at QUERY_BYTE_LIMIT (16 MiB by default),
+    and the process never holds much more than that (rows are fetched 25 at a time)."""
+    import resource
+
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    query = "UNWIND range(1, 1000) AS i RETURN i, $big AS text"
+    answer = client.post("/cypher", json={"query": query, "parameters": {"big": "y" * 1_000_000}})
+    problem = is_problem(answer, 413)
+    assert "QUERY_BYTE_LIMIT" in problem["detail"]
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert grown_mib < 250, f"peak RSS grew by {grown_mib:.0f} MiB"
+
+
 def test_a_transaction_ended_by_someone_else_says_so(open_settings: Any, empty_graph: Any) -> None:
     limited = open_settings.model_copy(update={"query_timeout": 60.0})
     slow = "UNWIND range(1, 10000000000) AS i WITH i WHERE i % 7 = 100 RETURN count(i) AS c"
