@@ -107,13 +107,15 @@ def fill_freed_records(store: Neo4jStore, pause: float = REUSE_PAUSE_SECONDS) ->
     size = parse_size(str(rows[0]["value"])) if rows else None
     rotates = size is not None and size <= MAX_FILL_BYTES
     filler_bytes = max(STORE_FILLER_BYTES, (size or 0) + 1024 if rotates else 0)
-    # freed ids become reusable once the deleting transaction is closed and Neo4j's id
-    # maintenance has run (about a second)
-    time.sleep(pause)
-    # Create and delete in separate transactions (in one they cancel out, unlogged). The
-    # log rotates once a transaction has taken it past the size; the small pair after it
-    # makes the new file non-empty, since pruning always keeps the newest non-empty file.
-    for filler in ("." * filler_bytes, "."):
+    # Freed ids become reusable once the deleting transaction is closed and Neo4j's id
+    # maintenance has run (about a second, longer on a busy server): two rounds, so that
+    # ids that were not reusable yet in the first are taken in the second. Create and
+    # delete in separate transactions (in one they cancel out, unlogged). The log rotates
+    # once a transaction has taken it past the size; the small pair at the end makes the
+    # new file non-empty, since pruning always keeps the newest non-empty file.
+    for filler in ("." * filler_bytes, "." * filler_bytes, "."):
+        if len(filler) > 1:
+            time.sleep(pause)
         store.write("erasure/create_filler", filler=filler)
         store.write("erasure/delete_filler")
     return LogRotation(rotated=rotates, rotation_bytes=size)

@@ -201,9 +201,15 @@ class ErasureReport(BaseModel):
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.ties_by_type.items())) or "none"
+        files = (
+            "values overwritten, transaction log closed for pruning"
+            if self.transaction_log_rotated
+            else "values overwritten; the server's transaction log rotation size is too "
+            "large to close its log now (docs/privacy.md)"
+        )
         return (
             f"erased {self.label} {self.id}: {len(self.ties)} ties ({kinds}) "
-            f"and {self.observations} observations on them"
+            f"and {self.observations} observations on them; {files}"
         )
 
 

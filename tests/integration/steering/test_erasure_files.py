@@ -50,7 +50,7 @@ def test_erased_text_is_gone_from_store_files_and_transaction_logs(
     report = privacy.erase_person(store, person)
 
     assert report.id == person and report.transaction_log_rotated
-    gone = _wait_for(lambda: _files_with(marker, data) == [], seconds)
+    gone = _wait_for(lambda: _files_with(marker, data) == [], seconds * 2)
     assert gone, f"still in {_files_with(marker, data)}"
     assert not store.read("steering/node_identity", id=person)
 
