@@ -33,6 +33,10 @@ def test_ready_tells_anonymous_callers_only_ready(keyed_client: Any) -> None:
     assert unknown.json() == {"status": "ready"}
     reader = keyed_client.get("/ready", headers=_key("reader")).json()
     assert reader["status"] == "ready" and reader["neo4j"].split()[-1][0].isdigit()
+    bearer = {"Authorization": f"Bearer {KEYS['editor']}"}
+    assert "neo4j" in keyed_client.get("/ready", headers=bearer).json()
+    operation = keyed_client.get("/openapi.json").json()["paths"]["/ready"]["get"]
+    assert "security" not in operation
 
 
 def test_without_a_key_reads_and_writes_are_401(keyed_client: Any, empty_graph: Any) -> None:
