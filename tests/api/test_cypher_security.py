@@ -242,3 +242,21 @@ def test_a_transaction_ended_by_someone_else_says_so(open_settings: Any, empty_g
         worker.join(30)
     problem = is_problem(answers[0], 409)
     assert "another party" in problem["detail"] and problem["title"] == "Transaction terminated"
+
+
+def test_a_query_over_the_memory_limit_is_4xx_naming_the_setting(
+    open_settings: Any, empty_graph: Any
+) -> None:
+    """Collecting a billion strings passes the server's transaction memory pool
+    (dbms.memory.transaction.total.max, 70 % of the heap by default) within seconds: 422
+    naming the setting, not 503 with Retry-After; the next query runs."""
+    query = (
+        "UNWIND range(1, 1000000000) AS i "
+        "WITH collect(toString(i) + 'padding-padding') AS xs RETURN size(xs)"
+    )
+    patient = open_settings.model_copy(update={"query_timeout": 120.0})  # memory ends it
+    with TestClient(create_app(patient)) as client:
+        problem = is_problem(client.post("/cypher", json={"query": query}), 422)
+        assert problem["title"] == "Query over its memory limit"
+        assert "memory.transaction" in problem["detail"]
+        assert client.post("/cypher", json={"query": "RETURN 1 AS one"}).status_code == 200
