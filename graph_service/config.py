@@ -78,9 +78,10 @@ class Settings(BaseSettings):
         default=180.0, gt=0, validation_alias=_env("NEO4J_LOCAL_START_TIMEOUT")
     )
     local_plugins: bool = Field(
-        default=True,
+        default=False,
         validation_alias=_env("NEO4J_LOCAL_PLUGINS"),
-        description="load APOC core and Graph Data Science into the local server",
+        description="load APOC core and Graph Data Science into the local server, limited "
+        "to the allowlist in store/local_server.py (the service itself calls neither)",
     )
 
     # --- the API ---------------------------------------------------------------------------
@@ -91,6 +92,12 @@ class Settings(BaseSettings):
     )
     query_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("QUERY_TIMEOUT"))
     query_row_limit: int = Field(default=10_000, gt=0, validation_alias=_env("QUERY_ROW_LIMIT"))
+    query_byte_limit: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024,
+        validation_alias=_env("QUERY_BYTE_LIMIT"),
+        description="bytes (as JSON) a read-only Cypher answer may hold",
+    )
     pseudonym_salt: SecretStr | None = Field(
         default=None, validation_alias=_env("GRAPH_SERVICE_PSEUDONYM_SALT")
     )

@@ -62,6 +62,37 @@ class Unavailable(DomainError):
         self.retry_after = retry_after
 
 
+class LimitExceeded(DomainError):
+    """A query passed one of its limits; the detail names the limit and its setting."""
+
+    status = 422
+    title = "Limit exceeded"
+
+
+class AnswerTooLarge(LimitExceeded):
+    status = 413
+    title = "Answer too large"
+
+
+class QueryTimedOut(LimitExceeded):
+    status = 504
+    title = "Query timed out"
+
+
+class OverMemory(LimitExceeded):
+    """The query needed more memory than its transaction (or the server) may use."""
+
+    status = 422
+    title = "Query over its memory limit"
+
+
+class Terminated(DomainError):
+    """Another party (an administrator, a server shutdown) ended the transaction."""
+
+    status = 409
+    title = "Transaction terminated"
+
+
 class LocalServerError(DomainError):
     """The local Neo4j server could not be fetched, started or stopped."""
 

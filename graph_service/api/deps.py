@@ -61,6 +61,22 @@ def requires(needed: Role) -> Callable[..., Awaitable[Role]]:
     return check
 
 
+async def caller_role(request: Request) -> Role | None:
+    """The caller's role, or None for an anonymous or unknown caller (never an error):
+    for the open routes that tell an authenticated caller more (``/ready``). It reads the
+    headers itself, so the OpenAPI document keeps such a route open (no security)."""
+    keys: KeyRing = request.app.state.keys
+    if not keys.configured:
+        return Role.ADMIN
+    presented = request.headers.get("X-API-Key")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if not presented and scheme.lower() == "bearer":
+        presented = token.strip()
+    return keys.role_of(presented) if presented else None
+
+
+CallerRoleDep = Annotated[Role | None, Depends(caller_role)]
+
 #: Router-level dependencies: ``dependencies=[READ]`` etc.
 READ = Depends(requires(Role.READER))
 WRITE = Depends(requires(Role.EDITOR))

@@ -162,6 +162,15 @@ _EXTRA = {
     "post": {"409": "the id is taken"},
     "put": {"409": "the stored record has another label, type or ends"},
 }
+#: Problems of the read-only Cypher endpoint (docs/security.md).
+_BY_PATH = {
+    "/cypher": {
+        "403": "the query would write, or reach past the graph (refused by its plan)",
+        "409": "another party ended the transaction",
+        "413": "the answer passed QUERY_BYTE_LIMIT",
+        "504": "the query ran past QUERY_TIMEOUT",
+    }
+}
 
 
 def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: bool) -> None:
@@ -187,7 +196,7 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
         retry = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if not secured:
             schema["components"].pop("securitySchemes", None)
-        for path_item in schema.get("paths", {}).values():
+        for path, path_item in schema.get("paths", {}).items():
             for method, operation in path_item.items():
                 if not secured:
                     operation.pop("security", None)
@@ -197,6 +206,7 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
                     codes.pop("401")
                     codes.pop("403")
                 codes.update(_EXTRA.get(method, {}))
+                codes.update(_BY_PATH.get(path, {}))
                 for code, description in codes.items():
                     entry: dict[str, Any] = {
                         "description": description,

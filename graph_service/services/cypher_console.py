@@ -45,6 +45,7 @@ class CypherResult(BaseModel):
     rows: list[dict[str, Any]]
     truncated: bool = Field(description="the row limit cut the result")
     row_limit: int
+    byte_limit: int = Field(description="bytes (as JSON) the rows may hold (QUERY_BYTE_LIMIT)")
     timeout_seconds: float
 
 
@@ -56,11 +57,13 @@ def run(services: Runtime, request: CypherRequest) -> CypherResult:
         request.parameters,
         timeout=settings.query_timeout,
         limit=settings.query_row_limit,
+        byte_limit=settings.query_byte_limit,
     )
     return CypherResult(
         columns=result.columns,
         rows=result.rows,
         truncated=result.truncated,
         row_limit=settings.query_row_limit,
+        byte_limit=settings.query_byte_limit,
         timeout_seconds=settings.query_timeout,
     )

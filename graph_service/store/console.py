@@ -1,18 +1,21 @@
 """Analysts' read-only Cypher: their query text, run so that it cannot write.
 
 Three locks, any one of which stops a write: the query's type from ``EXPLAIN`` must be
-read-only (``r``); the plan may not load files or URLs (``LOAD CSV``) nor call a procedure
-outside :data:`ALLOWED_PROCEDURES`; and it runs in a transaction opened in READ access mode,
-which the server itself refuses to write in. A transaction timeout and a row limit bound
-the cost. Values come back as JSON-safe data (nodes, relationships, paths, temporal and
-spatial values included).
+read-only (``r``); the plan must pass :func:`~graph_service.store.query_plan.check_plan`
+(no files or URLs, no procedure but schema introspection, no SHOW/TERMINATE/administration
+command, no loop inside an expression that the timeout cannot stop); and it runs in a
+transaction opened in READ access mode, which the server itself refuses to write in. A
+transaction timeout, a row limit and a byte limit bound the cost; the server's procedure
+allowlist (store/local_server.py) keeps APOC's escapes out of the server. Values come
+back as JSON-safe data (nodes, relationships, paths, temporal and spatial values).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, LiteralString, cast
@@ -23,14 +26,9 @@ from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
-from graph_service.errors import Forbidden, Invalid
+from graph_service.errors import AnswerTooLarge, Forbidden, Invalid
 from graph_service.store.neo4j_store import Neo4jStore, translate_errors
-
-#: Read-only procedures an analyst may call (schema introspection).
-ALLOWED_PROCEDURES = frozenset(
-    {"db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization"}
-)
-_FORBIDDEN_OPERATORS = ("LoadCSV",)
+from graph_service.store.query_plan import check_plan
 
 
 @dataclass(frozen=True)
@@ -84,42 +82,31 @@ def to_json(value: Any) -> Any:
     return str(value)
 
 
-def _operators(plan: Mapping[str, Any] | None) -> Iterator[Mapping[str, Any]]:
-    if not plan:
-        return
-    yield plan
-    for child in plan.get("children") or []:
-        yield from _operators(child)
-
-
-def _check_plan(plan: Mapping[str, Any] | None) -> None:
-    for op in _operators(plan):
-        name = str(op.get("operatorType", ""))
-        if any(bad in name for bad in _FORBIDDEN_OPERATORS):
-            raise Forbidden("the Cypher endpoint does not load files or URLs (LOAD CSV)")
-        if "ProcedureCall" in name:
-            details = str((op.get("args") or {}).get("Details", ""))
-            procedure = details.split("(", 1)[0].strip().lower()
-            if procedure not in ALLOWED_PROCEDURES:
-                allowed = ", ".join(sorted(ALLOWED_PROCEDURES))
-                raise Forbidden(
-                    f"the Cypher endpoint calls no procedure but {allowed} "
-                    f"(not {procedure or 'this one'})"
-                )
+#: Records fetched from the server at a time: small, so that rows of a megabyte each
+#: cannot pile up in the driver's buffer far past QUERY_BYTE_LIMIT before it is checked.
+FETCH_SIZE = 25
 
 
 def run_read_only(
-    store: Neo4jStore, text: str, params: Mapping[str, Any], timeout: float, limit: int
+    store: Neo4jStore,
+    text: str,
+    params: Mapping[str, Any],
+    timeout: float,
+    limit: int,
+    byte_limit: int,
 ) -> ReadOnlyResult:
-    """Run an analyst's query read-only; at most ``limit`` rows, ``truncated`` if more."""
+    """Run an analyst's query read-only; at most ``limit`` rows, ``truncated`` if more;
+    AnswerTooLarge once the rows, as JSON, pass ``byte_limit`` bytes."""
     # The cast is the one place user text becomes a query: it is safe because the query
     # is refused unless EXPLAIN says it is read-only and then runs in a READ transaction.
     statement = cast(LiteralString, text)
     settings = store.settings
     with (
-        translate_errors("running the read-only query"),
+        translate_errors("running the read-only query", timeout_setting="QUERY_TIMEOUT"),
         store.driver.session(
-            database=settings.neo4j_database, default_access_mode=READ_ACCESS
+            database=settings.neo4j_database,
+            default_access_mode=READ_ACCESS,
+            fetch_size=FETCH_SIZE,
         ) as session,
     ):
         tx = session.begin_transaction(timeout=timeout)
@@ -130,25 +117,37 @@ def run_read_only(
                     f"the Cypher endpoint runs read-only queries; this one is of type "
                     f"{summary.query_type!r} (r = read, w/rw = writes, s = schema)"
                 )
-            _check_plan(summary.plan)
+            check_plan(summary.plan, settings.neo4j_database)
             result = tx.run(statement, dict(params))
             columns = list(result.keys())
-            rows: list[dict[str, Any]] = []
-            truncated = False
-            for record in result:
-                if len(rows) >= limit:
-                    truncated = True
-                    break
-                rows.append({key: to_json(record[key]) for key in columns})
+            rows, truncated = _collect(result, columns, limit, byte_limit)
         except ClientError as exc:
             code = exc.code or ""
-            if "TransactionTimedOut" in code or "Transaction.Terminated" in code:
-                raise Invalid(
-                    f"the query ran longer than the limit of {timeout:g} s (QUERY_TIMEOUT)"
-                ) from exc
             if "AccessMode" in code or "Forbidden" in code:
                 raise Forbidden(f"the Cypher endpoint is read-only: {exc.message}") from exc
-            raise Invalid(f"Cypher error: {' '.join(str(exc.message).split())}") from exc
+            if "Statement" in code or "Procedure" in code:
+                raise Invalid(f"Cypher error: {' '.join(str(exc.message).split())}") from exc
+            raise
         finally:
             tx.close()
     return ReadOnlyResult(columns=columns, rows=rows, truncated=truncated)
+
+
+def _collect(
+    result: Iterable[Any], columns: list[str], limit: int, byte_limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The rows as JSON-safe data, stopping at ``limit`` rows or past ``byte_limit``."""
+    rows: list[dict[str, Any]] = []
+    size = 0
+    for record in result:
+        if len(rows) >= limit:
+            return rows, True
+        row = {key: to_json(record[key]) for key in columns}
+        size += len(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+        if size > byte_limit:
+            raise AnswerTooLarge(
+                f"the answer passed {byte_limit} bytes after {len(rows)} rows "
+                f"(QUERY_BYTE_LIMIT); return fewer or smaller rows (LIMIT, fewer columns)"
+            )
+        rows.append(row)
+    return rows, False

@@ -52,6 +52,50 @@ JVM_FLAGS = [
 ]
 
 
+#: The only APOC procedures and functions loaded when NEO4J_LOCAL_PLUGINS is on (the
+#: service itself calls none). Each one computes on the values it is given: none runs
+#: Cypher (apoc.cypher.*, apoc.periodic.*), touches files or the network (apoc.load.*,
+#: apoc.export.*, apoc.log.*), starts background work or reads the configuration. No
+#: plugin procedure is "unrestricted". GDS is left out of the server altogether: its
+#: aggregation function gds.graph.project registers itself outside the allowlist and keeps
+#: a graph on the heap after the transaction (measured; docs/security.md).
+PLUGIN_ALLOWLIST = (
+    # Neo4j's own procedures: the allowlist hides some of them too (db.checkpoint)
+    "db.*",
+    "dbms.*",
+    "tx.*",
+    "apoc.version",
+    "apoc.coll.sum",
+    "apoc.coll.avg",
+    "apoc.coll.min",
+    "apoc.coll.max",
+    "apoc.coll.toSet",
+    "apoc.coll.sort",
+    "apoc.coll.contains",
+    "apoc.coll.flatten",
+    "apoc.map.fromPairs",
+    "apoc.map.merge",
+    "apoc.convert.toJson",
+    "apoc.text.join",
+    "apoc.text.clean",
+    "apoc.text.levenshteinDistance",
+    "apoc.date.format",
+    "apoc.date.parse",
+)
+
+#: Transaction logs kept no longer than Neo4j needs for recovery, rotated at a small size,
+#: and a checkpoint (which prunes them) within seconds of a write: an erasure
+#: (services/steering/privacy.py) then pushes the erased values out of the logs with one
+#: rotation (docs/privacy.md). Community has no procedure to checkpoint on demand.
+TX_LOG_ROTATION_SIZE = 128 * 1024
+CHECKPOINT_SECONDS = 10
+ERASURE_LOG_SETTINGS = [
+    "db.tx_log.rotation.retention_policy=keep_none",
+    f"db.tx_log.rotation.size={TX_LOG_ROTATION_SIZE}",
+    f"db.checkpoint.interval.time={CHECKPOINT_SECONDS}s",
+]
+
+
 @dataclass(frozen=True)
 class ServerStatus:
     running: bool
@@ -192,13 +236,10 @@ def _conf_text(settings: Settings, jars: Jars) -> str:
         "dbms.usage_report.enabled=false",
         "db.transaction.timeout=0",
     ]
+    lines += ERASURE_LOG_SETTINGS
+    lines.append(f"server.directories.plugins={home / 'plugins'}")
     if jars.plugins is not None:
-        lines += [
-            f"server.directories.plugins={jars.plugins}",
-            "dbms.security.procedures.unrestricted=apoc.*,gds.*",
-        ]
-    else:
-        lines.append(f"server.directories.plugins={home / 'plugins'}")
+        lines.append("dbms.security.procedures.allowlist=" + ",".join(PLUGIN_ALLOWLIST))
     return "\n".join(lines) + "\n"
 
 
@@ -209,12 +250,24 @@ def _env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _classpath(jars: Jars) -> str:
+def _link_plugins(settings: Settings, jars: Jars) -> None:
+    """The server's plugins folder: links to the APOC jars and their libraries when
+    plugins are on (the GDS jars stay out, see PLUGIN_ALLOWLIST), empty otherwise."""
+    folder = settings.local_home / "plugins"
+    for old in folder.glob("*.jar"):
+        old.unlink()
+    if jars.plugins is None:
+        return
+    for jar in jars.plugins.glob("*.jar"):
+        if not jar.name.endswith(f"-{GDS_VERSION}.jar"):
+            (folder / jar.name).symlink_to(jar)
+
+
+def _classpath(settings: Settings, jars: Jars) -> str:
     parts = [f"{jars.lib}/*"]
     if jars.plugins is not None:
-        # Neo4j's launcher also puts plugins on the class path: GDS registers its
-        # extension through the service loader, which only sees the class path.
-        parts.append(f"{jars.plugins}/*")
+        # Neo4j's launcher also puts the plugins on the class path
+        parts.append(f"{settings.local_home / 'plugins'}/*")
     return os.pathsep.join(parts)
 
 
@@ -228,7 +281,7 @@ def _set_initial_password(settings: Settings, jars: Jars) -> None:
         password = secrets.token_hex(18)
     if len(password) < 8:
         raise LocalServerError("NEO4J_PASSWORD must have at least 8 characters")
-    cmd = [_java(), "-cp", _classpath(jars), ADMIN_TOOL, "dbms", "set-initial-password"]
+    cmd = [_java(), "-cp", _classpath(settings, jars), ADMIN_TOOL, "dbms", "set-initial-password"]
     # "--" ends the options: a password may start with "-" (picocli would take it for one)
     done = subprocess.run(
         [*cmd, "--", password], capture_output=True, text=True, env=_env(settings), check=False
@@ -363,6 +416,7 @@ def start(settings: Settings, say: Callable[[str], None] = _say) -> ServerStatus
         (home / sub).mkdir(parents=True, exist_ok=True)
     home.chmod(0o700)
     (home / "conf" / "neo4j.conf").write_text(_conf_text(settings, jars))
+    _link_plugins(settings, jars)
     _set_initial_password(settings, jars)
     heap = settings.local_heap
     cmd = [
@@ -371,7 +425,7 @@ def start(settings: Settings, say: Callable[[str], None] = _say) -> ServerStatus
         f"-Xmx{heap}",
         *JVM_FLAGS,
         "-cp",
-        _classpath(jars),
+        _classpath(settings, jars),
         ENTRY_POINT,
         f"--home-dir={home}",
         f"--config-dir={home / 'conf'}",

@@ -34,7 +34,15 @@ from neo4j.exceptions import (
 )
 
 from graph_service.config import Settings
-from graph_service.errors import Conflict, DomainError, Invalid, Unavailable
+from graph_service.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    OverMemory,
+    QueryTimedOut,
+    Terminated,
+    Unavailable,
+)
 from graph_service.store.cypher import query
 
 log = logging.getLogger(__name__)
@@ -46,24 +54,76 @@ def _one_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def translate_errors(what: str) -> Iterator[None]:
-    """Turn driver errors into domain errors that name what was being done."""
+def translate_errors(what: str, timeout_setting: str = "QUERY_TIMEOUT") -> Iterator[None]:
+    """Turn driver errors into domain errors that name what was being done.
+
+    503 (Unavailable) is kept for a server that cannot be reached or does not let us in;
+    a query that passes its time or memory limit, or that someone else ended, gets an
+    error that says so and names the setting (``timeout_setting`` for the time limit)."""
     try:
         yield
     except DomainError:
         raise
-    except AuthError as exc:
-        raise Unavailable(f"Neo4j rejected the credentials while {what}") from exc
-    except (ServiceUnavailable, SessionExpired) as exc:
-        raise Unavailable(f"Neo4j is not reachable ({what}): {_one_line(exc)}") from exc
-    except ConstraintError as exc:
-        raise Conflict(f"{what}: {_one_line(exc)}") from exc
-    except TransientError as exc:
-        raise Unavailable(f"Neo4j could not finish {what} in time: {_one_line(exc)}") from exc
-    except ClientError as exc:
-        raise Invalid(f"{what}: {_one_line(exc)}") from exc
-    except (DriverError, Neo4jError, OSError) as exc:
-        raise Unavailable(f"Neo4j failed while {what}: {_one_line(exc)}") from exc
+    except Neo4jError as exc:
+        limit = _limit_error(exc, what, timeout_setting)
+        if limit is None:
+            raise _translated(exc, what) from exc
+        raise limit from exc
+    except (DriverError, OSError) as exc:
+        raise _translated(exc, what) from exc
+
+
+#: Neo4j status codes of a transaction that passed its time limit, and of one ended by
+#: another party (TERMINATE TRANSACTIONS, a shutdown, a lock client stopped).
+_TIMED_OUT = ("TransactionTimedOut",)
+_TERMINATED = ("Transaction.Terminated", "LockClientStopped")
+_MEMORY = ("MemoryPoolOutOfMemoryError",)
+_HEAP = ("General.OutOfMemoryError",)
+
+
+def _limit_error(exc: Neo4jError, what: str, timeout_setting: str) -> DomainError | None:
+    code = exc.code or ""
+    message = _one_line(exc)
+    if any(c in code for c in _TIMED_OUT):
+        return QueryTimedOut(
+            f"{what} ran past its time limit ({timeout_setting}; on the server also "
+            "db.transaction.timeout) and was stopped"
+        )
+    if any(c in code for c in _MEMORY):
+        return OverMemory(
+            f"{what} needed more memory than a transaction may use "
+            f"(db.memory.transaction.max / dbms.memory.transaction.total.max): {message}"
+        )
+    if any(c in code for c in _HEAP):
+        return OverMemory(
+            f"{what} ran the Neo4j server out of heap (NEO4J_LOCAL_HEAP for the local "
+            "server, server.memory.heap.max_size for others); ask for less at a time"
+        )
+    if any(c in code for c in _TERMINATED) and "timed out" in message.lower():
+        return QueryTimedOut(f"{what} ran past its time limit ({timeout_setting})")
+    if any(c in code for c in _TERMINATED):
+        return Terminated(
+            f"{what}: the transaction was ended by another party (an administrator's "
+            f"TERMINATE TRANSACTIONS or a server shutdown), not by this request: {message}"
+        )
+    return None
+
+
+def _translated(exc: BaseException, what: str) -> DomainError:
+    line = _one_line(exc)
+    if isinstance(exc, AuthError):
+        return Unavailable(f"Neo4j rejected the credentials while {what}")
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return Unavailable(f"Neo4j is not reachable ({what}): {line}")
+    if isinstance(exc, ConstraintError):
+        return Conflict(f"{what}: {line}")
+    if isinstance(exc, TransientError) and "DatabaseUnavailable" in (exc.code or ""):
+        return Unavailable(f"the Neo4j database is not available ({what}): {line}")
+    if isinstance(exc, TransientError):  # deadlocks, lock waits: other work was in the way
+        return Conflict(f"{what} collided with concurrent work in Neo4j; retry: {line}")
+    if isinstance(exc, ClientError):
+        return Invalid(f"{what}: {line}")
+    return Unavailable(f"Neo4j failed while {what}: {line}")
 
 
 class Neo4jStore:
@@ -214,7 +274,10 @@ class Neo4jStore:
 
     def ping(self) -> dict[str, Any]:
         """The server's name, version and edition; Unavailable when it does not answer."""
-        rows = self.read("graph/server_components", timeout=5)
+        try:
+            rows = self.read("graph/server_components", timeout=5)
+        except QueryTimedOut as exc:  # a server too busy to answer this is not ready
+            raise Unavailable(f"Neo4j did not answer within 5 s: {exc.detail}") from exc
         return rows[0] if rows else {}
 
 

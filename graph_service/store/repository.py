@@ -30,6 +30,7 @@ from graph_service.model import (
 )
 from graph_service.store.console import ReadOnlyResult, run_read_only
 from graph_service.store.cypher import query
+from graph_service.store.erasure import LogRotation, fill_freed_records, overwrite_in_place
 from graph_service.store.neo4j_store import Neo4jStore, unwind_batches
 
 #: Above this many rows an import is written in batched transactions (see importer).
@@ -547,14 +548,23 @@ class GraphRepository:
         return self._read_filtered(name, filters, **params)
 
     def run_read_only(
-        self, text: str, params: Mapping[str, Any], timeout: float, limit: int
+        self, text: str, params: Mapping[str, Any], timeout: float, limit: int, byte_limit: int
     ) -> ReadOnlyResult:
         """An analyst's own query, read-only (store/console.py says how that is enforced)."""
-        return run_read_only(self.store, text, params, timeout, limit)
+        return run_read_only(self.store, text, params, timeout, limit, byte_limit)
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run the shipped write query ``name`` (retried: it must be idempotent)."""
         return self.store.write(name, **params)
+
+    def overwrite_person(self, node_id: str, person_kinds: list[str]) -> bool:
+        """Overwrite a person's and its ties' text values in place before erasure
+        (store/erasure.py says why)."""
+        return overwrite_in_place(self.store, node_id, person_kinds)
+
+    def fill_freed_records(self) -> LogRotation:
+        """Reuse the records and rotate the log that held erased values (store/erasure.py)."""
+        return fill_freed_records(self.store)
 
     def delete_all(self) -> None:
         """Delete every node and tie in batched transactions (not atomic, but bounded in

@@ -26,6 +26,19 @@ def test_health_ready_and_docs_are_open(keyed_client: Any) -> None:
         assert keyed_client.get(path).status_code == 200, path
 
 
+def test_ready_tells_anonymous_callers_only_ready(keyed_client: Any) -> None:
+    anonymous = keyed_client.get("/ready")
+    assert anonymous.status_code == 200 and anonymous.json() == {"status": "ready"}
+    unknown = keyed_client.get("/ready", headers={"X-API-Key": "not-a-key"})
+    assert unknown.json() == {"status": "ready"}
+    reader = keyed_client.get("/ready", headers=_key("reader")).json()
+    assert reader["status"] == "ready" and reader["neo4j"].split()[-1][0].isdigit()
+    bearer = {"Authorization": f"Bearer {KEYS['editor']}"}
+    assert "neo4j" in keyed_client.get("/ready", headers=bearer).json()
+    operation = keyed_client.get("/openapi.json").json()["paths"]["/ready"]["get"]
+    assert "security" not in operation
+
+
 def test_without_a_key_reads_and_writes_are_401(keyed_client: Any, empty_graph: Any) -> None:
     body = is_problem(keyed_client.post("/actors", json=NODE), 401)
     assert "API key" in body["detail"]

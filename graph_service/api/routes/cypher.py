@@ -1,5 +1,6 @@
-"""Read-only Cypher for analysts (role reader): refused if it would write, bounded by
-QUERY_TIMEOUT and QUERY_ROW_LIMIT (store/console.py)."""
+"""Read-only Cypher for analysts (role reader): refused if it would write or reach past the
+graph (store/query_plan.py), bounded by QUERY_TIMEOUT (504), QUERY_ROW_LIMIT (truncated)
+and QUERY_BYTE_LIMIT (413) (store/console.py)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from graph_service.config import Settings, get_settings
 from graph_service.errors import Invalid, NotFound
@@ -232,12 +232,24 @@ class ErasureReport(BaseModel):
     ties: list[ErasedTie]
     ties_by_type: dict[str, int]
     observations: int
+    transaction_log_rotated: bool = Field(
+        default=False,
+        description="the transaction log holding the erased values was closed, to be pruned "
+        "at the next checkpoint (false: the server's rotation size is too large to fill; "
+        "see docs/privacy.md)",
+    )
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.ties_by_type.items())) or "none"
+        files = (
+            "values overwritten, transaction log closed for pruning"
+            if self.transaction_log_rotated
+            else "values overwritten; the server's transaction log rotation size is too "
+            "large to close its log now (docs/privacy.md)"
+        )
         return (
             f"erased {self.label} {self.id}: {len(self.ties)} ties ({kinds}) "
-            f"and {self.observations} observations on them"
+            f"and {self.observations} observations on them; {files}"
         )
 
 
@@ -259,9 +271,14 @@ def erase_person(services: Runtime, node_id: str) -> ErasureReport:
             "are erased as personal data",
             errors=[{"record": node_id, "field": "id", "message": "not a person"}],
         )
-    done = repo.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
+    kinds = sorted(PERSON_KINDS)
+    # overwrite first, so the store files keep no old text; then rotate the log that
+    # holds the values so a checkpoint can prune it (store/erasure.py, docs/privacy.md)
+    repo.overwrite_person(node_id, kinds)
+    done = repo.write("steering/erase_person", id=node_id, person_kinds=kinds)
     if not done:
         raise NotFound(f"no person with id {node_id!r} (erased meanwhile?)")
+    rotation = repo.fill_freed_records()
     ties = [ErasedTie(**t) for t in done[0]["ties"]]
     by_type: dict[str, int] = {}
     for t in ties:
@@ -272,4 +289,5 @@ def erase_person(services: Runtime, node_id: str) -> ErasureReport:
         ties=sorted(ties, key=lambda t: (t.type, t.other)),
         ties_by_type=by_type,
         observations=sum(t.observations for t in ties),
+        transaction_log_rotated=rotation.rotated,
     )
