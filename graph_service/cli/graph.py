@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,8 @@ import typer
 from graph_service.cli.common import ensure_local_server, reports_errors
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
+from graph_service.model import EvidenceMethod, NodeLabel, RelType
+from graph_service.services.importing.sources import SourceFormat
 
 app = typer.Typer()
 
@@ -20,52 +23,200 @@ app = typer.Typer()
 def _print_report(report: Any) -> None:
     verb = "validated (dry run)" if report.dry_run else "imported"
     typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties")
+    preview = report.preview
+    if preview is not None and not report.dry_run:
+        for original, stored in preview.renamed.items():
+            typer.echo(f"  column {original!r} stored as {stored!r}")
+        for note in preview.notes:
+            typer.echo(f"  {note}")
 
 
-def _parse_files(file: Path, ties: Path | None) -> Any:
+def _print_preview(preview: Any) -> None:
+    """What ``--dry-run`` shows before anything is written."""
+    for f in preview.files:
+        how = f", {f.encoding}, {f.delimiter}-separated" if f.encoding else ""
+        typer.echo(f"{f.name}: {f.rows} rows ({preview.format}{how})")
+    typer.echo("would create:")
+    for label, n in sorted(preview.nodes_by_label.items()):
+        typer.echo(f"  {n} {label} nodes")
+    for rel, n in sorted(preview.ties_by_type.items()):
+        typer.echo(f"  {n} {rel} ties")
+    if preview.groups:
+        groups = ", ".join(f"{g} ({n})" for g, n in preview.groups.items())
+        typer.echo(f"groups (members): {groups}")
+    for original, stored in preview.renamed.items():
+        typer.echo(f"column {original!r} is stored as {stored!r}")
+    for original, new in preview.ids_rewritten.items():
+        typer.echo(f"id {original!r} is stored as {new!r}")
+    for note in preview.notes:
+        typer.echo(f"note: {note}")
+    typer.echo("first rows as they will be stored:")
+    for row in preview.first_nodes + preview.first_ties:
+        typer.echo("  " + json.dumps(row, ensure_ascii=False))
+
+
+def _parse_native(file: Path, ties: Path | None) -> Any:
+    """The service's own layouts: a JSON document, or the CSV pair (``--ties``)."""
     from graph_service.services import importer
 
     if ties is None:
-        if file.suffix.lower() == ".csv":
-            raise Invalid("a nodes CSV needs its ties CSV: --ties TIES.csv")
         return importer.parse_document(file.read_bytes())
     return importer.parse_csv(
-        file.read_text(encoding="utf-8"),
-        ties.read_text(encoding="utf-8"),
-        nodes_name=file.name,
-        ties_name=ties.name,
+        file.read_bytes(), ties.read_bytes(), nodes_name=file.name, ties_name=ties.name
     )
 
 
+def _confirm_replace(yes: bool) -> None:
+    """``--replace`` deletes what is stored: asked on a terminal, refused without one."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise Invalid(
+            "--replace deletes every stored node and tie first: pass --yes to confirm "
+            "(there is no terminal to ask on)"
+        )
+    if not typer.confirm("--replace deletes every stored node and tie first. Go on?"):
+        raise Invalid("nothing imported: --replace not confirmed")
+
+
 TiesOption = Annotated[
-    Path | None, typer.Option("--ties", help="the ties CSV that goes with a nodes CSV")
+    Path | None,
+    typer.Option("--ties", help="the ties CSV of the service's own CSV pair (FILE is nodes)"),
 ]
-DryRunOption = Annotated[bool, typer.Option("--dry-run", help="validate only, write nothing")]
+NodesOption = Annotated[
+    Path | None, typer.Option("--nodes", help="node table (CSV/TSV) for an edge list")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="show what would be created and every problem")
+]
+_O = "file options (docs/import.md)"
 
 
 @app.command("import")
 @reports_errors
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="JSON document, or the nodes CSV (with --ties)")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="edge list (.csv/.tsv), Excel (.xlsx), .graphml, .gexf, .gml, Pajek .net, "
+            "or the service's JSON document / nodes CSV (with --ties)"
+        ),
+    ],
+    nodes: NodesOption = None,
     ties: TiesOption = None,
+    format: Annotated[
+        SourceFormat | None,
+        typer.Option("--format", help="default: from the suffix", rich_help_panel=_O),
+    ] = None,
+    label: Annotated[
+        NodeLabel, typer.Option("--label", help="node label", rich_help_panel=_O)
+    ] = NodeLabel.ACTOR,
+    tie_type: Annotated[
+        RelType,
+        typer.Option("--type", help="tie type (its direction semantics apply)", rich_help_panel=_O),
+    ] = RelType.KNOWS,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by", help="node column whose values become groups", rich_help_panel=_O
+        ),
+    ] = None,
+    weight: Annotated[
+        str | None, typer.Option("--weight", help="tie column of weights", rich_help_panel=_O)
+    ] = None,
+    phase: Annotated[
+        str | None, typer.Option("--phase", help="phase stamped on every tie", rich_help_panel=_O)
+    ] = None,
+    evidence_method: Annotated[
+        EvidenceMethod | None,
+        typer.Option("--evidence-method", help="evidence method of every tie", rich_help_panel=_O),
+    ] = None,
+    evidence_source: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence-source", help="evidence source (default: file name)", rich_help_panel=_O
+        ),
+    ] = None,
+    evidence_date: Annotated[
+        str | None,
+        typer.Option("--evidence-date", help="evidence date (YYYY-MM-DD)", rich_help_panel=_O),
+    ] = None,
+    merge_arcs: Annotated[
+        bool,
+        typer.Option("--merge-arcs", help="merge arcs into an undirected type", rich_help_panel=_O),
+    ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="force the encoding (default: detected)", rich_help_panel=_O
+        ),
+    ] = None,
     dry_run: DryRunOption = False,
     replace: Annotated[
-        bool, typer.Option("--replace", help="delete the stored graph first (after validating)")
+        bool, typer.Option("--replace", help="delete the stored graph first (asks; see --yes)")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="confirm --replace without asking")
     ] = False,
 ) -> None:
-    """Import nodes and ties: all or nothing; every bad row is listed with its line."""
+    """Import a network file in one command: all or nothing, every problem listed once.
+
+    An edge list (source,target plus any columns) with an optional node table, a
+    spreadsheet or a graph file; the options say what its nodes and ties are."""
     from graph_service.services import importer
+    from graph_service.services.importing.files import prepare
     from graph_service.services.runtime import Runtime
 
-    parsed = _parse_files(file, ties)
+    native = ties is not None or file.suffix.lower() == ".json"
+    options = None
+    if not native:
+        options = _options(
+            format=format,
+            label=label,
+            type=tie_type,
+            group_by=group_by,
+            weight=weight,
+            phase=phase,
+            evidence_method=evidence_method,
+            evidence_source=evidence_source,
+            evidence_date=evidence_date,
+            merge_arcs=merge_arcs,
+            encoding=encoding,
+        )
+    if replace and not dry_run:
+        _confirm_replace(yes)
+    node_table = (nodes.read_bytes(), nodes.name) if nodes is not None else None
     with Runtime() as rt:
         rt.ensure_schema()
+        repo = None if replace else rt.repo
+        if options is None:
+            parsed, preview = _parse_native(file, ties), None
+        else:
+            built = prepare(repo, file.read_bytes(), file.name, options, nodes=node_table)
+            parsed, preview = built.parsed, built.preview
+        if dry_run and preview is not None:
+            _print_preview(preview)
         if replace and not dry_run:
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
             rt.repo.delete_all()
         report = importer.import_parsed(rt.repo, parsed, dry_run=dry_run)
+        report.preview = preview
     _print_report(report)
+
+
+def _options(**values: Any) -> Any:
+    from pydantic import ValidationError
+
+    from graph_service.services.importing.options import ImportOptions
+
+    try:
+        return ImportOptions.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = "--" + "-".join(str(p) for p in err["loc"]).replace("_", "-")
+        msg = err["msg"].removeprefix("Value error, ")
+        raise Invalid(f"{where}: {msg}" if err["loc"] else msg) from None
 
 
 app.command("load", help="Load a graph file: the same as `import`.")(import_cmd)
