@@ -390,7 +390,7 @@ def import_document(
 
 
 def import_csv(
-    repo: GraphRepository, nodes_text: str, ties_text: str, *, dry_run: bool = False
+    repo: GraphRepository, nodes_text: str | bytes, ties_text: str | bytes, *, dry_run: bool = False
 ) -> ImportReport:
     return import_parsed(repo, parse_csv(nodes_text, ties_text), dry_run=dry_run)
 

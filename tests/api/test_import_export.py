@@ -79,8 +79,9 @@ def test_csv_pair_import_by_multipart(client: Any, empty_graph: Any) -> None:
         "nodes": ("n.csv", "id,label,name\nx,Actor,M\xfcller\n".encode("latin-1")),
         "ties": ("t.csv", b"type,source,target\n"),
     }
-    is_problem(client.post("/import/csv", files=latin), 422)
-    assert client.get("/nodes/x").status_code == 404
+    # Latin-1 is detected, not refused (issue 13)
+    assert client.post("/import/csv", files=latin).status_code == 200
+    assert client.get("/nodes/x").json()["name"] == "M\xfcller"
 
 
 def test_json_export_imports_back_unchanged(client: Any, sample: dict[str, Any]) -> None:

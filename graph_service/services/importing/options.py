@@ -63,3 +63,12 @@ class ImportOptions(BaseModel):
     @property
     def undirected(self) -> bool:
         return not DIRECTED[self.type]
+
+
+class ImportQuery(ImportOptions):
+    """The API's query parameters of ``POST /import``: the options plus ``dry_run``."""
+
+    dry_run: bool = Field(False, description="validate and preview only, write nothing")
+
+    def options(self) -> ImportOptions:
+        return ImportOptions.model_validate(self.model_dump(exclude={"dry_run"}))
