@@ -119,6 +119,9 @@ def read_table(
         table.header = [h.strip() for h in header]
         if not any(table.header):
             raise Invalid(f"{name}: the first line (the header) names no column")
+        twice = sorted({h for h in table.header if h and table.header.count(h) > 1})
+        if twice:
+            raise Invalid(f"{name}: column(s) {', '.join(twice)} appear twice in the header")
         width = len(table.header)
         for cells in reader:
             if not any(c.strip() for c in cells):

@@ -344,10 +344,10 @@ def _end_nodes(
         return
     ends = {e for _, t in state.parsed.ties for e in (t.source, t.target)} - state.defined
     known = stored(sorted(ends)) if stored is not None and ends else {}
+    written_as = {new: old for old, new in state.ids_rewritten.items()}
     for end in sorted(ends - set(known), key=lambda e: (len(e), e)):
-        state.parsed.nodes.append(
-            ("(tie end)", NodeIn(id=end, label=state.options.label, name=end))
-        )
+        node = NodeIn(id=end, label=state.options.label, name=written_as.get(end, end))
+        state.parsed.nodes.append(("(tie end)", node))
 
 
 def build(
