@@ -230,16 +230,33 @@ def demo_cmd(
     out: Annotated[Path, typer.Option("-o", "--out", help="where to write the map")] = Path(
         "sample-map.html"
     ),
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="replace a store that holds other data")
+    ] = False,
 ) -> None:
-    """Start the local Neo4j if needed, load the sample network, write its map, serve the API."""
+    """Start the local Neo4j if needed, load the sample network, write its map, serve the API.
+
+    The sample REPLACES what the store holds. A store that is empty or holds only the
+    sample is replaced without asking; anything else is refused unless --yes is given
+    (export it first: graph-service export -f json -o backup.json). With NEO4J_URI set
+    the demo writes to that server and says so."""
     from graph_service.services import importer
     from graph_service.services.runtime import Runtime
 
+    if serve:
+        from graph_service.api import serving
+
+        serving.check_free("127.0.0.1", port)  # before anything is written
+    settings = get_settings()
+    if not settings.uses_local_server:
+        typer.echo(f"writing the sample network to {settings.bolt_uri} (NEO4J_URI)")
     ensure_local_server()
     with Runtime() as rt:
         rt.ensure_schema()
         parsed = importer.parse_document(importer.sample_network_bytes())
         importer.validate(parsed, None)
+        if not yes:
+            _refuse_other_data(rt.repo, parsed, rt.settings.bolt_uri)
         rt.repo.delete_all()
         importer.import_parsed(rt.repo, parsed)
         counts = rt.repo.counts()
@@ -248,6 +265,30 @@ def demo_cmd(
     typer.echo(f"sample network loaded: {sum(counts['nodes'].values())} nodes ({nodes})")
     typer.echo(f"  {sum(counts['ties'].values())} ties ({ties})")
     _demo_extras(out, serve, port)
+
+
+def _refuse_other_data(repo: Any, sample: Any, uri: str) -> None:
+    """Refuse to replace a store that holds anything but the sample network: the same
+    counts per label and type, and every sample id stored."""
+    from collections import Counter
+
+    stored = repo.counts()
+    n_nodes, n_ties = sum(stored["nodes"].values()), sum(stored["ties"].values())
+    if n_nodes == 0:
+        return
+    nodes = {n.id: n for _, n in sample.nodes}
+    ties = {t.key: t for _, t in sample.ties}
+    same_counts = stored == {
+        "nodes": dict(Counter(n.label.value for n in nodes.values())),
+        "ties": dict(Counter(t.type.value for t in ties.values())),
+    }
+    if same_counts and set(repo.labels_of(sorted(nodes))) == set(nodes):
+        return
+    raise Invalid(
+        f"the store at {uri} holds {n_nodes} nodes and {n_ties} ties that are not the sample "
+        "network, and the demo would replace them: export them first "
+        "(graph-service export -f json -o backup.json), then run `graph-service demo --yes`"
+    )
 
 
 def _demo_extras(out: Path, serve: bool, port: int) -> None:

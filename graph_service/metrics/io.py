@@ -22,7 +22,6 @@ and column of the first problem; ``errors`` lists up to 50 problems as
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Hashable
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 import networkx as nx
 
 from graph_service.errors import Invalid
+from graph_service.textfiles import read_table
 
 __all__ = ["read_graph_files"]
 
@@ -60,19 +60,18 @@ class _Problems:
 
 def _open_rows(path: Path, required: list[str], problems: _Problems) -> list[dict[str, str]]:
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise Invalid(f"{path}: cannot read the file ({exc.strerror})") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        missing = [c for c in required if c not in header]
-        for column in missing:
-            problems.add(path, 1, column, f"missing column {column!r} (header: {header})")
-        if missing:
-            problems.raise_if_any()
-        return list(reader)
+    # the encoding and the delimiter as every reader of tables finds them
+    table = read_table(data, str(path))
+    header = table.header
+    missing = [c for c in required if c not in header]
+    for column in missing:
+        problems.add(path, 1, column, f"missing column {column!r} (header: {header})")
+    if missing:
+        problems.raise_if_any()
+    return [row for _, row in table.rows]
 
 
 def read_graph_files(
