@@ -10,6 +10,10 @@ that the same file reads the same way through every door.
 - **Delimiter**: the one of ``,`` ``;`` tab ``|`` that splits the header line into the
   most columns and every one of the first lines into the same number (``csv.Sniffer``
   restricted to those four); a single-column file reads with a comma.
+- **Formulas**: a cell that a spreadsheet would run as a formula (it begins with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe
+  (OWASP, "CSV injection"); numbers are left alone. Reading removes that apostrophe again,
+  so an export imports back unchanged.
 - **Limits**: a field longer than :data:`FIELD_LIMIT` or a stray carriage return in an
   unquoted field is an error naming the line, never a crash.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from graph_service.errors import Invalid
@@ -27,6 +32,24 @@ from graph_service.errors import Invalid
 FIELD_LIMIT = 128 * 1024
 DELIMITERS = ",;\t|"
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise_cell(text: str) -> str:
+    """``'=1+1`` for ``=1+1``: the cell a spreadsheet shows as text (numbers unchanged)."""
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
+
+
+def restore_cell(text: str) -> str:
+    """The inverse of :func:`neutralise_cell`, applied to every cell read."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 @dataclass
@@ -128,7 +151,10 @@ def read_table(
                 continue  # blank lines
             if len(cells) > width:
                 table.ragged.append(reader.line_num)
-            row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+            row = {
+                h: restore_cell(cells[i].strip()) if i < len(cells) else ""
+                for i, h in enumerate(header)
+            }
             table.rows.append((reader.line_num, {k.strip(): v for k, v in row.items()}))
     except csv.Error as exc:
         line = reader.line_num

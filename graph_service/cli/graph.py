@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import zipfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -334,34 +333,46 @@ def info_cmd() -> None:
 @app.command("export")
 @reports_errors
 def export_cmd(
-    format: Annotated[str, typer.Option("--format", "-f", help="json, graphml, gexf or csv")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json, graphml, gexf, xlsx or csv")],
     out: Annotated[
         Path,
         typer.Option(
             "-o", "--out", help="the file to write; for csv a .zip, or a folder for the two files"
         ),
     ],
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv", help="write cells as stored, without the apostrophe before formulas"
+        ),
+    ] = False,
 ) -> None:
-    """Export the stored graph. JSON imports back unchanged; csv writes nodes.csv and
-    ties.csv (into a zip when OUT ends with .zip, else into the folder OUT)."""
+    """Export the stored graph. JSON imports back unchanged; GraphML and GEXF carry the
+    map's positions and group colours (Gephi); xlsx has a nodes and a ties sheet; csv
+    writes nodes.csv and ties.csv (into a zip when OUT ends with .zip, else into the
+    folder OUT). In csv and xlsx, text that a spreadsheet would run as a formula (=, +, -,
+    @) gets a leading apostrophe unless --raw-csv; import removes it."""
     from graph_service.services import exporter
     from graph_service.services.runtime import Runtime
 
     try:
         fmt = exporter.ExportFormat(format.lower())
     except ValueError:
-        raise Invalid(f"unknown format {format!r}: use json, graphml, gexf or csv") from None
+        raise Invalid(f"unknown format {format!r}: use json, graphml, gexf, xlsx or csv") from None
+    neutralise = not raw_csv
     with Runtime() as rt:
-        nodes, ties = rt.repo.export_graph()
-    if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "nodes.csv").write_text(exporter.nodes_csv(nodes), encoding="utf-8")
-        (out / "ties.csv").write_text(exporter.ties_csv(ties), encoding="utf-8")
-        typer.echo(f"exported {len(nodes)} nodes, {len(ties)} ties to {out}/nodes.csv, ties.csv")
-        return
-    result = exporter.render(nodes, ties, fmt)
+        if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
+            nodes, ties = rt.repo.export_graph()
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "nodes.csv").write_text(exporter.nodes_csv(nodes, neutralise), encoding="utf-8")
+            (out / "ties.csv").write_text(exporter.ties_csv(ties, neutralise), encoding="utf-8")
+            typer.echo(
+                f"exported {len(nodes)} nodes, {len(ties)} ties to {out}/nodes.csv, ties.csv"
+            )
+            return
+        result = exporter.export(rt.repo, fmt, neutralise=neutralise)
+        counts = rt.repo.counts()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(result.content)
-    if fmt is exporter.ExportFormat.CSV:
-        assert zipfile.is_zipfile(out)
-    typer.echo(f"exported {len(nodes)} nodes, {len(ties)} ties to {out} ({fmt.value})")
+    n_nodes, n_ties = sum(counts["nodes"].values()), sum(counts["ties"].values())
+    typer.echo(f"exported {n_nodes} nodes, {n_ties} ties to {out} ({fmt.value})")

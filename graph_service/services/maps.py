@@ -171,3 +171,15 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
         return render_map(graph, partition=partition, view=req.view, **options)
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
+
+
+def map_picture(store: Neo4jStore) -> dict[str, tuple[int, int, str | None]]:
+    """Positions and colours of the stored graph's default map (the whole network, group
+    membership, no filter), for the GraphML and GEXF exports."""
+    from graph_service.maps.views import network_picture
+
+    projection = project(store, TieFilter())
+    partition = partition_of(collapse(projection), "membership")
+    return network_picture(
+        multigraph(projection), partition=partition, group_names=projection.group_names
+    )

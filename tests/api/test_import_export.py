@@ -147,6 +147,7 @@ def test_cli_export_writes_every_format(sample: dict[str, Any], tmp_path: Path) 
         ("gexf", "g.gexf"),
         ("csv", "g.zip"),
         ("csv", "folder"),
+        ("xlsx", "g.xlsx"),
     ]:
         result = runner.invoke(cli_app, ["export", "--format", fmt, "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
@@ -154,5 +155,5 @@ def test_cli_export_writes_every_format(sample: dict[str, Any], tmp_path: Path) 
     assert len(doc["ties"]) == len(sample["ties"])
     assert zipfile.is_zipfile(tmp_path / "g.zip")
     assert (tmp_path / "folder" / "ties.csv").read_text().startswith("id,type,source,target")
-    bad = runner.invoke(cli_app, ["export", "--format", "xlsx", "-o", str(tmp_path / "x")])
+    bad = runner.invoke(cli_app, ["export", "--format", "xls", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "unknown format" in bad.output

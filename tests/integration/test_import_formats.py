@@ -99,14 +99,16 @@ def write_fixture(fmt: str, name: str, directed: bool, tmp: Path) -> tuple[Path,
 
 def _import(runtime: Any, path: Path, nodes: Path | None, **options: Any) -> Any:
     table = (nodes.read_bytes(), nodes.name) if nodes is not None else None
-    return import_file(runtime.repo, path.read_bytes(), path.name, ImportOptions(**options),
-                       nodes=table)  # fmt: skip
+    return import_file(
+        runtime.repo, path.read_bytes(), path.name, ImportOptions(**options), nodes=table
+    )
 
 
 def _figures(report: dict[str, Any]) -> dict[str, Any]:
     network = report["network"]
-    return {k: pytest.approx(network[k]) if isinstance(network[k], float) else network[k]
-            for k in KEYS}  # fmt: skip
+    return {
+        k: pytest.approx(network[k]) if isinstance(network[k], float) else network[k] for k in KEYS
+    }
 
 
 FORMATS = ["csv", "tsv", "latin1", "bom", "xlsx", "graphml", "gexf", "gml", "pajek"]
@@ -163,8 +165,15 @@ def test_directed_source_into_undirected_type_needs_merge(
 
 def test_evidence_phase_and_weight_are_stamped(empty_graph: Any, tmp_path: Path) -> None:
     path, nodes = write_fixture("csv", "karate_igraphdata", False, tmp_path)
-    _import(empty_graph, path, nodes, weight="weight", phase="2", evidence_method="survey",
-            evidence_date="2024-05-01")  # fmt: skip
+    _import(
+        empty_graph,
+        path,
+        nodes,
+        weight="weight",
+        phase="2",
+        evidence_method="survey",
+        evidence_date="2024-05-01",
+    )
     tie = empty_graph.repo.get_tie("KNOWS:1:2:2")[0]
     assert (tie.weight, tie.phase, tie.evidence_count) == (4.0, "2", 1)
     assert tie.evidence[0].source == "edges.csv"

@@ -128,6 +128,9 @@ async def import_csv(
                 "application/graphml+xml": {"schema": {"type": "string"}},
                 "application/gexf+xml": {"schema": {"type": "string"}},
                 "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                exporter.MEDIA_TYPES[exporter.ExportFormat.XLSX]: {
+                    "schema": {"type": "string", "format": "binary"}
+                },
                 "text/csv": {"schema": {"type": "string"}},
             },
         }
@@ -142,13 +145,20 @@ def export(
         exporter.CsvPart | None,
         Query(description="csv only: one file (nodes or ties) instead of the zip of both"),
     ] = None,
+    neutralise: Annotated[
+        bool,
+        Query(
+            description="csv and xlsx: a leading apostrophe before text that a spreadsheet "
+            "would run as a formula (=, +, -, @, tab, carriage return); false writes it raw"
+        ),
+    ] = True,
 ) -> Response:
     if part is not None and format is not exporter.ExportFormat.CSV:
         raise Invalid(
             "part applies to format=csv only",
             errors=[{"record": "query", "field": "part", "message": "only with format=csv"}],
         )
-    result = exporter.export(repo, format, part)
+    result = exporter.export(repo, format, part, neutralise=neutralise)
     return Response(
         result.content,
         media_type=result.media_type,

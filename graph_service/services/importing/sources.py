@@ -25,7 +25,7 @@ from typing import Any
 import networkx as nx
 
 from graph_service.errors import Invalid
-from graph_service.textfiles import read_table
+from graph_service.textfiles import read_table, restore_cell
 
 
 class SourceFormat(StrEnum):
@@ -107,7 +107,7 @@ def _excel_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return value.strip()
+        return restore_cell(value.strip())
     return value
 
 
