@@ -14,6 +14,7 @@ from graph_service.cli.common import ensure_local_server, reports_errors
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
 from graph_service.model import EvidenceMethod, NodeLabel, RelType
+from graph_service.services.importing.options import ImportOptions
 from graph_service.services.importing.sources import SourceFormat
 
 app = typer.Typer()
@@ -91,72 +92,84 @@ DryRunOption = Annotated[
 _O = "file options (docs/import.md)"
 
 
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="edge list (.csv/.tsv), Excel (.xlsx), .graphml, .gexf, .gml, Pajek .net, "
+        "or the service's JSON document / nodes CSV (with --ties)"
+    ),
+]
+FormatOpt = Annotated[
+    SourceFormat | None,
+    typer.Option("--format", help="default: from the suffix", rich_help_panel=_O),
+]
+LabelOpt = Annotated[NodeLabel, typer.Option("--label", help="node label", rich_help_panel=_O)]
+TypeOpt = Annotated[
+    RelType,
+    typer.Option("--type", help="tie type (its direction semantics apply)", rich_help_panel=_O),
+]
+GroupByOpt = Annotated[
+    str | None,
+    typer.Option("--group-by", help="node column whose values become groups", rich_help_panel=_O),
+]
+WeightOpt = Annotated[
+    str | None, typer.Option("--weight", help="tie column of weights", rich_help_panel=_O)
+]
+PhaseOpt = Annotated[
+    str | None, typer.Option("--phase", help="phase stamped on every tie", rich_help_panel=_O)
+]
+MethodOpt = Annotated[
+    EvidenceMethod | None,
+    typer.Option("--evidence-method", help="evidence method of every tie", rich_help_panel=_O),
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--evidence-source", help="evidence source (default: file name)", rich_help_panel=_O
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--evidence-date", help="evidence date (YYYY-MM-DD)", rich_help_panel=_O),
+]
+MergeOpt = Annotated[
+    bool,
+    typer.Option("--merge-arcs", help="merge arcs into an undirected type", rich_help_panel=_O),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="force the encoding (default: detected)", rich_help_panel=_O),
+]
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="delete the stored graph first (asks; see --yes)")
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="confirm --replace without asking")]
+
+
+#: the defaults are the service's (ImportOptions): one declaration for the CLI and the API
+_DEFAULTS = {name: f.default for name, f in ImportOptions.model_fields.items()}
+
+
 @app.command("import")
 @reports_errors
 def import_cmd(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="edge list (.csv/.tsv), Excel (.xlsx), .graphml, .gexf, .gml, Pajek .net, "
-            "or the service's JSON document / nodes CSV (with --ties)"
-        ),
-    ],
+    file: FileArg,
     nodes: NodesOption = None,
     ties: TiesOption = None,
-    format: Annotated[
-        SourceFormat | None,
-        typer.Option("--format", help="default: from the suffix", rich_help_panel=_O),
-    ] = None,
-    label: Annotated[
-        NodeLabel, typer.Option("--label", help="node label", rich_help_panel=_O)
-    ] = NodeLabel.ACTOR,
-    tie_type: Annotated[
-        RelType,
-        typer.Option("--type", help="tie type (its direction semantics apply)", rich_help_panel=_O),
-    ] = RelType.KNOWS,
-    group_by: Annotated[
-        str | None,
-        typer.Option(
-            "--group-by", help="node column whose values become groups", rich_help_panel=_O
-        ),
-    ] = None,
-    weight: Annotated[
-        str | None, typer.Option("--weight", help="tie column of weights", rich_help_panel=_O)
-    ] = None,
-    phase: Annotated[
-        str | None, typer.Option("--phase", help="phase stamped on every tie", rich_help_panel=_O)
-    ] = None,
-    evidence_method: Annotated[
-        EvidenceMethod | None,
-        typer.Option("--evidence-method", help="evidence method of every tie", rich_help_panel=_O),
-    ] = None,
-    evidence_source: Annotated[
-        str | None,
-        typer.Option(
-            "--evidence-source", help="evidence source (default: file name)", rich_help_panel=_O
-        ),
-    ] = None,
-    evidence_date: Annotated[
-        str | None,
-        typer.Option("--evidence-date", help="evidence date (YYYY-MM-DD)", rich_help_panel=_O),
-    ] = None,
-    merge_arcs: Annotated[
-        bool,
-        typer.Option("--merge-arcs", help="merge arcs into an undirected type", rich_help_panel=_O),
-    ] = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding", help="force the encoding (default: detected)", rich_help_panel=_O
-        ),
-    ] = None,
+    format: FormatOpt = None,
+    label: LabelOpt = _DEFAULTS["label"],
+    tie_type: TypeOpt = _DEFAULTS["type"],
+    group_by: GroupByOpt = None,
+    weight: WeightOpt = None,
+    phase: PhaseOpt = None,
+    evidence_method: MethodOpt = None,
+    evidence_source: SourceOpt = None,
+    evidence_date: DateOpt = None,
+    merge_arcs: MergeOpt = False,
+    encoding: EncodingOpt = None,
     dry_run: DryRunOption = False,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="delete the stored graph first (asks; see --yes)")
-    ] = False,
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="confirm --replace without asking")
-    ] = False,
+    replace: ReplaceOpt = False,
+    yes: YesOpt = False,
 ) -> None:
     """Import a network file in one command: all or nothing, every problem listed once.
 
@@ -167,21 +180,26 @@ def import_cmd(
     from graph_service.services.runtime import Runtime
 
     native = ties is not None or file.suffix.lower() == ".json"
-    options = None
-    if not native:
-        options = _options(
-            format=format,
-            label=label,
-            type=tie_type,
-            group_by=group_by,
-            weight=weight,
-            phase=phase,
-            evidence_method=evidence_method,
-            evidence_source=evidence_source,
-            evidence_date=evidence_date,
-            merge_arcs=merge_arcs,
-            encoding=encoding,
-        )
+    options = _options(
+        format=format,
+        label=label,
+        type=tie_type,
+        group_by=group_by,
+        weight=weight,
+        phase=phase,
+        evidence_method=evidence_method,
+        evidence_source=evidence_source,
+        evidence_date=evidence_date,
+        merge_arcs=merge_arcs,
+        encoding=encoding,
+    )
+    if native:
+        if options != ImportOptions(format=options.format) or nodes is not None:
+            raise Invalid(
+                "the file options (and --nodes) are for network files; a JSON document or "
+                "the CSV pair (--ties) says everything itself"
+            )
+        options = None
     if replace and not dry_run:
         _confirm_replace(yes)
     node_table = (nodes.read_bytes(), nodes.name) if nodes is not None else None

@@ -312,6 +312,15 @@ def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
                     "(delete it first to change it)",
                 )
             )
+    return errors + _tie_end_errors(parsed, labels, stored)
+
+
+def _tie_end_errors(
+    parsed: Parsed, labels: dict[str, NodeLabel], stored: dict[str, str]
+) -> list[RowError]:
+    """Ties whose ends are missing (one error per missing id, none for a node row that
+    failed on its own) or of the wrong label for the type."""
+    errors: list[RowError] = []
     missing: dict[str, tuple[str, str, int]] = {}
     for where, tie in parsed.ties:
         end_labels: list[NodeLabel] = []
@@ -323,7 +332,6 @@ def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
             if label is not None:
                 end_labels.append(label)
             elif node_id not in parsed.failed_ids:
-                # one error per missing id, not one per tie that names it
                 first, column, count = missing.get(node_id, (where, end, 0))
                 missing[node_id] = (first, column, count + 1)
         if len(end_labels) == 2:
