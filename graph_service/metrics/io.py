@@ -58,7 +58,9 @@ class _Problems:
         raise Invalid(f"{where}: {first['message']}{more}", errors=list(self.items))
 
 
-def _open_rows(path: Path, required: list[str], problems: _Problems) -> list[dict[str, str]]:
+def _open_rows(
+    path: Path, required: list[str], problems: _Problems
+) -> list[tuple[int, dict[str, str]]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -71,7 +73,7 @@ def _open_rows(path: Path, required: list[str], problems: _Problems) -> list[dic
         problems.add(path, 1, column, f"missing column {column!r} (header: {header})")
     if missing:
         problems.raise_if_any()
-    return [row for _, row in table.rows]
+    return table.rows
 
 
 def read_graph_files(
@@ -102,7 +104,7 @@ def read_graph_files(
     node_rows = _open_rows(nodes_path, ["id", group_attr], problems)
     G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     partition: dict[Hashable, frozenset[str]] = {}
-    for line, row in enumerate(node_rows, start=2):
+    for line, row in node_rows:
         node_id = (row.get("id") or "").strip()
         if not node_id:
             problems.add(nodes_path, line, "id", "empty node id")
@@ -118,7 +120,7 @@ def read_graph_files(
     required = ["source", "target"] + ([weight_column] if weight_column else [])
     edge_rows = _open_rows(edges_path, required, problems)
     ties: dict[tuple[str, str], tuple[float, int]] = {}
-    for line, row in enumerate(edge_rows, start=2):
+    for line, row in edge_rows:
         ends = []
         for column in ("source", "target"):
             value = (row.get(column) or "").strip()

@@ -138,9 +138,15 @@ def _node_columns(rows: Rows, state: _State) -> _NodeColumns:
         raise Invalid(
             f"{rows.name}: no id column (expected id, name or label; columns: {', '.join(cols)})"
         )
-    label_col = _first(cols, "label")
-    if label_col == id_col or not _vocabulary_column(rows, label_col, _LABELS):
-        label_col = None
+    # our own GraphML/GEXF exports name the label node_type (their label is the name)
+    label_col = next(
+        (
+            c
+            for c in (_first(cols, "label"), _first(cols, "node_type"))
+            if c != id_col and _vocabulary_column(rows, c, _LABELS)
+        ),
+        None,
+    )
     name_col = _first(cols, "name")
     if name_col in (None, id_col):
         other = _first(cols, "label")
@@ -148,6 +154,7 @@ def _node_columns(rows: Rows, state: _State) -> _NodeColumns:
     group = state.options.group_by
     group_col = _column(cols, group, rows.name) if group else None
     fixed = {id_col, label_col, name_col, _first(cols, "kind"), _first(cols, "description")}
+    fixed.discard(None)
     free = [c for c in cols if c not in fixed]
     mapping = attribute_names(free, RESERVED_NODE_PROPERTIES)
     state.renamed.update({c: n for c, n in mapping.items() if c != n})
@@ -239,9 +246,14 @@ def _tie_rows(rows: Rows, state: _State) -> list[tuple[str, dict[str, Any], tupl
             f"{rows.name}: needs a source and a target column (source,target or "
             f"from,to); the header has: {', '.join(cols)}"
         )
-    type_col = _first(cols, "type")
-    if not _vocabulary_column(rows, type_col, _TYPES):
-        type_col = None
+    type_col = next(
+        (
+            c
+            for c in (_first(cols, "type"), _first(cols, "tie_type"))
+            if _vocabulary_column(rows, c, _TYPES)
+        ),
+        None,
+    )
     weight = state.options.weight
     weight_col = _column(cols, weight, rows.name) if weight else _first(cols, "weight")
     known = {c: _first(cols, c) for c in (*TIE_FIELDS, *EVIDENCE_FIELDS)}

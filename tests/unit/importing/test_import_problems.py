@@ -122,3 +122,34 @@ def test_edge_list_without_node_table_creates_the_ends() -> None:
     ]
     assert built.parsed.ties[0][1].weight == 3.0
     assert built.preview.ids_rewritten == {"Mr Hi": "Mr-Hi", "John A": "John-A"}
+
+
+def test_kumu_workbook_imports(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    elements = book.active
+    elements.title = "Elements"
+    elements.append(["Label", "Type", "Team"])
+    elements.append(["Anna Beispiel", "Person", "Alliance"])
+    elements.append(["Firma Eins", "Organization", "Alliance"])
+    elements.append(["Amt", "Organization", "City"])
+    connections = book.create_sheet("Connections")
+    connections.append(["From", "To", "Type", "Strength"])
+    connections.append(["Anna Beispiel", "Firma Eins", "friend", 2])
+    connections.append(["Firma Eins", "Amt", "=HYPERLINK(1)", 1])
+    path = tmp_path / "kumu.xlsx"
+    book.save(path)
+    source = read_source(path.read_bytes(), "kumu.xlsx")
+    built = build(source, ImportOptions(group_by="Team", weight="Strength"))
+    nodes = {n.id: n for _, n in built.parsed.nodes}
+    assert nodes["Anna-Beispiel"].name == "Anna Beispiel"
+    assert nodes["Anna-Beispiel"].attributes == {"type": "Person", "team": "Alliance"}
+    assert nodes["group:Alliance"].label.value == "Group"
+    ties = {t.key: t for _, t in built.parsed.ties}
+    assert ties["KNOWS:Anna-Beispiel:Firma-Eins"].weight == 2.0
+    assert built.preview.groups == {"Alliance": 2, "City": 1}
+    assert built.preview.notes == [
+        "kumu.xlsx sheet Connections: column(s) Type not imported (ties carry no free "
+        "attributes; use --weight for a weight column)"
+    ]
