@@ -55,15 +55,25 @@ def _print_preview(preview: Any) -> None:
         typer.echo("  " + json.dumps(row, ensure_ascii=False))
 
 
-def _parse_native(file: Path, ties: Path | None) -> Any:
+def _parse_native(file: Path, ties: Path | None) -> tuple[Any, Any]:
     """The service's own layouts: a JSON document, or the CSV pair (``--ties``)."""
     from graph_service.services import importer
+    from graph_service.services.importing.build import preview_of
+    from graph_service.services.importing.preview import FileInfo
 
+    data = file.read_bytes()
+    if not data.strip():
+        raise Invalid(f"{file.name} is empty")
     if ties is None:
-        return importer.parse_document(file.read_bytes())
-    return importer.parse_csv(
-        file.read_bytes(), ties.read_bytes(), nodes_name=file.name, ties_name=ties.name
-    )
+        parsed = importer.parse_document(data)
+        files = [FileInfo(name=file.name, rows=len(parsed.nodes) + len(parsed.ties))]
+        return parsed, preview_of(parsed, "json", files)
+    parsed = importer.parse_csv(data, ties.read_bytes(), nodes_name=file.name, ties_name=ties.name)
+    files = [
+        FileInfo(name=file.name, rows=len(parsed.nodes)),
+        FileInfo(name=ties.name, rows=len(parsed.ties)),
+    ]
+    return parsed, preview_of(parsed, "csv pair", files)
 
 
 def _confirm_replace(yes: bool) -> None:
@@ -207,7 +217,7 @@ def import_cmd(
         rt.ensure_schema()
         repo = None if replace else rt.repo
         if options is None:
-            parsed, preview = _parse_native(file, ties), None
+            parsed, preview = _parse_native(file, ties)
         else:
             built = prepare(repo, file.read_bytes(), file.name, options, nodes=node_table)
             parsed, preview = built.parsed, built.preview

@@ -63,7 +63,6 @@ class Built:
 class _State:
     options: ImportOptions
     parsed: Parsed = field(default_factory=Parsed)
-    renamed: dict[str, str] = field(default_factory=dict)
     ids_rewritten: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     groups: Counter[str] = field(default_factory=Counter)
@@ -157,7 +156,7 @@ def _node_columns(rows: Rows, state: _State) -> _NodeColumns:
     fixed.discard(None)
     free = [c for c in cols if c not in fixed]
     mapping = attribute_names(free, RESERVED_NODE_PROPERTIES)
-    state.renamed.update({c: n for c, n in mapping.items() if c != n})
+    state.parsed.renamed.update({c: n for c, n in mapping.items() if c != n})
     return _NodeColumns(
         id_col,
         label_col,
@@ -398,18 +397,25 @@ def _preview(source: RawSource, state: _State) -> ImportPreview:
         for t in (source.ties, source.nodes)
         if t is not None
     ]
-    nodes = list({n.id: n for _, n in state.parsed.nodes}.values())
-    ties = list({t.key: t for _, t in state.parsed.ties}.values())
+    preview = preview_of(state.parsed, source.format.value, files)
+    preview.groups = dict(state.groups)
+    preview.ids_rewritten = dict(list(state.ids_rewritten.items())[:20])
+    preview.arcs_merged = state.arcs_merged
+    preview.notes = state.notes
+    return preview
+
+
+def preview_of(parsed: Parsed, fmt: str, files: list[FileInfo]) -> ImportPreview:
+    """Counts per label and type, renamed columns and the first rows as they will be
+    stored: the preview of any parsed import (the service's own formats included)."""
+    nodes = list({n.id: n for _, n in parsed.nodes}.values())
+    ties = list({t.key: t for _, t in parsed.ties}.values())
     return ImportPreview(
-        format=source.format.value,
+        format=fmt,
         files=files,
         nodes_by_label=dict(Counter(n.label.value for n in nodes)),
         ties_by_type=dict(Counter(t.type.value for t in ties)),
-        groups=dict(state.groups),
-        renamed=state.renamed,
-        ids_rewritten=dict(list(state.ids_rewritten.items())[:20]),
-        arcs_merged=state.arcs_merged,
-        notes=state.notes,
+        renamed=parsed.renamed,
         first_nodes=[n.model_dump(mode="json", exclude_none=True) for n in nodes[:PREVIEW_ROWS]],
         first_ties=[t.model_dump(mode="json", exclude_none=True) for t in ties[:PREVIEW_ROWS]],
     )
