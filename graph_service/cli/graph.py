@@ -190,7 +190,7 @@ def import_cmd(
     from graph_service.services.runtime import Runtime
 
     native = ties is not None or file.suffix.lower() == ".json"
-    options = _options(
+    options: ImportOptions | None = _options(
         format=format,
         label=label,
         type=tie_type,
@@ -232,10 +232,8 @@ def import_cmd(
     _print_report(report)
 
 
-def _options(**values: Any) -> Any:
+def _options(**values: Any) -> ImportOptions:
     from pydantic import ValidationError
-
-    from graph_service.services.importing.options import ImportOptions
 
     try:
         return ImportOptions.model_validate({k: v for k, v in values.items() if v is not None})

@@ -104,3 +104,18 @@ def test_demo_checks_its_port_before_writing(empty_graph: Any, tmp_path: Path) -
         result = runner.invoke(app, ["demo", "--port", str(port), "-o", str(tmp_path / "m")])
     assert result.exit_code == 2 and f"port {port}" in result.output
     assert empty_graph.repo.counts() == {"nodes": {}, "ties": {}}
+
+
+def test_import_cli_replace_on_a_terminal_asks(empty_graph: Any, monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    from graph_service.cli import graph as graph_cli
+
+    assert runner.invoke(app, KARATE).exit_code == 0
+    terminal = SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True))
+    monkeypatch.setattr(graph_cli, "sys", terminal)
+    no = runner.invoke(app, [*KARATE, "--replace"], input="n\n")
+    assert "deletes every stored node and tie first. Go on?" in no.output
+    assert no.exit_code == 2 and "not confirmed" in no.output
+    yes = runner.invoke(app, [*KARATE, "--replace"], input="y\n")
+    assert yes.exit_code == 0 and "imported: 36 nodes, 112 ties" in yes.output
