@@ -190,7 +190,7 @@ def import_cmd(
     from graph_service.services.runtime import Runtime
 
     native = ties is not None or file.suffix.lower() == ".json"
-    options: ImportOptions | None = _options(
+    given = _options(
         format=format,
         label=label,
         type=tie_type,
@@ -203,13 +203,12 @@ def import_cmd(
         merge_arcs=merge_arcs,
         encoding=encoding,
     )
-    if native:
-        if options != ImportOptions(format=options.format) or nodes is not None:
-            raise Invalid(
-                "the file options (and --nodes) are for network files; a JSON document or "
-                "the CSV pair (--ties) says everything itself"
-            )
-        options = None
+    if native and (given != ImportOptions(format=given.format) or nodes is not None):
+        raise Invalid(
+            "the file options (and --nodes) are for network files; a JSON document or "
+            "the CSV pair (--ties) says everything itself"
+        )
+    options = None if native else given
     if replace and not dry_run:
         _confirm_replace(yes)
     node_table = (nodes.read_bytes(), nodes.name) if nodes is not None else None
