@@ -265,9 +265,13 @@ def _tie_rows(rows: Rows, state: _State) -> list[tuple[str, dict[str, Any], tupl
         )
     stamp = _observation(state, rows.name)
     out = []
+    loops = 0
     for where, row in rows.rows:
         ends = [state.id_of(row.get(c), where, c) for c in (source, target)]
         if ends[0] is None or ends[1] is None:
+            continue
+        if ends[0] == ends[1]:
+            loops += 1  # a tie joins two nodes; analyze ignores self-loops too
             continue
         tie: dict[str, Any] = {"source": ends[0], "target": ends[1]}
         tie["type"] = (
@@ -289,6 +293,8 @@ def _tie_rows(rows: Rows, state: _State) -> list[tuple[str, dict[str, Any], tupl
         }
         tie["evidence"] = [o for o in (obs or None, stamp) if o]
         out.append((where, tie, (ends[0], ends[1])))
+    if loops:
+        state.notes.append(f"{rows.name}: {loops} self-loop(s) (source = target) not imported")
     return out
 
 
@@ -378,7 +384,25 @@ def build(
     _merge(state, tie_rows, source.directed, source.ties.name)
     _end_nodes(state, stored, source.nodes is not None)
     _add_groups(state, group_rows)
+    state.parsed.errors = once_per_cause(state.parsed.errors)
     return Built(state.parsed, _preview(source, state))
+
+
+def once_per_cause(errors: list[RowError]) -> list[RowError]:
+    """The same problem in many rows (the same field, the same message) is one error that
+    names its first row and counts the others."""
+    grouped: dict[tuple[str, str], tuple[RowError, int]] = {}
+    for error in errors:
+        first, count = grouped.get((error.field, error.message), (error, 0))
+        grouped[(error.field, error.message)] = (first, count + 1)
+    return [
+        first
+        if count == 1
+        else first.model_copy(
+            update={"message": f"{first.message} ({count} rows; the first is listed)"}
+        )
+        for first, count in grouped.values()
+    ]
 
 
 def _add_groups(state: _State, group_rows: list[tuple[str, dict[str, Any]]]) -> None:

@@ -153,3 +153,14 @@ def test_kumu_workbook_imports(tmp_path) -> None:  # type: ignore[no-untyped-def
         "kumu.xlsx sheet Connections: column(s) Type not imported (ties carry no free "
         "attributes; use --weight for a weight column)"
     ]
+
+
+def test_the_same_problem_in_many_rows_is_one_error() -> None:
+    edges = b"source,target,weight\n" + b"".join(b"%d,%d,n/a\n" % (i, i + 1) for i in range(40))
+    edges += b"7,7,1\n"
+    built = build(read_source(edges, "e.csv"), ImportOptions())
+    assert len(built.parsed.errors) == 1
+    error = built.parsed.errors[0]
+    assert (error.record, error.field) == ("e.csv line 2", "weight")
+    assert error.message.endswith("(40 rows; the first is listed)")
+    assert built.preview.notes == ["e.csv: 1 self-loop(s) (source = target) not imported"]
