@@ -26,8 +26,6 @@ from tests.conftest import DATASETS
 
 pytestmark = pytest.mark.neo4j
 
-KEYS = ("nodes", "ties", "ei", "ei_expected", "assortativity", "modularity")
-
 
 def _rows(name: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     nodes = list(csv.DictReader((DATASETS / f"{name}_nodes.csv").open(encoding="utf-8")))
@@ -104,10 +102,28 @@ def _import(runtime: Any, path: Path, nodes: Path | None, **options: Any) -> Any
     )
 
 
+NODE_KEYS = ("degree", "bonding", "bridging", "ei", "betweenness", "constraint", "brokerage")
+
+
+def _approx(value: Any) -> Any:
+    return pytest.approx(value) if isinstance(value, float) else value
+
+
 def _figures(report: dict[str, Any]) -> dict[str, Any]:
+    """The key figures: the network's (E-I and its tests, assortativity, modularity,
+    brokerage), each group's (by size: the stored groups are named group:<value>), the
+    bridges, and each node's (degree, bonding, bridging, E-I, betweenness, constraint,
+    brokerage roles)."""
     network = report["network"]
+    groups = sorted(report["groups"].values(), key=lambda g: (g["size"], g["ei"]))
     return {
-        k: pytest.approx(network[k]) if isinstance(network[k], float) else network[k] for k in KEYS
+        "network": {k: _approx(v) for k, v in network.items()},
+        "groups": [{k: _approx(v) for k, v in g.items()} for g in groups],
+        "bridges": sorted(map(sorted, report["bridges"])),
+        "nodes": {
+            n: {k: _approx(values.get(k)) for k in NODE_KEYS}
+            for n, values in report["nodes"].items()
+        },
     }
 
 

@@ -5,6 +5,7 @@ node table (rows of plain values) plus whether the file says its ties are direct
 - **xlsx**: openpyxl; a tie sheet (``ties``, ``edges``, ``connections``, ``links`` or
   ``arcs``, else the only or first sheet) and a node sheet (``nodes``, ``elements``,
   ``vertices`` or ``actors``), as Kumu and Polinode keep them.
+- GML: the labels are the ids when they are unique, else GML's numeric ids are.
 - **graphml, gexf, gml, pajek**: networkx's readers; the node keys are the ids, the node
   and edge data the columns. Pajek ``*Arcs`` and directed GraphML/GEXF/GML are directed.
 
@@ -154,6 +155,16 @@ def read_xlsx(data: bytes, name: str) -> RawSource:
     return RawSource(SourceFormat.XLSX, ties, nodes)
 
 
+def _parse_gml(text: str) -> nx.Graph:
+    """GML's labels are the ids when they are unique (networkx's convention, and how it
+    writes GML); otherwise the numeric ids are, and the labels the names."""
+    lines = text.splitlines()
+    try:
+        return nx.parse_gml(lines, label="label")
+    except nx.NetworkXError:
+        return nx.parse_gml(lines, label="id")
+
+
 def _parse_graph(data: bytes, name: str, fmt: SourceFormat, encoding: str | None) -> nx.Graph:
     from graph_service.textfiles import decode_text
 
@@ -166,8 +177,7 @@ def _parse_graph(data: bytes, name: str, fmt: SourceFormat, encoding: str | None
             return nx.read_gexf(io.BytesIO(data), node_type=str)
         text, _ = decode_text(data, name, encoding)
         if fmt is SourceFormat.GML:
-            # label="id" keeps the GML ids as ids; the label stays a column (the name)
-            return nx.parse_gml(text.splitlines(), label="id")
+            return _parse_gml(text)
         return nx.parse_pajek(text.splitlines())
     except Invalid:
         raise

@@ -164,3 +164,20 @@ def test_the_same_problem_in_many_rows_is_one_error() -> None:
     assert (error.record, error.field) == ("e.csv line 2", "weight")
     assert error.message.endswith("(40 rows; the first is listed)")
     assert built.preview.notes == ["e.csv: 1 self-loop(s) (source = target) not imported"]
+
+
+def test_gml_with_repeated_labels_keeps_its_ids() -> None:
+    gml = b"""graph [
+  node [ id 0 label "Anna" ]
+  node [ id 1 label "Anna" ]
+  node [ id 2 label "Ben" ]
+  edge [ source 0 target 1 ]
+  edge [ source 1 target 2 ]
+]"""
+    built = build(read_source(gml, "g.gml"), ImportOptions())
+    assert [(n.id, n.name) for _, n in built.parsed.nodes] == [
+        ("0", "Anna"),
+        ("1", "Anna"),
+        ("2", "Ben"),
+    ]
+    assert sorted(t.key for _, t in built.parsed.ties) == ["KNOWS:0:1", "KNOWS:1:2"]
