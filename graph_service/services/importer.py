@@ -114,6 +114,8 @@ def parse_document(data: bytes | str | Mapping[str, Any]) -> Parsed:
                 obj = model.model_validate(raw)
             except ValidationError as exc:
                 parsed.errors += pydantic_errors(where, exc)
+                if kind == "nodes" and isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                    parsed.failed_ids.add(raw["id"])  # its ties are not reported again
                 continue
             (parsed.nodes if kind == "nodes" else parsed.ties).append((where, obj))  # type: ignore[arg-type]
     return parsed
@@ -358,10 +360,27 @@ def _dedupe_ties(items: Iterable[tuple[str, TieIn]]) -> list[TieIn]:
     return list({t.key: t for _, t in items}.values())
 
 
+def once_per_cause(errors: list[RowError]) -> list[RowError]:
+    """The same problem in many rows (the same field, the same message) is one error that
+    names its first row and counts the others."""
+    grouped: dict[tuple[str, str], tuple[RowError, int]] = {}
+    for error in errors:
+        first, count = grouped.get((error.field, error.message), (error, 0))
+        grouped[(error.field, error.message)] = (first, count + 1)
+    return [
+        first
+        if count == 1
+        else first.model_copy(
+            update={"message": f"{first.message} ({count} rows; the first is listed)"}
+        )
+        for first, count in grouped.values()
+    ]
+
+
 def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
     """Raise :class:`Invalid` listing every bad row; ``repo=None`` checks against an empty
     store (for a load that replaces the stored graph)."""
-    errors = parsed.errors + check_graph(parsed, repo)
+    errors = once_per_cause(parsed.errors + check_graph(parsed, repo))
     if errors:
         shown = errors[:MAX_ERRORS]
         more = f" (first {MAX_ERRORS} listed)" if len(errors) > MAX_ERRORS else ""

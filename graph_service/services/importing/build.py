@@ -384,25 +384,7 @@ def build(
     _merge(state, tie_rows, source.directed, source.ties.name)
     _end_nodes(state, stored, source.nodes is not None)
     _add_groups(state, group_rows)
-    state.parsed.errors = once_per_cause(state.parsed.errors)
     return Built(state.parsed, _preview(source, state))
-
-
-def once_per_cause(errors: list[RowError]) -> list[RowError]:
-    """The same problem in many rows (the same field, the same message) is one error that
-    names its first row and counts the others."""
-    grouped: dict[tuple[str, str], tuple[RowError, int]] = {}
-    for error in errors:
-        first, count = grouped.get((error.field, error.message), (error, 0))
-        grouped[(error.field, error.message)] = (first, count + 1)
-    return [
-        first
-        if count == 1
-        else first.model_copy(
-            update={"message": f"{first.message} ({count} rows; the first is listed)"}
-        )
-        for first, count in grouped.values()
-    ]
 
 
 def _add_groups(state: _State, group_rows: list[tuple[str, dict[str, Any]]]) -> None:

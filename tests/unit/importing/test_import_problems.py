@@ -159,10 +159,12 @@ def test_the_same_problem_in_many_rows_is_one_error() -> None:
     edges = b"source,target,weight\n" + b"".join(b"%d,%d,n/a\n" % (i, i + 1) for i in range(40))
     edges += b"7,7,1\n"
     built = build(read_source(edges, "e.csv"), ImportOptions())
-    assert len(built.parsed.errors) == 1
-    error = built.parsed.errors[0]
-    assert (error.record, error.field) == ("e.csv line 2", "weight")
-    assert error.message.endswith("(40 rows; the first is listed)")
+    with pytest.raises(Invalid) as caught:
+        importer.validate(built.parsed, None)
+    assert len(caught.value.errors) == 1
+    error = caught.value.errors[0]
+    assert (error["record"], error["field"]) == ("e.csv line 2", "weight")
+    assert error["message"].endswith("(40 rows; the first is listed)")
     assert built.preview.notes == ["e.csv: 1 self-loop(s) (source = target) not imported"]
 
 
@@ -181,3 +183,16 @@ def test_gml_with_repeated_labels_keeps_its_ids() -> None:
         ("2", "Ben"),
     ]
     assert sorted(t.key for _, t in built.parsed.ties) == ["KNOWS:0:1", "KNOWS:1:2"]
+
+
+def test_json_attribute_header_in_every_node_is_one_error() -> None:
+    nodes = [
+        {"id": str(i), "label": "Actor", "name": f"A{i}", "attributes": {"Faction": 1}}
+        for i in range(1, 35)
+    ]
+    ties = [{"type": "KNOWS", "source": str(i), "target": str(i + 1)} for i in range(1, 34)]
+    parsed = importer.parse_document({"format": "graph-service/v1", "nodes": nodes, "ties": ties})
+    with pytest.raises(Invalid) as caught:
+        importer.validate(parsed, None)
+    assert len(caught.value.errors) == 1
+    assert "1 problem(s)" in str(caught.value) and "34 rows" in str(caught.value)
