@@ -104,3 +104,13 @@ def test_gexf_and_graphml_carry_the_maps_positions_and_colours(stored: Any) -> N
     data = graph.nodes[key]
     assert (data["x"], data["y"]) == (x, -y)
     assert "#{:02x}{:02x}{:02x}".format(data["r"], data["g"], data["b"]) == color
+
+
+@pytest.mark.parametrize("fmt", [exporter.ExportFormat.GRAPHML, exporter.ExportFormat.GEXF])
+def test_graph_file_export_imports_back_with_the_same_counts(stored: Any, fmt: Any) -> None:
+    # undirected ties ride in a directed file marked directed=false: no --merge-arcs needed
+    counts = stored.repo.counts()
+    content = exporter.export(stored.repo, fmt).content
+    stored.repo.delete_all()
+    import_file(stored.repo, content, f"graph.{fmt.value}", ImportOptions())
+    assert stored.repo.counts() == counts

@@ -236,7 +236,18 @@ def _observation(state: _State, source_name: str) -> dict[str, Any] | None:
     return obs
 
 
-def _tie_rows(rows: Rows, state: _State) -> list[tuple[str, dict[str, Any], tuple[str, str]]]:
+#: a tie row: where, the TieIn fields, its ends as written, its ``directed`` column if any
+_Row = tuple[str, dict[str, Any], tuple[str, str], bool | None]
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if value is not None else ""
+    return {"true": True, "false": False}.get(text)
+
+
+def _tie_rows(rows: Rows, state: _State) -> list[_Row]:
     cols = rows.columns
     source = _first(cols, "source", "from", "src")
     target = _first(cols, "target", "to", "dst")
@@ -256,7 +267,8 @@ def _tie_rows(rows: Rows, state: _State) -> list[tuple[str, dict[str, Any], tupl
     weight = state.options.weight
     weight_col = _column(cols, weight, rows.name) if weight else _first(cols, "weight")
     known = {c: _first(cols, c) for c in (*TIE_FIELDS, *EVIDENCE_FIELDS)}
-    used = {source, target, type_col, weight_col, *known.values()}
+    directed_col = _first(cols, "directed")
+    used = {source, target, type_col, weight_col, directed_col, *known.values()}
     ignored = [c for c in cols if c not in used]
     if ignored:
         state.notes.append(
@@ -292,51 +304,70 @@ def _tie_rows(rows: Rows, state: _State) -> list[tuple[str, dict[str, Any], tupl
             if (c := known[c_key]) and row.get(c) not in (None, "")
         }
         tie["evidence"] = [o for o in (obs or None, stamp) if o]
-        out.append((where, tie, (ends[0], ends[1])))
+        flag = _flag(row.get(directed_col)) if directed_col else None
+        out.append((where, tie, (ends[0], ends[1]), flag))
     if loops:
         state.notes.append(f"{rows.name}: {loops} self-loop(s) (source = target) not imported")
     return out
 
 
-def _merge(
-    state: _State,
-    rows: list[tuple[str, dict[str, Any], tuple[str, str]]],
-    directed_file: bool | None,
-    name: str,
-) -> None:
+@dataclass
+class _Tie:
+    """The rows of one tie, merged."""
+
+    where: str
+    tie: TieIn
+    ends: set[tuple[str, str]]
+    rows: int = 1
+    arcs: int = 0  # rows that a directed file marks as arcs
+
+
+def _collapse(state: _State, rows: list[_Row], directed_file: bool) -> dict[str, _Tie]:
     """Validate tie rows and merge the rows of one tie (see the module docstring)."""
-    merged: dict[str, tuple[str, TieIn, set[tuple[str, str]], int]] = {}
-    for where, raw, ends in rows:
+    merged: dict[str, _Tie] = {}
+    for where, raw, ends, flag in rows:
         try:
             tie = TieIn.model_validate(raw)
         except ValidationError as exc:
             state.parsed.errors += pydantic_errors(where, exc)
             continue
+        # our own exports write undirected ties into a directed file, marked directed=false
+        arc = int(directed_file and flag is not False)
         if tie.key not in merged:
-            merged[tie.key] = (where, tie, {ends}, 1)
+            merged[tie.key] = _Tie(where, tie, {ends}, arcs=arc)
             continue
-        first, acc, seen, count = merged[tie.key]
-        fields = ("phase", "valid_from", "valid_to", "role")
-        diff = [f for f in fields if getattr(acc, f) != getattr(tie, f)]
+        acc = merged[tie.key]
+        diff = [
+            f
+            for f in ("phase", "valid_from", "valid_to", "role")
+            if getattr(acc.tie, f) != getattr(tie, f)
+        ]
         if diff:
-            state.error(
-                where, ",".join(diff), f"tie {tie.key} differs from {first} in {', '.join(diff)}"
-            )
+            message = f"tie {tie.key} differs from {acc.where} in {', '.join(diff)}"
+            state.error(where, ",".join(diff), message)
             continue
-        acc.weight = max(acc.weight, tie.weight)
-        acc.evidence = TieIn.model_validate(
-            {**raw, "evidence": [*acc.evidence, *tie.evidence]}
-        ).evidence
-        merged[tie.key] = (first, acc, seen | {ends}, count + 1)
-    undirected = [m for m in merged.values() if not DIRECTED[m[1].type]]
-    arcs = sum(m[3] for m in undirected)
-    reversed_pairs = sum(1 for m in undirected if len(m[2]) > 1)
-    if undirected and (directed_file or reversed_pairs):
-        types = ", ".join(sorted({m[1].type.value for m in undirected}))
+        acc.tie.weight = max(acc.tie.weight, tie.weight)
+        evidence = [*acc.tie.evidence, *tie.evidence]
+        acc.tie.evidence = TieIn.model_validate({**raw, "evidence": evidence}).evidence
+        acc.ends.add(ends)
+        acc.rows += 1
+        acc.arcs += arc
+    return merged
+
+
+def _merge(state: _State, rows: list[_Row], directed_file: bool | None, name: str) -> None:
+    """Merge the rows of each tie; arcs into an undirected type need ``merge_arcs``."""
+    merged = _collapse(state, rows, bool(directed_file))
+    undirected = [m for m in merged.values() if not DIRECTED[m.tie.type]]
+    arcs = sum(m.rows for m in undirected)
+    reversed_pairs = sum(1 for m in undirected if len(m.ends) > 1)
+    marked = any(m.arcs for m in undirected)
+    if undirected and (marked or reversed_pairs):
+        types = ", ".join(sorted({m.tie.type.value for m in undirected}))
         why = (
             "the file is directed"
-            if directed_file
-            else (f"{reversed_pairs} pair(s) appear both ways (a->b and b->a)")
+            if marked
+            else f"{reversed_pairs} pair(s) appear both ways (a->b and b->a)"
         )
         if not state.options.merge_arcs:
             directed_types = " or ".join(sorted(t.value for t in SOCIAL_TYPES if DIRECTED[t]))
@@ -346,11 +377,11 @@ def _merge(
                 "or pass --merge-arcs to merge them"
             )
         state.notes.append(
-            f"{arcs} arcs merged into {len(undirected)} undirected {types} "
-            f"ties ({why}); each keeps the largest weight"
+            f"{arcs} arcs merged into {len(undirected)} undirected {types} ties ({why}); "
+            "each keeps the largest weight"
         )
-    state.parsed.ties += [(m[0], m[1]) for m in merged.values()]
-    state.arcs_merged = arcs - len(undirected) if state.options.merge_arcs else 0
+        state.arcs_merged = arcs - len(undirected)
+    state.parsed.ties += [(m.where, m.tie) for m in merged.values()]
 
 
 def _end_nodes(
