@@ -36,7 +36,7 @@ from graph_service.model import (
     TieIn,
 )
 from graph_service.services.importer import Parsed, RowError, cell_value, pydantic_errors
-from graph_service.services.importing.names import attribute_names, node_id
+from graph_service.services.importing.names import attribute_names, node_id, snake_case
 from graph_service.services.importing.options import ImportOptions
 from graph_service.services.importing.preview import FileInfo, ImportPreview
 from graph_service.services.importing.sources import RawSource, Rows
@@ -90,8 +90,6 @@ def _first(columns: Sequence[str], *names: str) -> str | None:
 
 def _column(columns: Sequence[str], wanted: str, table: str) -> str:
     """The column the user named (as written, or by its lower-snake-case name)."""
-    from graph_service.services.importing.names import snake_case
-
     for column in columns:
         if column == wanted or snake_case(column) == snake_case(wanted):
             return column
@@ -169,18 +167,23 @@ def _node_columns(rows: Rows, state: _State) -> _NodeColumns:
 
 
 def _group_of(value: Any, column: str) -> tuple[str, str] | None:
-    """(id, name) of the group a node column's value stands for; numbers get the column's
-    name in front (``Faction 1``)."""
+    """(id, name) of the group a node column's value stands for: ``group:faction:1`` and
+    ``Faction 1`` (numbers get the column's name in front; text is the name as it is)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = "" if value is None else str(value).strip()
     if not text:
         return None
     numeric = not isinstance(cell_value(text), str | bool)
-    return f"group:{node_id(text) or 'x'}", f"{column} {text}" if numeric else text
+    gid = f"group:{snake_case(column) or 'group'}:{node_id(text) or 'x'}"
+    return gid, f"{column} {text}" if numeric else text
 
 
-def _read_nodes(rows: Rows, state: _State, group_ties: list[tuple[str, dict[str, Any]]]) -> None:
+#: a membership the --group-by column gives: where, the node's id, (group id, group name)
+_Membership = tuple[str, str, tuple[str, str]]
+
+
+def _read_nodes(rows: Rows, state: _State, memberships: list[_Membership]) -> None:
     cols = _node_columns(rows, state)
     dropped: set[str] = set()
     for where, row in rows.rows:
@@ -213,9 +216,7 @@ def _read_nodes(rows: Rows, state: _State, group_ties: list[tuple[str, dict[str,
         group = _group_of(row.get(cols.group), cols.group) if cols.group else None
         if group is not None:
             state.groups[group[1]] += 1
-            group_ties.append(
-                (where, {"type": "MEMBER_OF", "source": nid, "target": group[0], "_group": group})
-            )
+            memberships.append((where, nid, group))
     if dropped:
         state.notes.append(
             f"{rows.name}: column(s) {', '.join(sorted(dropped))} hold values "
@@ -406,26 +407,27 @@ def build(
     """Nodes, ties and the preview of ``source`` read with ``options``; ``stored`` looks up
     the labels of ids already in the store (tie ends that need no new node)."""
     state = _State(options)
-    group_rows: list[tuple[str, dict[str, Any]]] = []
+    memberships: list[_Membership] = []
     if source.nodes is not None:
-        _read_nodes(source.nodes, state, group_rows)
+        _read_nodes(source.nodes, state, memberships)
     elif options.group_by:
         raise Invalid("--group-by names a node column: give a node table (--nodes)")
     tie_rows = _tie_rows(source.ties, state)
     _merge(state, tie_rows, source.directed, source.ties.name)
     _end_nodes(state, stored, source.nodes is not None)
-    _add_groups(state, group_rows)
+    _add_groups(state, memberships)
     return Built(state.parsed, _preview(source, state))
 
 
-def _add_groups(state: _State, group_rows: list[tuple[str, dict[str, Any]]]) -> None:
+def _add_groups(state: _State, memberships: list[_Membership]) -> None:
+    """The Group nodes and MEMBER_OF ties of ``--group-by``."""
     seen: set[str] = set()
-    for where, raw in group_rows:
-        gid, gname = raw.pop("_group")
+    for where, node, (gid, gname) in memberships:
         if gid not in seen:
             seen.add(gid)
             state.parsed.nodes.append((where, NodeIn(id=gid, label=NodeLabel.GROUP, name=gname)))
-        state.parsed.ties.append((where, TieIn.model_validate(raw)))
+        tie = TieIn(type=RelType.MEMBER_OF, source=node, target=gid)
+        state.parsed.ties.append((where, tie))
 
 
 def _preview(source: RawSource, state: _State) -> ImportPreview:

@@ -145,7 +145,7 @@ def test_kumu_workbook_imports(tmp_path) -> None:  # type: ignore[no-untyped-def
     nodes = {n.id: n for _, n in built.parsed.nodes}
     assert nodes["Anna-Beispiel"].name == "Anna Beispiel"
     assert nodes["Anna-Beispiel"].attributes == {"type": "Person", "team": "Alliance"}
-    assert nodes["group:Alliance"].label.value == "Group"
+    assert nodes["group:team:Alliance"].label.value == "Group"
     ties = {t.key: t for _, t in built.parsed.ties}
     assert ties["KNOWS:Anna-Beispiel:Firma-Eins"].weight == 2.0
     assert built.preview.groups == {"Alliance": 2, "City": 1}
