@@ -119,3 +119,21 @@ def test_import_cli_replace_on_a_terminal_asks(empty_graph: Any, monkeypatch: An
     assert no.exit_code == 2 and "not confirmed" in no.output
     yes = runner.invoke(app, [*KARATE, "--replace"], input="y\n")
     assert yes.exit_code == 0 and "imported: 36 nodes, 112 ties" in yes.output
+
+
+def test_demo_names_the_server_of_neo4j_uri(
+    empty_graph: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from graph_service.config import get_settings
+
+    local = get_settings()
+    monkeypatch.setenv("NEO4J_URI", local.bolt_uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", local.local_password_file.read_text().strip())
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["demo", "--no-serve", "-o", str(tmp_path / "m.html")])
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"writing the sample network to {local.bolt_uri} (NEO4J_URI)")
