@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-import zipfile
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +13,9 @@ import typer
 from graph_service.cli.common import ensure_local_server, reports_errors
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
+from graph_service.model import EvidenceMethod, NodeLabel, RelType
+from graph_service.services.importing.options import ImportOptions
+from graph_service.services.importing.sources import SourceFormat
 
 app = typer.Typer()
 
@@ -20,52 +23,224 @@ app = typer.Typer()
 def _print_report(report: Any) -> None:
     verb = "validated (dry run)" if report.dry_run else "imported"
     typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties")
+    preview = report.preview
+    if preview is not None and not report.dry_run:
+        for original, stored in preview.renamed.items():
+            typer.echo(f"  column {original!r} stored as {stored!r}")
+        for note in preview.notes:
+            typer.echo(f"  {note}")
 
 
-def _parse_files(file: Path, ties: Path | None) -> Any:
+def _print_preview(preview: Any) -> None:
+    """What ``--dry-run`` shows before anything is written."""
+    for f in preview.files:
+        how = f", {f.encoding}, {f.delimiter}-separated" if f.encoding else ""
+        typer.echo(f"{f.name}: {f.rows} rows ({preview.format}{how})")
+    typer.echo("would create:")
+    for label, n in sorted(preview.nodes_by_label.items()):
+        typer.echo(f"  {n} {label} nodes")
+    for rel, n in sorted(preview.ties_by_type.items()):
+        typer.echo(f"  {n} {rel} ties")
+    if preview.groups:
+        groups = ", ".join(f"{g} ({n})" for g, n in preview.groups.items())
+        typer.echo(f"groups (members): {groups}")
+    for original, stored in preview.renamed.items():
+        typer.echo(f"column {original!r} is stored as {stored!r}")
+    for original, new in preview.ids_rewritten.items():
+        typer.echo(f"id {original!r} is stored as {new!r}")
+    for note in preview.notes:
+        typer.echo(f"note: {note}")
+    typer.echo("first rows as they will be stored:")
+    for row in preview.first_nodes + preview.first_ties:
+        typer.echo("  " + json.dumps(row, ensure_ascii=False))
+
+
+def _parse_native(file: Path, ties: Path | None) -> tuple[Any, Any]:
+    """The service's own layouts: a JSON document, or the CSV pair (``--ties``)."""
     from graph_service.services import importer
+    from graph_service.services.importing.build import preview_of
+    from graph_service.services.importing.preview import FileInfo
 
+    data = file.read_bytes()
+    if not data.strip():
+        raise Invalid(f"{file.name} is empty")
     if ties is None:
-        if file.suffix.lower() == ".csv":
-            raise Invalid("a nodes CSV needs its ties CSV: --ties TIES.csv")
-        return importer.parse_document(file.read_bytes())
-    return importer.parse_csv(
-        file.read_text(encoding="utf-8"),
-        ties.read_text(encoding="utf-8"),
-        nodes_name=file.name,
-        ties_name=ties.name,
-    )
+        parsed = importer.parse_document(data)
+        files = [FileInfo(name=file.name, rows=len(parsed.nodes) + len(parsed.ties))]
+        return parsed, preview_of(parsed, "json", files)
+    parsed = importer.parse_csv(data, ties.read_bytes(), nodes_name=file.name, ties_name=ties.name)
+    files = [
+        FileInfo(name=file.name, rows=len(parsed.nodes)),
+        FileInfo(name=ties.name, rows=len(parsed.ties)),
+    ]
+    return parsed, preview_of(parsed, "csv pair", files)
+
+
+def _confirm_replace(yes: bool) -> None:
+    """``--replace`` deletes what is stored: asked on a terminal, refused without one."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise Invalid(
+            "--replace deletes every stored node and tie first: pass --yes to confirm "
+            "(there is no terminal to ask on)"
+        )
+    if not typer.confirm("--replace deletes every stored node and tie first. Go on?"):
+        raise Invalid("nothing imported: --replace not confirmed")
 
 
 TiesOption = Annotated[
-    Path | None, typer.Option("--ties", help="the ties CSV that goes with a nodes CSV")
+    Path | None,
+    typer.Option("--ties", help="the ties CSV of the service's own CSV pair (FILE is nodes)"),
 ]
-DryRunOption = Annotated[bool, typer.Option("--dry-run", help="validate only, write nothing")]
+NodesOption = Annotated[
+    Path | None, typer.Option("--nodes", help="node table (CSV/TSV) for an edge list")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="show what would be created and every problem")
+]
+_O = "file options (docs/import.md)"
+
+
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="edge list (.csv/.tsv), Excel (.xlsx), .graphml, .gexf, .gml, Pajek .net, "
+        "or the service's JSON document / nodes CSV (with --ties)"
+    ),
+]
+FormatOpt = Annotated[
+    SourceFormat | None,
+    typer.Option("--format", help="default: from the suffix", rich_help_panel=_O),
+]
+LabelOpt = Annotated[NodeLabel, typer.Option("--label", help="node label", rich_help_panel=_O)]
+TypeOpt = Annotated[
+    RelType,
+    typer.Option("--type", help="tie type (its direction semantics apply)", rich_help_panel=_O),
+]
+GroupByOpt = Annotated[
+    str | None,
+    typer.Option("--group-by", help="node column whose values become groups", rich_help_panel=_O),
+]
+WeightOpt = Annotated[
+    str | None, typer.Option("--weight", help="tie column of weights", rich_help_panel=_O)
+]
+PhaseOpt = Annotated[
+    str | None, typer.Option("--phase", help="phase stamped on every tie", rich_help_panel=_O)
+]
+MethodOpt = Annotated[
+    EvidenceMethod | None,
+    typer.Option("--evidence-method", help="evidence method of every tie", rich_help_panel=_O),
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--evidence-source", help="evidence source (default: file name)", rich_help_panel=_O
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--evidence-date", help="evidence date (YYYY-MM-DD)", rich_help_panel=_O),
+]
+MergeOpt = Annotated[
+    bool,
+    typer.Option("--merge-arcs", help="merge arcs into an undirected type", rich_help_panel=_O),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="force the encoding (default: detected)", rich_help_panel=_O),
+]
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="delete the stored graph first (asks; see --yes)")
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="confirm --replace without asking")]
+
+
+#: the defaults are the service's (ImportOptions): one declaration for the CLI and the API
+_DEFAULTS = {name: f.default for name, f in ImportOptions.model_fields.items()}
 
 
 @app.command("import")
 @reports_errors
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="JSON document, or the nodes CSV (with --ties)")],
+    file: FileArg,
+    nodes: NodesOption = None,
     ties: TiesOption = None,
+    format: FormatOpt = None,
+    label: LabelOpt = _DEFAULTS["label"],
+    tie_type: TypeOpt = _DEFAULTS["type"],
+    group_by: GroupByOpt = None,
+    weight: WeightOpt = None,
+    phase: PhaseOpt = None,
+    evidence_method: MethodOpt = None,
+    evidence_source: SourceOpt = None,
+    evidence_date: DateOpt = None,
+    merge_arcs: MergeOpt = False,
+    encoding: EncodingOpt = None,
     dry_run: DryRunOption = False,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="delete the stored graph first (after validating)")
-    ] = False,
+    replace: ReplaceOpt = False,
+    yes: YesOpt = False,
 ) -> None:
-    """Import nodes and ties: all or nothing; every bad row is listed with its line."""
+    """Import a network file in one command: all or nothing, every problem listed once.
+
+    An edge list (source,target plus any columns) with an optional node table, a
+    spreadsheet or a graph file; the options say what its nodes and ties are."""
     from graph_service.services import importer, whole_graph
+    from graph_service.services.importing.files import prepare
     from graph_service.services.runtime import Runtime
 
-    parsed = _parse_files(file, ties)
+    native = ties is not None or file.suffix.lower() == ".json"
+    given = _options(
+        format=format,
+        label=label,
+        type=tie_type,
+        group_by=group_by,
+        weight=weight,
+        phase=phase,
+        evidence_method=evidence_method,
+        evidence_source=evidence_source,
+        evidence_date=evidence_date,
+        merge_arcs=merge_arcs,
+        encoding=encoding,
+    )
+    if native and (given != ImportOptions(format=given.format) or nodes is not None):
+        raise Invalid(
+            "the file options (and --nodes) are for network files; a JSON document or "
+            "the CSV pair (--ties) says everything itself"
+        )
+    options = None if native else given
+    if replace and not dry_run:
+        _confirm_replace(yes)
+    node_table = (nodes.read_bytes(), nodes.name) if nodes is not None else None
     with Runtime() as rt:
         rt.ensure_schema()
+        store_ctx = None if replace else rt
+        if options is None:
+            parsed, preview = _parse_native(file, ties)
+        else:
+            built = prepare(store_ctx, file.read_bytes(), file.name, options, nodes=node_table)
+            parsed, preview = built.parsed, built.preview
+        if dry_run and preview is not None:
+            _print_preview(preview)
         if replace and not dry_run:
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
             whole_graph.delete_all(rt)
         report = importer.import_parsed(rt, parsed, dry_run=dry_run)
+        report.preview = preview
     _print_report(report)
+
+
+def _options(**values: Any) -> ImportOptions:
+    from pydantic import ValidationError
+
+    try:
+        return ImportOptions.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = "--" + "-".join(str(p) for p in err["loc"]).replace("_", "-")
+        msg = err["msg"].removeprefix("Value error, ")
+        raise Invalid(f"{where}: {msg}" if err["loc"] else msg) from None
 
 
 app.command("load", help="Load a graph file: the same as `import`.")(import_cmd)
@@ -79,16 +254,33 @@ def demo_cmd(
     out: Annotated[Path, typer.Option("-o", "--out", help="where to write the map")] = Path(
         "sample-map.html"
     ),
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="replace a store that holds other data")
+    ] = False,
 ) -> None:
-    """Start the local Neo4j if needed, load the sample network, write its map, serve the API."""
+    """Start the local Neo4j if needed, load the sample network, write its map, serve the API.
+
+    The sample REPLACES what the store holds. A store that is empty or holds only the
+    sample is replaced without asking; anything else is refused unless --yes is given
+    (export it first: graph-service export -f json -o backup.json). With NEO4J_URI set
+    the demo writes to that server and says so."""
     from graph_service.services import importer, whole_graph
     from graph_service.services.runtime import Runtime
 
+    if serve:
+        from graph_service.api import serving
+
+        serving.check_free("127.0.0.1", port)  # before anything is written
+    settings = get_settings()
+    if not settings.uses_local_server:
+        typer.echo(f"writing the sample network to {settings.bolt_uri} (NEO4J_URI)")
     ensure_local_server()
     with Runtime() as rt:
         rt.ensure_schema()
         parsed = importer.parse_document(importer.sample_network_bytes())
         importer.validate(parsed, None)
+        if not yes:
+            whole_graph.refuse_unless_only(rt, parsed)
         whole_graph.delete_all(rt)
         importer.import_parsed(rt, parsed)
         counts = whole_graph.counts(rt)
@@ -141,34 +333,46 @@ def info_cmd() -> None:
 @app.command("export")
 @reports_errors
 def export_cmd(
-    format: Annotated[str, typer.Option("--format", "-f", help="json, graphml, gexf or csv")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json, graphml, gexf, xlsx or csv")],
     out: Annotated[
         Path,
         typer.Option(
             "-o", "--out", help="the file to write; for csv a .zip, or a folder for the two files"
         ),
     ],
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv", help="write cells as stored, without the apostrophe before formulas"
+        ),
+    ] = False,
 ) -> None:
-    """Export the stored graph. JSON imports back unchanged; csv writes nodes.csv and
-    ties.csv (into a zip when OUT ends with .zip, else into the folder OUT)."""
-    from graph_service.services import exporter
+    """Export the stored graph. JSON imports back unchanged; GraphML and GEXF carry the
+    map's positions and group colours (Gephi); xlsx has a nodes and a ties sheet; csv
+    writes nodes.csv and ties.csv (into a zip when OUT ends with .zip, else into the
+    folder OUT). In csv and xlsx, text that a spreadsheet would run as a formula (=, +, -,
+    @) gets a leading apostrophe unless --raw-csv; import removes it."""
+    from graph_service.services import exporter, whole_graph
     from graph_service.services.runtime import Runtime
 
     try:
         fmt = exporter.ExportFormat(format.lower())
     except ValueError:
-        raise Invalid(f"unknown format {format!r}: use json, graphml, gexf or csv") from None
+        raise Invalid(f"unknown format {format!r}: use json, graphml, gexf, xlsx or csv") from None
+    neutralise = not raw_csv
     with Runtime() as rt:
-        nodes, ties = exporter.stored_graph(rt)
-    if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "nodes.csv").write_text(exporter.nodes_csv(nodes), encoding="utf-8")
-        (out / "ties.csv").write_text(exporter.ties_csv(ties), encoding="utf-8")
-        typer.echo(f"exported {len(nodes)} nodes, {len(ties)} ties to {out}/nodes.csv, ties.csv")
-        return
-    result = exporter.render(nodes, ties, fmt)
+        if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
+            nodes, ties = exporter.stored_graph(rt)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "nodes.csv").write_text(exporter.nodes_csv(nodes, neutralise), encoding="utf-8")
+            (out / "ties.csv").write_text(exporter.ties_csv(ties, neutralise), encoding="utf-8")
+            typer.echo(
+                f"exported {len(nodes)} nodes, {len(ties)} ties to {out}/nodes.csv, ties.csv"
+            )
+            return
+        result = exporter.export(rt, fmt, neutralise=neutralise)
+        counts = whole_graph.counts(rt)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(result.content)
-    if fmt is exporter.ExportFormat.CSV:
-        assert zipfile.is_zipfile(out)
-    typer.echo(f"exported {len(nodes)} nodes, {len(ties)} ties to {out} ({fmt.value})")
+    n_nodes, n_ties = sum(counts["nodes"].values()), sum(counts["ties"].values())
+    typer.echo(f"exported {n_nodes} nodes, {n_ties} ties to {out} ({fmt.value})")

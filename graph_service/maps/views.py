@@ -25,7 +25,7 @@ from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 
-from graph_service.maps.encoding import AFFILIATION_TYPES, group_order, tie_class
+from graph_service.maps.encoding import AFFILIATION_TYPES, group_colors, group_order, tie_class
 from graph_service.maps.layout import seeded_layout
 from graph_service.maps.render import WIDTH_BY_CHOICES, MapResult, render_spec
 from graph_service.maps.spec import (
@@ -624,3 +624,22 @@ def comparison_view(
         physics=False,
         comparison_labels=labels,
     )
+
+
+def network_picture(
+    G: nx.Graph,
+    *,
+    partition: Partition,
+    group_names: Mapping[str, str] | None = None,
+    layout_seed: int = 42,
+) -> dict[str, tuple[int, int, str | None]]:
+    """Where :func:`network_view` places each node and the colour it gives it (that of
+    its first group, None without a group), keyed by node key: for exports (GraphML,
+    GEXF) that should open in Gephi as the same picture."""
+    group_ids = group_order(partition, group_names)
+    nodes, ties, _ = read_graph(G, partition, group_ids, size_by=None)
+    positions = seeded_layout(
+        [n.key for n in nodes], [(t.source, t.target) for t in ties], seed=layout_seed
+    )
+    colors = group_colors(group_ids)
+    return {n.key: (*positions[n.key], colors[n.groups[0]] if n.groups else None) for n in nodes}

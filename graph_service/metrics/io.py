@@ -22,7 +22,6 @@ and column of the first problem; ``errors`` lists up to 50 problems as
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Hashable
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 import networkx as nx
 
 from graph_service.errors import Invalid
+from graph_service.textfiles import read_table
 
 __all__ = ["read_graph_files"]
 
@@ -58,21 +58,22 @@ class _Problems:
         raise Invalid(f"{where}: {first['message']}{more}", errors=list(self.items))
 
 
-def _open_rows(path: Path, required: list[str], problems: _Problems) -> list[dict[str, str]]:
+def _open_rows(
+    path: Path, required: list[str], problems: _Problems
+) -> list[tuple[int, dict[str, str]]]:
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise Invalid(f"{path}: cannot read the file ({exc.strerror})") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        missing = [c for c in required if c not in header]
-        for column in missing:
-            problems.add(path, 1, column, f"missing column {column!r} (header: {header})")
-        if missing:
-            problems.raise_if_any()
-        return list(reader)
+    # the encoding and the delimiter as every reader of tables finds them
+    table = read_table(data, str(path))
+    header = table.header
+    missing = [c for c in required if c not in header]
+    for column in missing:
+        problems.add(path, 1, column, f"missing column {column!r} (header: {header})")
+    if missing:
+        problems.raise_if_any()
+    return table.rows
 
 
 def read_graph_files(
@@ -103,7 +104,7 @@ def read_graph_files(
     node_rows = _open_rows(nodes_path, ["id", group_attr], problems)
     G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     partition: dict[Hashable, frozenset[str]] = {}
-    for line, row in enumerate(node_rows, start=2):
+    for line, row in node_rows:
         node_id = (row.get("id") or "").strip()
         if not node_id:
             problems.add(nodes_path, line, "id", "empty node id")
@@ -119,7 +120,7 @@ def read_graph_files(
     required = ["source", "target"] + ([weight_column] if weight_column else [])
     edge_rows = _open_rows(edges_path, required, problems)
     ties: dict[tuple[str, str], tuple[float, int]] = {}
-    for line, row in enumerate(edge_rows, start=2):
+    for line, row in edge_rows:
         ends = []
         for column in ("source", "target"):
             value = (row.get(column) or "").strip()

@@ -13,9 +13,19 @@ and the CSV pair the importer reads.
   ``evidence_count``, ``method_count``, ``source_count``, ``max_confidence``,
   ``evidence_methods`` (``;``-joined) and ``evidence`` (the observations as JSON). Absent
   values are left out; an attribute with values of mixed types is written as text.
+- **Positions and colours**: GraphML and GEXF carry where the default map places each node
+  and its group's colour (``maps.network_picture``), so Gephi opens the same picture:
+  GEXF as ``viz:position``/``viz:color``, GraphML as the node attributes ``x``, ``y``,
+  ``r``, ``g``, ``b`` that Gephi's GraphML reader takes (y points up there, so it is
+  negated).
+- **XLSX** is a workbook with a ``nodes`` and a ``ties`` sheet in the CSV layout; the
+  importer reads it back.
 - **CSV** is ``nodes.csv`` + ``ties.csv`` in the importer's layout (docs/import.md), one
-  ties row per observation. Shipped as a zip of both, or one part at a time. Text that
-  reads as a number or true/false comes back typed; use JSON to keep it as text.
+  ties row per observation. Text cells that a spreadsheet would run as formulas get a
+  leading apostrophe (``textfiles.neutralise_cell``, also in XLSX) unless
+  ``neutralise=False``; the importer removes it again. Shipped as a zip of both, or one
+  part at a time. Text that reads as a number or true/false comes back typed; use JSON
+  to keep it as text.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -34,6 +45,7 @@ import networkx as nx
 from graph_service.model import DOCUMENT_FORMAT, GraphDocument, Node, NodeIn, Tie, TieIn
 from graph_service.services.importer import NODE_COLUMNS, TIE_COLUMNS
 from graph_service.services.runtime import Runtime
+from graph_service.textfiles import neutralise_cell
 
 
 class ExportFormat(StrEnum):
@@ -41,6 +53,7 @@ class ExportFormat(StrEnum):
     GRAPHML = "graphml"
     GEXF = "gexf"
     CSV = "csv"
+    XLSX = "xlsx"
 
 
 class CsvPart(StrEnum):
@@ -55,7 +68,20 @@ class Export:
     filename: str
 
 
-_NODE_FIXED = ("label", "name", "node_type", "kind", "description", "person")
+_NODE_FIXED = (
+    "label",
+    "name",
+    "node_type",
+    "kind",
+    "description",
+    "person",
+    "x",
+    "y",
+    "r",
+    "g",
+    "b",
+)
+Picture = dict[str, tuple[int, int, str | None]]
 
 
 def node_in(node: Node) -> NodeIn:
@@ -94,6 +120,27 @@ def _unify_types(rows: Iterable[dict[str, Any]]) -> None:
             for row in rows:
                 if key in row:
                     row[key] = str(row[key])
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def _place(graph: nx.MultiDiGraph, picture: Picture, gexf: bool) -> None:
+    """Positions and colours of the map on the nodes (module docstring)."""
+    for node, (x, y, color) in picture.items():
+        if node not in graph:
+            continue
+        data = graph.nodes[node]
+        rgb = _rgb(color) if color else None
+        if gexf:
+            data["viz"] = {"position": {"x": float(x), "y": float(-y), "z": 0.0}}
+            if rgb:
+                data["viz"]["color"] = dict(zip("rgb", rgb, strict=True)) | {"a": 1.0}
+        else:
+            data.update(x=float(x), y=float(-y))
+            if rgb:
+                data.update(zip("rgb", rgb, strict=True))
 
 
 def to_networkx(nodes: Sequence[Node], ties: Sequence[Tie]) -> nx.MultiDiGraph:
@@ -151,15 +198,21 @@ def to_networkx(nodes: Sequence[Node], ties: Sequence[Tie]) -> nx.MultiDiGraph:
     return graph
 
 
-def graphml_bytes(nodes: Sequence[Node], ties: Sequence[Tie]) -> bytes:
+def graphml_bytes(
+    nodes: Sequence[Node], ties: Sequence[Tie], picture: Picture | None = None
+) -> bytes:
+    graph = to_networkx(nodes, ties)
+    _place(graph, picture or {}, gexf=False)
     buffer = io.BytesIO()
-    nx.write_graphml(to_networkx(nodes, ties), buffer, encoding="utf-8")
+    nx.write_graphml(graph, buffer, encoding="utf-8")
     return buffer.getvalue()
 
 
-def gexf_bytes(nodes: Sequence[Node], ties: Sequence[Tie]) -> bytes:
+def gexf_bytes(nodes: Sequence[Node], ties: Sequence[Tie], picture: Picture | None = None) -> bytes:
+    graph = to_networkx(nodes, ties)
+    _place(graph, picture or {}, gexf=True)
     buffer = io.BytesIO()
-    nx.write_gexf(to_networkx(nodes, ties), buffer, encoding="utf-8", version="1.2draft")
+    nx.write_gexf(graph, buffer, encoding="utf-8", version="1.2draft")
     return buffer.getvalue()
 
 
@@ -171,47 +224,87 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def nodes_csv(nodes: Sequence[Node]) -> str:
+def node_table(nodes: Sequence[Node]) -> list[list[Any]]:
+    """Header and rows of the nodes in the CSV layout (values typed, None when absent)."""
     extra = sorted({k for n in nodes for k in n.attributes})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(NODE_COLUMNS + extra)
+    rows: list[list[Any]] = [[*NODE_COLUMNS, *extra]]
     for n in nodes:
-        writer.writerow(
-            [n.id, n.label.value, n.name, _cell(n.kind), _cell(n.description)]
-            + [_cell(n.attributes.get(k)) for k in extra]
+        rows.append(
+            [n.id, n.label.value, n.name, n.kind, n.description]
+            + [n.attributes.get(k) for k in extra]
         )
-    return out.getvalue()
+    return rows
 
 
-def ties_csv(ties: Sequence[Tie]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TIE_COLUMNS)
+def tie_table(ties: Sequence[Tie]) -> list[list[Any]]:
+    """Header and rows of the ties in the CSV layout: one row per observation."""
+    rows: list[list[Any]] = [list(TIE_COLUMNS)]
     for t in ties:
         base = [
             t.id,
             t.type.value,
             t.source,
             t.target,
-            _cell(t.weight),
-            _cell(t.valid_from),
-            _cell(t.valid_to),
-            _cell(t.phase),
-            _cell(t.role),
+            t.weight,
+            t.valid_from,
+            t.valid_to,
+            t.phase,
+            t.role,
         ]
         if not t.evidence:
-            writer.writerow([*base, "", "", "", ""])
+            rows.append([*base, None, None, None, None])
         for o in t.evidence:
-            writer.writerow([*base, o.method.value, o.source, _cell(o.date), _cell(o.confidence)])
+            rows.append([*base, o.method.value, o.source, o.date, o.confidence])
+    return rows
+
+
+def _csv(table: list[list[Any]], neutralise: bool) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in table:
+        cells = [_cell(v) for v in row]
+        writer.writerow([neutralise_cell(c) for c in cells] if neutralise else cells)
     return out.getvalue()
 
 
-def csv_zip(nodes: Sequence[Node], ties: Sequence[Tie]) -> bytes:
+def nodes_csv(nodes: Sequence[Node], neutralise: bool = True) -> str:
+    return _csv(node_table(nodes), neutralise)
+
+
+def ties_csv(ties: Sequence[Tie], neutralise: bool = True) -> str:
+    return _csv(tie_table(ties), neutralise)
+
+
+def xlsx_bytes(nodes: Sequence[Node], ties: Sequence[Tie], neutralise: bool = True) -> bytes:
+    """A workbook with a ``nodes`` and a ``ties`` sheet, as the importer reads it."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    for title, table in (("nodes", node_table(nodes)), ("ties", tie_table(ties))):
+        sheet = book.create_sheet(title)
+        for row in table:
+            sheet.append([_xlsx_cell(sheet, v, neutralise) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any, neutralise: bool) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        # a string cell, never a formula, whatever it begins with
+        cell = WriteOnlyCell(sheet, value=neutralise_cell(value) if neutralise else value)
+        cell.data_type = "s"
+        return cell
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def csv_zip(nodes: Sequence[Node], ties: Sequence[Tie], neutralise: bool = True) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nodes.csv", nodes_csv(nodes))
-        archive.writestr("ties.csv", ties_csv(ties))
+        archive.writestr("nodes.csv", nodes_csv(nodes, neutralise))
+        archive.writestr("ties.csv", ties_csv(ties, neutralise))
     return buffer.getvalue()
 
 
@@ -220,31 +313,53 @@ MEDIA_TYPES = {
     ExportFormat.GRAPHML: "application/graphml+xml",
     ExportFormat.GEXF: "application/gexf+xml",
     ExportFormat.CSV: "application/zip",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
 def render(
-    nodes: Sequence[Node], ties: Sequence[Tie], fmt: ExportFormat, part: CsvPart | None = None
+    nodes: Sequence[Node],
+    ties: Sequence[Tie],
+    fmt: ExportFormat,
+    part: CsvPart | None = None,
+    *,
+    neutralise: bool = True,
+    picture: Picture | None = None,
 ) -> Export:
-    """The export of ``nodes`` and ``ties`` in ``fmt`` (``part`` picks one CSV file)."""
+    """The export of ``nodes`` and ``ties`` in ``fmt`` (``part`` picks one CSV file;
+    ``picture`` places and colours the nodes in GraphML and GEXF)."""
     if fmt is ExportFormat.CSV and part is not None:
-        text = nodes_csv(nodes) if part is CsvPart.NODES else ties_csv(ties)
+        table = node_table(nodes) if part is CsvPart.NODES else tie_table(ties)
+        text = _csv(table, neutralise)
         return Export(text.encode("utf-8"), "text/csv; charset=utf-8", f"{part.value}.csv")
     if fmt is ExportFormat.JSON:
         content = json_bytes(nodes, ties)
     elif fmt is ExportFormat.GRAPHML:
-        content = graphml_bytes(nodes, ties)
+        content = graphml_bytes(nodes, ties, picture)
     elif fmt is ExportFormat.GEXF:
-        content = gexf_bytes(nodes, ties)
+        content = gexf_bytes(nodes, ties, picture)
+    elif fmt is ExportFormat.XLSX:
+        content = xlsx_bytes(nodes, ties, neutralise)
     else:
-        content = csv_zip(nodes, ties)
+        content = csv_zip(nodes, ties, neutralise)
     suffix = "zip" if fmt is ExportFormat.CSV else fmt.value
     return Export(content, MEDIA_TYPES[fmt], f"graph.{suffix}")
 
 
-def export(services: Runtime, fmt: ExportFormat, part: CsvPart | None = None) -> Export:
+def export(
+    services: Runtime,
+    fmt: ExportFormat,
+    part: CsvPart | None = None,
+    *,
+    neutralise: bool = True,
+) -> Export:
     nodes, ties = stored_graph(services)
-    return render(nodes, ties, fmt, part)
+    picture = None
+    if fmt in (ExportFormat.GRAPHML, ExportFormat.GEXF):
+        from graph_service.services.maps import map_picture
+
+        picture = map_picture(services)
+    return render(nodes, ties, fmt, part, neutralise=neutralise, picture=picture)
 
 
 def stored_graph(services: Runtime) -> tuple[list[Node], list[Tie]]:

@@ -18,8 +18,6 @@ CSV layout (documented in docs/import.md):
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,14 +29,17 @@ from pydantic import BaseModel, ValidationError
 from graph_service.errors import Invalid
 from graph_service.model import (
     DOCUMENT_FORMAT,
+    RESERVED_NODE_PROPERTIES,
     NodeIn,
     NodeLabel,
     RelType,
     TieIn,
     endpoint_error,
 )
+from graph_service.services.importing.preview import ImportPreview
 from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
+from graph_service.textfiles import Table
 
 MAX_ERRORS = 1000
 
@@ -56,6 +57,8 @@ class ImportReport(BaseModel):
     written_nodes: int = 0
     written_ties: int = 0
     atomic: bool = True
+    #: what the file import creates (services/importing); None for a JSON document
+    preview: ImportPreview | None = None
 
 
 @dataclass
@@ -63,9 +66,13 @@ class Parsed:
     nodes: list[tuple[str, NodeIn]] = field(default_factory=list)
     ties: list[tuple[str, TieIn]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: ids of node rows that failed: ties to them are not reported again
+    failed_ids: set[str] = field(default_factory=set)
+    #: attribute headers rewritten in lower snake case: {as written: as stored}
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
-def _pydantic_errors(where: str, exc: ValidationError) -> list[RowError]:
+def pydantic_errors(where: str, exc: ValidationError) -> list[RowError]:
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(record)"
@@ -112,7 +119,9 @@ def parse_document(data: bytes | str | Mapping[str, Any]) -> Parsed:
             try:
                 obj = model.model_validate(raw)
             except ValidationError as exc:
-                parsed.errors += _pydantic_errors(where, exc)
+                parsed.errors += pydantic_errors(where, exc)
+                if kind == "nodes" and isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                    parsed.failed_ids.add(raw["id"])  # its ties are not reported again
                 continue
             (parsed.nodes if kind == "nodes" else parsed.ties).append((where, obj))  # type: ignore[arg-type]
     return parsed
@@ -140,12 +149,12 @@ EVIDENCE_COLUMNS = {
 TIE_COLUMNS = TIE_BASE_COLUMNS + list(EVIDENCE_COLUMNS)
 
 
-def _cell_value(text: str) -> str | int | float | bool:
+def cell_value(text: str) -> str | int | float | bool:
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
     try:
-        return int(text)
+        return _int64(text)
     except ValueError:
         pass
     try:
@@ -155,52 +164,79 @@ def _cell_value(text: str) -> str | int | float | bool:
     return number if number == number and abs(number) != float("inf") else text
 
 
-def _reader(text: str, name: str, required: set[str]) -> tuple[csv.DictReader[str], list[str]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = required - set(header)
+_cell_value = cell_value  # the name services/nodes.py imports
+
+
+def _int64(text: str) -> int | str:
+    number = int(text)
+    # Neo4j stores 64-bit integers; a longer one stays text rather than failing the write
+    return number if -(2**63) <= number < 2**63 else text
+
+
+def _table(data: str | bytes, name: str, required: set[str]) -> Table:
+    from graph_service.textfiles import read_table
+
+    table = read_table(data.encode("utf-8") if isinstance(data, str) else data, name)
+    missing = required - set(table.header)
     if missing:
-        raise Invalid(f"{name}: missing column(s) {', '.join(sorted(missing))} in the header")
-    reader.fieldnames = header
-    return reader, header
+        raise Invalid(
+            f"{name}: missing column(s) {', '.join(sorted(missing))} in the header "
+            f"(read with the {table.delimiter_name} as delimiter: {', '.join(table.header)})"
+        )
+    return table
 
 
-def parse_csv(
-    nodes_text: str, ties_text: str, nodes_name="nodes.csv", ties_name="ties.csv"
-) -> Parsed:
-    """Parse the CSV pair (layout in the module docstring), collecting every error."""
-    parsed = Parsed()
-    reader, header = _reader(nodes_text, nodes_name, {"id", "label", "name"})
-    for row in reader:
-        where = f"{nodes_name} line {reader.line_num}"
-        if None in row:
+def _node_rows(table: Table, parsed: Parsed) -> dict[str, str]:
+    """Read the node rows of the CSV pair; attribute headers are rewritten in lower snake
+    case, and the returned mapping lists the rewrites."""
+    from graph_service.services.importing.names import attribute_names
+
+    free = [c for c in table.header if c not in NODE_COLUMNS]
+    names = attribute_names(free, RESERVED_NODE_PROPERTIES)
+    for line, row in table.rows:
+        where = f"{table.name} line {line}"
+        if line in table.ragged:
             parsed.errors.append(
                 RowError(record=where, field="(row)", message="more cells than columns")
             )
             continue
         raw: dict[str, Any] = {"attributes": {}}
-        for col in header:
-            value = (row.get(col) or "").strip()
+        for col, value in row.items():
             if value == "":
                 continue
             if col in NODE_COLUMNS:
                 raw[col] = value
             else:
-                raw["attributes"][col] = _cell_value(value)
+                raw["attributes"][names[col]] = cell_value(value)
         try:
             parsed.nodes.append((where, NodeIn.model_validate(raw)))
         except ValidationError as exc:
-            parsed.errors += _pydantic_errors(where, exc)
+            parsed.errors += pydantic_errors(where, exc)
+            if raw.get("id"):
+                parsed.failed_ids.add(raw["id"])
+    return {c: n for c, n in names.items() if c != n}
 
-    reader, header = _reader(ties_text, ties_name, {"type", "source", "target"})
+
+def parse_csv(
+    nodes_text: str | bytes,
+    ties_text: str | bytes,
+    nodes_name: str = "nodes.csv",
+    ties_name: str = "ties.csv",
+) -> Parsed:
+    """Parse the CSV pair (layout in the module docstring), collecting every error. Bytes
+    are decoded as :mod:`graph_service.textfiles` says (encoding and delimiter found)."""
+    parsed = Parsed()
+    parsed.renamed = _node_rows(_table(nodes_text, nodes_name, {"id", "label", "name"}), parsed)
+    table = _table(ties_text, ties_name, {"type", "source", "target"})
+    header = table.header
     unknown = set(header) - set(TIE_COLUMNS)
     if unknown:
         raise Invalid(f"{ties_name}: unknown column(s) {', '.join(sorted(unknown))}")
     merged: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     order: list[str] = []
-    for row in reader:
-        where = f"{ties_name} line {reader.line_num}"
-        if None in row:
+    for line, row in table.rows:
+        where = f"{ties_name} line {line}"
+        if line in table.ragged:
             parsed.errors.append(
                 RowError(record=where, field="(row)", message="more cells than columns")
             )
@@ -215,7 +251,7 @@ def parse_csv(
         try:
             tie = TieIn.model_validate({**base, "evidence": [obs] if obs else []})
         except ValidationError as exc:
-            parsed.errors += _pydantic_errors(where, exc)
+            parsed.errors += pydantic_errors(where, exc)
             continue
         fields = tie.model_dump(exclude={"evidence"})
         if tie.key in merged:
@@ -284,6 +320,16 @@ def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
                     "(delete it first to change it)",
                 )
             )
+    return errors + _tie_end_errors(parsed, labels, stored)
+
+
+def _tie_end_errors(
+    parsed: Parsed, labels: dict[str, NodeLabel], stored: dict[str, str]
+) -> list[RowError]:
+    """Ties whose ends are missing (one error per missing id, none for a node row that
+    failed on its own) or of the wrong label for the type."""
+    errors: list[RowError] = []
+    missing: dict[str, tuple[str, str, int]] = {}
     for where, tie in parsed.ties:
         end_labels: list[NodeLabel] = []
         for end in ("source", "target"):
@@ -291,20 +337,24 @@ def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
             label = labels.get(node_id) or (
                 NodeLabel(stored[node_id]) if node_id in stored else None
             )
-            if label is None:
-                errors.append(
-                    RowError(
-                        record=where,
-                        field=end,
-                        message=f"no node with id {node_id} in the document or the store",
-                    )
-                )
-            else:
+            if label is not None:
                 end_labels.append(label)
+            elif node_id not in parsed.failed_ids:
+                first, column, count = missing.get(node_id, (where, end, 0))
+                missing[node_id] = (first, column, count + 1)
         if len(end_labels) == 2:
             reason = endpoint_error(RelType(tie.type), end_labels[0], end_labels[1])
             if reason:
                 errors.append(RowError(record=where, field="type", message=reason))
+    for node_id, (where, column, count) in missing.items():
+        also = f" (named by {count} ties; the first is listed)" if count > 1 else ""
+        errors.append(
+            RowError(
+                record=where,
+                field=column,
+                message=f"no node with id {node_id} in the document or the store{also}",
+            )
+        )
     return errors
 
 
@@ -316,15 +366,32 @@ def _dedupe_ties(items: Iterable[tuple[str, TieIn]]) -> list[TieIn]:
     return list({t.key: t for _, t in items}.values())
 
 
+def once_per_cause(errors: list[RowError]) -> list[RowError]:
+    """The same problem in many rows (the same field, the same message) is one error that
+    names its first row and counts the others."""
+    grouped: dict[tuple[str, str], tuple[RowError, int]] = {}
+    for error in errors:
+        first, count = grouped.get((error.field, error.message), (error, 0))
+        grouped[(error.field, error.message)] = (first, count + 1)
+    return [
+        first
+        if count == 1
+        else first.model_copy(
+            update={"message": f"{first.message} ({count} rows; the first is listed)"}
+        )
+        for first, count in grouped.values()
+    ]
+
+
 def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
     """Raise :class:`Invalid` listing every bad row; ``repo=None`` checks against an empty
     store (for a load that replaces the stored graph)."""
-    errors = parsed.errors + check_graph(parsed, repo)
+    errors = once_per_cause(parsed.errors + check_graph(parsed, repo))
     if errors:
         shown = errors[:MAX_ERRORS]
         more = f" (first {MAX_ERRORS} listed)" if len(errors) > MAX_ERRORS else ""
         raise Invalid(
-            f"import rejected, nothing written: {len(errors)} bad row(s){more}; "
+            f"import rejected, nothing written: {len(errors)} problem(s){more}; "
             f"first: {shown[0].record}: {shown[0].field}: {shown[0].message}",
             errors=[e.model_dump() for e in shown],
         )
@@ -357,7 +424,7 @@ def import_document(
 
 
 def import_csv(
-    services: Runtime, nodes_text: str, ties_text: str, *, dry_run: bool = False
+    services: Runtime, nodes_text: str | bytes, ties_text: str | bytes, *, dry_run: bool = False
 ) -> ImportReport:
     return import_parsed(services, parse_csv(nodes_text, ties_text), dry_run=dry_run)
 

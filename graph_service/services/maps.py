@@ -194,3 +194,15 @@ def render_store_map(services: Runtime, req: MapRequest) -> MapResult:
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
     return replace(result, tie_count=projection.tie_count)
+
+
+def map_picture(services: Runtime) -> dict[str, tuple[int, int, str | None]]:
+    """Positions and colours of the stored graph's default map (the whole network, group
+    membership, no filter), for the GraphML and GEXF exports."""
+    from graph_service.maps.views import network_picture
+
+    projection = project(services.repo, TieFilter())
+    partition = partition_of(collapse(projection), "membership")
+    return network_picture(
+        multigraph(projection), partition=partition, group_names=projection.group_names
+    )

@@ -82,8 +82,9 @@ def test_csv_pair_import_by_multipart(client: Any, empty_graph: Any) -> None:
         "nodes": ("n.csv", "id,label,name\nx,Actor,M\xfcller\n".encode("latin-1")),
         "ties": ("t.csv", b"type,source,target\n"),
     }
-    is_problem(client.post("/import/csv", files=latin), 422)
-    assert client.get("/nodes/x").status_code == 404
+    # Latin-1 is detected, not refused (issue 13)
+    assert client.post("/import/csv", files=latin).status_code == 200
+    assert client.get("/nodes/x").json()["name"] == "M\xfcller"
 
 
 def test_json_export_imports_back_unchanged(client: Any, sample: dict[str, Any]) -> None:
@@ -149,6 +150,7 @@ def test_cli_export_writes_every_format(sample: dict[str, Any], tmp_path: Path) 
         ("gexf", "g.gexf"),
         ("csv", "g.zip"),
         ("csv", "folder"),
+        ("xlsx", "g.xlsx"),
     ]:
         result = runner.invoke(cli_app, ["export", "--format", fmt, "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
@@ -156,5 +158,5 @@ def test_cli_export_writes_every_format(sample: dict[str, Any], tmp_path: Path) 
     assert len(doc["ties"]) == len(sample["ties"])
     assert zipfile.is_zipfile(tmp_path / "g.zip")
     assert (tmp_path / "folder" / "ties.csv").read_text().startswith("id,type,source,target")
-    bad = runner.invoke(cli_app, ["export", "--format", "xlsx", "-o", str(tmp_path / "x")])
+    bad = runner.invoke(cli_app, ["export", "--format", "xls", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "unknown format" in bad.output

@@ -8,52 +8,89 @@ of ``nodes.csv`` and ``ties.csv``, or one of them with ``part=nodes|ties``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from graph_service.api.deps import ADMIN, READ, WRITE, ServicesDep
 from graph_service.errors import Invalid
 from graph_service.services import exporter, importer, whole_graph
 from graph_service.services.importer import ImportReport
+from graph_service.services.importing.files import import_file
+from graph_service.services.importing.options import ImportOptions, ImportQuery
 
 router = APIRouter(tags=["graph"])
 
 DryRun = Annotated[bool, Query(description="validate only, write nothing")]
 
 
+_FILE_OPTIONS = "; ".join(
+    f"{name}: {f.description}" for name, f in ImportOptions.model_fields.items()
+)
+
+
 @router.post(
     "/import",
     dependencies=[WRITE],
-    summary="Import a JSON document of nodes and ties (all or nothing)",
+    summary="Import a JSON document, or a network file with options (all or nothing)",
+    description="A JSON body is a graph-service/v1 document. A multipart body imports a "
+    "network file (`file`: edge list .csv/.tsv, .xlsx, .graphml, .gexf, .gml, Pajek .net; "
+    "`nodes`: an optional node table for an edge list) read with the options given as "
+    "query parameters, the same as `graph-service import` (docs/import.md). "
+    f"Options: {_FILE_OPTIONS}.",
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/GraphDocument"}}
+                "application/json": {"schema": {"$ref": "#/components/schemas/GraphDocument"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "nodes": {"type": "string", "format": "binary"},
+                        },
+                    }
+                },
             },
             "description": "a graph-service/v1 document: {format, nodes: [...], ties: [...]} "
-            "(schema GraphDocument)",
+            "(schema GraphDocument), or a network file (multipart)",
         }
     },
 )
-def import_document(
-    services: ServicesDep, document: Annotated[dict[str, Any], Body()], dry_run: DryRun = False
+async def import_document(
+    request: Request,
+    services: ServicesDep,
+    query: Annotated[ImportQuery, Query()],
 ) -> ImportReport:
+    from starlette.concurrency import run_in_threadpool
+
+    options, dry_run = query.options(), query.dry_run
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        upload, node_upload = form.get("file"), form.get("nodes")
+        if not isinstance(upload, StarletteUpload):
+            raise Invalid(
+                "a multipart import needs the network file as the part 'file'",
+                errors=[{"record": "body", "field": "file", "message": "missing"}],
+            )
+        data = await upload.read()
+        nodes = None
+        if isinstance(node_upload, StarletteUpload):
+            nodes = (await node_upload.read(), node_upload.filename or "nodes.csv")
+        return await run_in_threadpool(
+            import_file, services, data, upload.filename or "upload", options,
+            nodes=nodes, dry_run=dry_run,
+        )  # fmt: skip
+    try:
+        document = await request.json()
+    except ValueError as exc:
+        raise Invalid(f"the body is not JSON: {exc}") from None
     # The document is taken raw so that the importer reports every bad row in its own
     # terms (``nodes[3] (id x)``), not FastAPI's.
-    return importer.import_document(services, document, dry_run=dry_run)
-
-
-async def _text(upload: UploadFile, name: str) -> str:
-    data = await upload.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Invalid(
-            f"{name} is not UTF-8 text (byte {exc.start})",
-            errors=[{"record": name, "field": "(file)", "message": "not UTF-8"}],
-        ) from exc
+    return await run_in_threadpool(importer.import_document, services, document, dry_run=dry_run)
 
 
 @router.post(
@@ -69,8 +106,9 @@ async def import_csv(
 ) -> ImportReport:
     from starlette.concurrency import run_in_threadpool
 
-    nodes_text = await _text(nodes, "nodes.csv")
-    ties_text = await _text(ties, "ties.csv")
+    # bytes: the importer finds the encoding and the delimiter (graph_service/textfiles.py)
+    nodes_text = await nodes.read()
+    ties_text = await ties.read()
     # parsing and writing block: off the event loop
     return await run_in_threadpool(
         importer.import_csv, services, nodes_text, ties_text, dry_run=dry_run
@@ -90,6 +128,9 @@ async def import_csv(
                 "application/graphml+xml": {"schema": {"type": "string"}},
                 "application/gexf+xml": {"schema": {"type": "string"}},
                 "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                exporter.MEDIA_TYPES[exporter.ExportFormat.XLSX]: {
+                    "schema": {"type": "string", "format": "binary"}
+                },
                 "text/csv": {"schema": {"type": "string"}},
             },
         }
@@ -104,13 +145,20 @@ def export(
         exporter.CsvPart | None,
         Query(description="csv only: one file (nodes or ties) instead of the zip of both"),
     ] = None,
+    neutralise: Annotated[
+        bool,
+        Query(
+            description="csv and xlsx: a leading apostrophe before text that a spreadsheet "
+            "would run as a formula (=, +, -, @, tab, carriage return); false writes it raw"
+        ),
+    ] = True,
 ) -> Response:
     if part is not None and format is not exporter.ExportFormat.CSV:
         raise Invalid(
             "part applies to format=csv only",
             errors=[{"record": "query", "field": "part", "message": "only with format=csv"}],
         )
-    result = exporter.export(services, format, part)
+    result = exporter.export(services, format, part, neutralise=neutralise)
     return Response(
         result.content,
         media_type=result.media_type,
