@@ -91,6 +91,36 @@ class Settings(BaseSettings):
     )
     query_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("QUERY_TIMEOUT"))
     query_row_limit: int = Field(default=10_000, gt=0, validation_alias=_env("QUERY_ROW_LIMIT"))
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        gt=0,
+        validation_alias=_env("GRAPH_SERVICE_MAX_BODY_BYTES"),
+        description="largest request body (bytes) outside /import; more is 413",
+    )
+    max_import_bytes: int = Field(
+        default=33_554_432,
+        gt=0,
+        validation_alias=_env("GRAPH_SERVICE_MAX_IMPORT_BYTES"),
+        description="largest body of POST /import and /import/csv (bytes); more is 413",
+    )
+    analysis_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=_env("ANALYSIS_TIMEOUT"),
+        description="time limit of maps, metrics, steering analyses and exports (seconds)",
+    )
+    analysis_concurrency: int = Field(
+        default=2,
+        ge=1,
+        validation_alias=_env("ANALYSIS_CONCURRENCY"),
+        description="analyses one API process runs at once; others wait (within the limit)",
+    )
+    shutdown_timeout: int = Field(
+        default=3,
+        ge=0,
+        validation_alias=_env("GRAPH_SERVICE_SHUTDOWN_TIMEOUT"),
+        description="on SIGTERM, how long requests in flight may finish before they are cut",
+    )
     pseudonym_salt: SecretStr | None = Field(
         default=None, validation_alias=_env("GRAPH_SERVICE_PSEUDONYM_SALT")
     )

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -152,7 +153,20 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Phase = Annotated[str, StringConstraints(pattern=PHASE_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Scalar = str | int | float | bool
+#: What Neo4j stores as an integer: 64 bits, signed.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _within_64_bits(value: Any) -> Any:
+    # before the union: a larger int would otherwise become a float, silently rounded
+    out_of_range = isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX
+    if out_of_range and not isinstance(value, bool):
+        raise ValueError("an integer must fit in 64 bits (-2**63 to 2**63-1)")
+    return value
+
+
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+Scalar = Annotated[str | Int64 | float | bool, BeforeValidator(_within_64_bits)]
 
 RESERVED_NODE_PROPERTIES = frozenset({"id", "label", "name", "kind", "description", "labels"})
 RESERVED_TIE_PROPERTIES = frozenset(

@@ -76,6 +76,11 @@ def problem_response(
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    return domain_problem(request, exc)
+
+
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    """The problem+json response of a domain error (also used by the ASGI middleware)."""
     headers: dict[str, str] = {}
     if isinstance(exc, Unavailable):
         headers["Retry-After"] = str(exc.retry_after)
@@ -162,6 +167,18 @@ _EXTRA = {
     "post": {"409": "the id is taken"},
     "put": {"409": "the stored record has another label, type or ends"},
 }
+_TOO_LARGE = "the body is over its size limit (GRAPH_SERVICE_MAX_BODY_BYTES or _IMPORT_BYTES)"
+_TIMED_OUT = "the work passed its time limit (ANALYSIS_TIMEOUT) and was stopped"
+
+
+def _time_limited(app: FastAPI) -> set[tuple[str, str]]:
+    """(path, method) of the operations under the analysis time limit (api/limits.py)."""
+    return {
+        (getattr(route, "path_format", ""), method.lower())
+        for route in app.routes
+        if getattr(getattr(route, "endpoint", None), "time_limited", False)
+        for method in getattr(route, "methods", ())
+    }
 
 
 def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: bool) -> None:
@@ -187,7 +204,8 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
         retry = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if not secured:
             schema["components"].pop("securitySchemes", None)
-        for path_item in schema.get("paths", {}).values():
+        time_limited = _time_limited(app)
+        for path, path_item in schema.get("paths", {}).items():
             for method, operation in path_item.items():
                 if not secured:
                     operation.pop("security", None)
@@ -197,6 +215,10 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
                     codes.pop("401")
                     codes.pop("403")
                 codes.update(_EXTRA.get(method, {}))
+                if "requestBody" in operation:
+                    codes["413"] = _TOO_LARGE
+                if (path, method) in time_limited:
+                    codes["504"] = _TIMED_OUT
                 for code, description in codes.items():
                     entry: dict[str, Any] = {
                         "description": description,

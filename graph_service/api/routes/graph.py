@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, File, Query, Response, UploadFile
 
 from graph_service.api.deps import ADMIN, READ, WRITE, RepoDep
+from graph_service.api.limits import bounded
 from graph_service.errors import Invalid
 from graph_service.services import exporter, importer
 from graph_service.services.importer import ImportReport
@@ -95,6 +96,7 @@ async def import_csv(
         }
     },
 )
+@bounded("the export")
 def export(
     repo: RepoDep,
     format: Annotated[exporter.ExportFormat, Query(description="the file format")] = (

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
 from graph_service.api.deps import READ, WRITE, SettingsDep, StoreDep
+from graph_service.api.limits import bounded
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.errors import Invalid
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
@@ -36,6 +37,7 @@ Pseudonymise = Annotated[
 
 
 @router.get("/compare", dependencies=[READ], summary="What changed between two phases")
+@bounded("the phase comparison")
 def compare(
     store: StoreDep,
     filters: Filters,
@@ -53,6 +55,7 @@ def compare(
     response_class=HTMLResponse,
     summary="Map of the ties gained, lost and kept between two phases (HTML)",
 )
+@bounded("the comparison map")
 def compare_map(
     store: StoreDep,
     settings: SettingsDep,
@@ -69,6 +72,7 @@ def compare_map(
 
 
 @router.get("/goals", dependencies=[READ], summary="Goal coverage")
+@bounded("the goal coverage")
 def goal_coverage(
     store: StoreDep, filters: Filters, partition: PartitionParam = "membership"
 ) -> goals.GoalCoverage:
@@ -76,6 +80,7 @@ def goal_coverage(
 
 
 @router.get("/parallel", dependencies=[READ], summary="Parallel structures among staff")
+@bounded("the parallel structures")
 def parallel_structures(
     store: StoreDep,
     filters: Filters,
@@ -85,6 +90,7 @@ def parallel_structures(
 
 
 @router.get("/evidence", dependencies=[READ], summary="Triangulation and single-source findings")
+@bounded("the evidence report")
 def evidence_report(
     store: StoreDep, filters: Filters, partition: PartitionParam = "membership"
 ) -> evidence.EvidenceReport:
@@ -92,6 +98,7 @@ def evidence_report(
 
 
 @router.get("/resilience", dependencies=[READ], summary="What a departure would cost")
+@bounded("the departure analysis")
 def departure(
     store: StoreDep,
     filters: Filters,
@@ -111,6 +118,7 @@ def departure(
 @router.get(
     "/resilience/ranking", dependencies=[READ], summary="The departures that would cost most"
 )
+@bounded("the departure ranking")
 def departure_ranking(
     store: StoreDep,
     filters: Filters,
@@ -126,6 +134,7 @@ def departure_ranking(
 @router.get(
     "/recommendations", dependencies=[READ], summary="Introductions that close structural holes"
 )
+@bounded("the recommendations")
 def recommend(
     store: StoreDep,
     filters: Filters,
@@ -141,6 +150,7 @@ def recommend(
     response_class=HTMLResponse,
     summary="The self-contained HTML report",
 )
+@bounded("the report")
 def report(
     store: StoreDep,
     settings: SettingsDep,
