@@ -165,7 +165,7 @@ def _within_64_bits(value: Any) -> Any:
     return value
 
 
-Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+Int64 = Annotated[int, Field(ge=INT64_MIN, lt=INT64_MAX + 1)]  # lt: the bound survives a float
 Scalar = Annotated[str | Int64 | float | bool, BeforeValidator(_within_64_bits)]
 
 RESERVED_NODE_PROPERTIES = frozenset({"id", "label", "name", "kind", "description", "labels"})
@@ -194,6 +194,12 @@ RESERVED_TIE_PROPERTIES = frozenset(
 
 #: Actor kinds that denote a person (personal data) rather than an organisation.
 PERSON_KINDS = frozenset({"person"})
+
+
+def attribute_names_schema(reserved: frozenset[str]) -> dict[str, Any]:
+    """The JSON Schema of the free attributes' names (what _check_attributes enforces),
+    for the OpenAPI document."""
+    return {"propertyNames": {"pattern": PROPERTY_NAME_PATTERN, "not": {"enum": sorted(reserved)}}}
 
 
 def is_person(label: str, kind: str | None) -> bool:
@@ -229,7 +235,9 @@ class NodeIn(_Strict):
     name: Name
     kind: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    attributes: dict[str, Scalar] = Field(default_factory=dict)
+    attributes: dict[str, Scalar] = Field(
+        default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
+    )
 
     @field_validator("attributes")
     @classmethod
@@ -243,7 +251,9 @@ class NodePatch(_Strict):
     name: Name | None = None
     kind: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    attributes: dict[str, Scalar | None] = Field(default_factory=dict)
+    attributes: dict[str, Scalar | None] = Field(
+        default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
+    )
 
     @field_validator("attributes")
     @classmethod

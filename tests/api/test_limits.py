@@ -5,10 +5,15 @@ that used to be a 500 is a 422 naming the field."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +27,7 @@ from graph_service.api.auth import hash_key
 from graph_service.config import Settings
 from tests.api.conftest import KEYS, is_problem
 
+EXE = str(Path(sys.executable).parent / "graph-service")
 BODY_LIMIT = 10_000
 IMPORT_LIMIT = 100_000
 
@@ -320,3 +326,95 @@ def test_cypher_parameters_nested_too_deep_are_422(live: tuple[FastAPI, int]) ->
     )
     body = is_problem(answer, 422)
     assert "parameters" in body["detail"] and "nested deeper than 32" in body["detail"]
+
+
+# --- the process: memory bound and SIGTERM ----------------------------------------------------
+
+#: The documented bound of the API process's memory (docs/api.md, Limits), defaults on.
+MEMORY_BOUND_MB = 1536
+
+
+@pytest.fixture(scope="module")
+def served_large_graph(runtime: Any) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """``graph-service serve`` (a process of its own) over 10,000 nodes and 60,000 ties."""
+    from benchmarks.bench_api import synthetic
+
+    runtime.repo.delete_all()
+    runtime.repo.write_graph(*synthetic(10_000, 10))
+    port = _free_port()
+    env = {**os.environ, "ANALYSIS_TIMEOUT": "30", "GRAPH_SERVICE_SHUTDOWN_TIMEOUT": "2"}
+    env.pop("GRAPH_SERVICE_API_KEYS", None)
+    server = subprocess.Popen([EXE, "serve", "--port", str(port)], env=env)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert server.poll() is None and time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.3)
+    try:
+        yield server, port
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(30)
+        runtime.repo.delete_all()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_heavy_routes_stay_under_the_memory_bound(
+    served_large_graph: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    server, port = served_large_graph
+    statuses: dict[str, int] = {}
+
+    def get(path: str) -> None:
+        statuses[path] = httpx.get(f"http://127.0.0.1:{port}{path}", timeout=120).status_code
+
+    # two analyses at once (ANALYSIS_CONCURRENCY), a third waiting for a slot
+    threads = [
+        threading.Thread(target=get, args=(path,))
+        for path in ("/maps", "/metrics", "/steering/evidence")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert set(statuses.values()) <= {200, 504}, statuses
+    peak = _peak_rss_mb(server.pid)
+    print(f"peak RSS of the API process: {peak:.0f} MB; answers {statuses}")
+    assert peak < MEMORY_BOUND_MB
+
+
+def test_sigterm_stops_the_server_with_an_analysis_in_flight(
+    served_large_graph: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    server, port = served_large_graph
+    answers: list[Any] = []
+
+    def get() -> None:
+        try:
+            answers.append(httpx.get(f"http://127.0.0.1:{port}/maps", timeout=60).status_code)
+        except httpx.HTTPError as exc:
+            answers.append(exc)
+
+    thread = threading.Thread(target=get)
+    thread.start()
+    time.sleep(1.5)  # the map is being made
+    assert not answers
+    stopped = time.monotonic()
+    server.send_signal(signal.SIGTERM)
+    server.wait(30)
+    took = time.monotonic() - stopped
+    thread.join(30)
+    assert took < 2 + 3, f"the server took {took:.1f} s to stop"
+    # uvicorn ends by re-raising the signal it handled (one worker), or exits 0 (several)
+    assert server.returncode in (0, -signal.SIGTERM)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
+from pydantic import StringConstraints
 
 from graph_service.api.deps import READ, WRITE, SettingsDep, StoreDep
 from graph_service.api.limits import bounded
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/steering", tags=["steering"])
 
 
 PhaseParam = Annotated[str | None, Query(pattern=PHASE_PATTERN)]
+NodeId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Pseudonymise = Annotated[
     bool, Query(description="people under salted pseudonyms (needs the salt setting)")
 ]
@@ -102,7 +104,7 @@ def evidence_report(
 def departure(
     store: StoreDep,
     filters: Filters,
-    remove: Annotated[list[str], Query(min_length=1, description="node ids that leave")],
+    remove: Annotated[list[NodeId], Query(min_length=1, description="node ids that leave")],
     partition: PartitionParam = "membership",
 ) -> resilience.Departure:
 
