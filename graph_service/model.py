@@ -299,7 +299,7 @@ class TieIn(_Strict):
     id: Id | None = None
     type: RelType
     source: Id
-    target: Id
+    target: Annotated[Id, Field(description="the other end: not the source itself")]
     weight: float = Field(default=1.0, ge=0.0)
     valid_from: date | None = None
     valid_to: date | None = None

@@ -181,6 +181,20 @@ def _time_limited(app: FastAPI) -> set[tuple[str, str]]:
     }
 
 
+def _without_null(parameter: dict[str, Any]) -> None:
+    """An optional parameter's schema without its ``null`` alternative: a query string or
+    a header cannot carry a JSON null (absent is "none"), so ``anyOf [T, null]`` is
+    ``T``, and tools that generate requests from the document then send what is meant."""
+    schema = parameter.get("schema", {})
+    options = schema.get("anyOf")
+    if not options or {"type": "null"} not in options:
+        return
+    rest = [option for option in options if option != {"type": "null"}]
+    if len(rest) == 1:
+        del schema["anyOf"]
+        schema.update(rest[0])
+
+
 def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: bool) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -207,6 +221,8 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
         time_limited = _time_limited(app)
         for path, path_item in schema.get("paths", {}).items():
             for method, operation in path_item.items():
+                for parameter in operation.get("parameters", []):
+                    _without_null(parameter)
                 if not secured:
                     operation.pop("security", None)
                 responses = operation.setdefault("responses", {})

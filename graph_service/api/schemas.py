@@ -68,7 +68,7 @@ class TieBody(_Body):
 
     id: Id | None = None
     source: Id
-    target: Id
+    target: Annotated[Id, Field(description="the other end: not the source itself")]
     weight: float = Field(default=1.0, ge=0.0)
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None

@@ -1,14 +1,18 @@
-"""Property-based run over the OpenAPI schema (schemathesis): no 5xx, and every answer
-(successes and problems alike) conforms to the schema: status, content type, headers, body.
+"""Property-based run over the OpenAPI schema (schemathesis) with an editor key, every
+check on: no 5xx; every answer (successes and problems alike) conforms to the schema in
+status, content type, headers and body; schema-violating requests are refused; and
+schema-valid requests are accepted, so the document says what the API really takes.
 
-One check is left out: ``positive_data_acceptance`` (a schema-valid request must not get a
-422). Some rules join several fields and cannot be said in JSON Schema (``date_to``
-before ``date_from``, a path from a node to itself, a tie whose ends have the wrong
-labels); those answer 422 with a problem that names the field, which is what they should.
+Two kinds of rule cannot be said in JSON Schema, and the run leaves them aside:
+rules that join several fields (``filter_case``: a path from a node to
+itself, ``as_of`` with a date window, ``part`` without ``format=csv``, ...), which the
+document states in words and the route tests check; and the operations whose input is a
+language of its own (a Cypher statement, CSV files), which keep every check but the
+positive-data one.
 
-Bounded: EXAMPLES generated cases per operation, so the whole run stays around a minute. The app is
-the real one over the real Neo4j, with the sample network loaded; the store is emptied
-after the run.
+Bounded: EXAMPLES generated cases per operation, so the whole run stays within a few
+minutes. The app is the real one over the real Neo4j, with the sample network loaded; the
+store is emptied after the run.
 """
 
 from __future__ import annotations
@@ -81,33 +85,69 @@ def _check(case: schemathesis.Case) -> None:
 _MUST_DIFFER = (("source", "target"), ("group_a", "group_b"), ("a", "b"))
 
 
-def filter_query(ctx: Any, query: dict[str, Any] | None) -> bool:
-    if not query:
-        return True
+def _query_breaks_a_joint_rule(path: str, query: dict[str, Any]) -> bool:
     if any(x in query and query.get(x) == query.get(y) for x, y in _MUST_DIFFER):
-        return False
+        return True
     if query.get("as_of") is not None and (query.get("date_from") or query.get("date_to")):
-        return False  # as_of or a date window, not both
+        return True  # as_of or a date window, not both
     if query.get("date_from") and query.get("date_to") and query["date_to"] < query["date_from"]:
-        return False
+        return True
     if query.get("part") is not None and query.get("format") != "csv":
-        return False  # part is for format=csv
-    path = ctx.operation.path if ctx.operation else ""
+        return True  # part is for format=csv
     # a phase comparison needs a phase on each side
-    return not path.startswith("/steering/compare") or bool(
+    return path.startswith("/steering/compare") and not (
         query.get("phase_a") and query.get("phase_b")
     )
 
 
-def filter_body(ctx: Any, body: Any) -> bool:
-    # a tie cannot join a node to itself
-    return not (
-        isinstance(body, dict) and body.get("source") and body.get("source") == body.get("target")
+def _tie_breaks_a_joint_rule(tie: Any, path_id: Any) -> bool:
+    if not isinstance(tie, dict):
+        return False
+    if tie.get("source") and tie.get("source") == tie.get("target"):
+        return True  # a tie cannot join a node to itself
+    start, end = tie.get("valid_from"), tie.get("valid_to")
+    if start and end and isinstance(start, str) and isinstance(end, str) and end < start:
+        return True
+    return path_id is not None and tie.get("id") not in (None, path_id)
+
+
+def _document_breaks_a_joint_rule(doc: Any) -> bool:
+    """An import's ties must join nodes of the document (or of the store)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("ties"), list):
+        return False
+    ids = {n.get("id") for n in doc.get("nodes") or [] if isinstance(n, dict)}
+    return any(
+        _tie_breaks_a_joint_rule(t, None) or {t.get("source"), t.get("target")} - ids
+        for t in doc["ties"]
+        if isinstance(t, dict)
     )
 
 
-@schema.hooks.apply(filter_body)
-@schema.hooks.apply(filter_query)
+def filter_case(ctx: Any, case: schemathesis.Case) -> bool:
+    if case.meta is not None and case.meta.generation.mode.is_negative:
+        return True
+    path = case.operation.path
+    path_id = (case.path_parameters or {}).get("tie_id") or (case.path_parameters or {}).get(
+        "node_id"
+    )
+    if path == "/import":
+        return not _document_breaks_a_joint_rule(case.body)
+    return not (
+        _query_breaks_a_joint_rule(path, case.query or {})
+        or _tie_breaks_a_joint_rule(case.body, path_id)
+    )
+
+
+def map_case(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    # The run authenticates with X-API-Key; a generated Authorization header next to it
+    # would be ignored (X-API-Key comes first), so a malformed one proves nothing.
+    if case.headers:
+        case.headers.pop("Authorization", None)
+    return case
+
+
+@schema.hooks.apply(map_case)
+@schema.hooks.apply(filter_case)
 @schema.include(path_regex=API_PATHS).parametrize()
 @_SETTINGS
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
@@ -116,7 +156,8 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
 
 # The analysis, map and steering routers run whole analyses per request: fewer examples
 # each (about 20 s for all of them on this machine).
-@schema.hooks.apply(filter_query)
+@schema.hooks.apply(map_case)
+@schema.hooks.apply(filter_case)
 @schema.exclude(path_regex=API_PATHS).parametrize()
 @settings(_SETTINGS, max_examples=3)
 def test_other_routers_conform_to_the_schema(case: schemathesis.Case) -> None:
