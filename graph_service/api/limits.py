@@ -19,7 +19,8 @@ algorithm, a blocked socket read) finishes first, and a Neo4j read ends at its
 transaction timeout at the latest. Passing the limit answers 504 naming the limit.
 
 **Memory**: at most ``ANALYSIS_CONCURRENCY`` analyses run at once in a process (the
-others wait for a slot within their own time limit), so the process holds at most that
+others wait for a slot within their own time limit; a cancelled one keeps its slot until
+its thread has ended), so the process holds at most that
 many analysis graphs; docs/api.md gives the bound this makes and how it was measured.
 """
 
@@ -183,8 +184,9 @@ _workers: weakref.WeakSet[_Worker] = weakref.WeakSet()
 class _Worker:
     """``work()`` in a daemon thread under a deadline; :meth:`cancel` stops it."""
 
-    def __init__(self, work: Callable[[], Any], when: float) -> None:
+    def __init__(self, work: Callable[[], Any], when: float, release: Callable[[], None]) -> None:
         self._loop = asyncio.get_running_loop()
+        self._release = release
         self.future: asyncio.Future[Any] = self._loop.create_future()
         self._running = False
         self.guard = deadline.Guard()
@@ -209,6 +211,8 @@ class _Worker:
         # the loop may have closed (shutdown): then nobody waits any more
         with contextlib.suppress(BaseException):
             self._loop.call_soon_threadsafe(self._settle, outcome)
+            # the slot is free only now: a cancelled work holds its memory until it ends
+            self._loop.call_soon_threadsafe(self._release)
 
     def _settle(self, outcome: tuple[Any, BaseException | None]) -> None:
         if self.future.done():
@@ -316,7 +320,7 @@ async def run_bounded(request: Request, work: Callable[[], T], what: str) -> T |
     try:
         outcome = await _wait(acquire, gone, when)
         if outcome == "done":
-            worker = _Worker(work, when)
+            worker = _Worker(work, when, gate.release)
             worker.start()
             outcome = await _wait(worker.future, gone, when)
         if outcome == "done":
@@ -325,8 +329,8 @@ async def run_bounded(request: Request, work: Callable[[], T], what: str) -> T |
         gone.cancel()
         if not acquire.done():
             acquire.cancel()
-        elif not acquire.cancelled():
-            gate.release()
+        elif worker is None and not acquire.cancelled():
+            gate.release()  # acquired, never used (the client left at once)
         if worker is not None and not worker.future.done():
             worker.cancel()  # also when this request is cancelled (shutdown)
     if outcome == "gone":
