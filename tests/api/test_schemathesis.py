@@ -39,9 +39,12 @@ EXAMPLES = 10
 
 EDITOR_KEY = "schemathesis-editor-key"
 _keys = SecretStr(f"editor:{hash_key(EDITOR_KEY)}")
+# a server set up for pseudonymised outputs (without a salt, ?pseudonymise=true is 422)
+_salt = SecretStr("schemathesis-pseudonym-salt-0123456789abcdef")
 # with a key configured, so that schemathesis also checks that bad keys get 401
 schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", create_app(get_settings().model_copy(update={"api_keys": _keys}))
+    "/openapi.json",
+    create_app(get_settings().model_copy(update={"api_keys": _keys, "pseudonym_salt": _salt})),
 )
 
 
