@@ -309,6 +309,12 @@ def test_integer_over_64_bits_in_an_attribute_is_422(
         assert "attributes.size" in body["detail"] and "64 bits" in body["detail"]
         body = is_problem(client.post("/import", json=doc), 422)
         assert "size" in body["detail"] and "64 bits" in body["detail"]
+        files = {
+            "nodes": ("nodes.csv", f"id,label,name,size\nbig,Actor,Big,{2**70}\n"),
+            "ties": ("ties.csv", "type,source,target\n"),
+        }
+        body = is_problem(client.post("/import/csv", files=files), 422)
+        assert "nodes.csv line 2" in body["detail"] and "64 bits" in body["detail"]
         # the keep-alive connection still serves
         assert client.get("/health").status_code == 200
     assert empty_graph.repo.get_node("big") is None
