@@ -98,6 +98,36 @@ class Settings(BaseSettings):
         validation_alias=_env("QUERY_BYTE_LIMIT"),
         description="bytes (as JSON) a read-only Cypher answer may hold",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        gt=0,
+        validation_alias=_env("GRAPH_SERVICE_MAX_BODY_BYTES"),
+        description="largest request body (bytes) outside /import; more is 413",
+    )
+    max_import_bytes: int = Field(
+        default=33_554_432,
+        gt=0,
+        validation_alias=_env("GRAPH_SERVICE_MAX_IMPORT_BYTES"),
+        description="largest body of POST /import and /import/csv (bytes); more is 413",
+    )
+    analysis_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=_env("ANALYSIS_TIMEOUT"),
+        description="time limit of maps, metrics, steering analyses and exports (seconds)",
+    )
+    analysis_concurrency: int = Field(
+        default=2,
+        ge=1,
+        validation_alias=_env("ANALYSIS_CONCURRENCY"),
+        description="analyses one API process runs at once; others wait (within the limit)",
+    )
+    shutdown_timeout: int = Field(
+        default=3,
+        ge=0,
+        validation_alias=_env("GRAPH_SERVICE_SHUTDOWN_TIMEOUT"),
+        description="on SIGTERM, how long requests in flight may finish before they are cut",
+    )
     pseudonym_salt: SecretStr | None = Field(
         default=None, validation_alias=_env("GRAPH_SERVICE_PSEUDONYM_SALT")
     )

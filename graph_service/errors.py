@@ -98,3 +98,17 @@ class LocalServerError(DomainError):
 
     status = 500
     title = "Local Neo4j server error"
+
+
+class TooLarge(DomainError):
+    """A request body over its size limit (HTTP 413)."""
+
+    status = 413
+    title = "Content too large"
+
+
+class TimedOut(DomainError):
+    """Work that passed its time limit and was stopped (HTTP 504)."""
+
+    status = 504
+    title = "Time limit exceeded"

@@ -49,13 +49,15 @@ class TieConditions(BaseModel):
         description="only ties of this project phase (ties without a phase hold in all)",
     )
     as_of: IsoDate | None = Field(
-        default=None, description="only ties valid on this date (same as a one-day window)"
+        default=None,
+        description="only ties valid on this date (a one-day window; not with date_from/date_to)",
     )
     date_from: IsoDate | None = Field(
         default=None, description="only ties valid on or after this date (open ends hold)"
     )
     date_to: IsoDate | None = Field(
-        default=None, description="only ties valid on or before this date (open ends hold)"
+        default=None,
+        description="only ties valid on or before this date (open ends hold; not before date_from)",
     )
     methods: list[EvidenceMethod] | None = Field(
         default=None, description="only ties seen by at least one of these evidence methods"

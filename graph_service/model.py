@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -222,7 +223,20 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Phase = Annotated[str, StringConstraints(pattern=PHASE_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Scalar = str | int | float | bool
+#: What Neo4j stores as an integer: 64 bits, signed.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _within_64_bits(value: Any) -> Any:
+    # before the union: a larger int would otherwise become a float, silently rounded
+    out_of_range = isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX
+    if out_of_range and not isinstance(value, bool):
+        raise ValueError("an integer must fit in 64 bits (-2**63 to 2**63-1)")
+    return value
+
+
+Int64 = Annotated[int, Field(ge=INT64_MIN, lt=INT64_MAX + 1)]  # lt: the bound survives a float
+Scalar = Annotated[str | Int64 | float | bool, BeforeValidator(_within_64_bits)]
 
 RESERVED_NODE_PROPERTIES = frozenset({"id", "label", "name", "kind", "description", "labels"})
 RESERVED_TIE_PROPERTIES = frozenset(
@@ -250,6 +264,12 @@ RESERVED_TIE_PROPERTIES = frozenset(
 
 #: Actor kinds that denote a person (personal data) rather than an organisation.
 PERSON_KINDS = frozenset({"person"})
+
+
+def attribute_names_schema(reserved: frozenset[str]) -> dict[str, Any]:
+    """The JSON Schema of the free attributes' names (what _check_attributes enforces),
+    for the OpenAPI document."""
+    return {"propertyNames": {"pattern": PROPERTY_NAME_PATTERN, "not": {"enum": sorted(reserved)}}}
 
 
 def is_person(label: str, kind: str | None) -> bool:
@@ -285,7 +305,9 @@ class NodeIn(_Strict):
     name: Name
     kind: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    attributes: dict[str, Scalar] = Field(default_factory=dict)
+    attributes: dict[str, Scalar] = Field(
+        default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
+    )
 
     @field_validator("attributes")
     @classmethod
@@ -299,7 +321,9 @@ class NodePatch(_Strict):
     name: Name | None = None
     kind: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    attributes: dict[str, Scalar | None] = Field(default_factory=dict)
+    attributes: dict[str, Scalar | None] = Field(
+        default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
+    )
 
     @field_validator("attributes")
     @classmethod
@@ -345,7 +369,7 @@ class TieIn(_Strict):
     id: Id | None = None
     type: RelType
     source: Id
-    target: Id
+    target: Annotated[Id, Field(description="the other end: not the source itself")]
     weight: float = Field(default=1.0, ge=0.0)
     valid_from: date | None = None
     valid_to: date | None = None

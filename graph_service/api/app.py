@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from graph_service.api import problems
+from graph_service.api import limits, problems
 from graph_service.api.auth import KeyRing
 from graph_service.api.coalesce import Reads
 from graph_service.api.routes import all_routers
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            limits.cancel_all()  # analyses still running stop instead of holding the exit
             runtime.close()
 
     app = FastAPI(
@@ -54,4 +55,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # dependency_overrides do not reach them, and nothing here uses those.
         app.router.routes.extend(router.routes)
     problems.install(app, extra_models=[GraphDocument], secured=keys.configured)
+    # authorisation and the body limit before FastAPI reads a body (api/limits.py)
+    app.add_middleware(limits.RequestGate, settings=settings, keys=keys, routes=app.router.routes)
     return app

@@ -106,6 +106,17 @@ class KeyRing:
         return role
 
 
+def presented_key(x_api_key: str | None, authorization: str | None) -> str | None:
+    """The key a request presents: ``X-API-Key``, else the token of ``Authorization:
+    Bearer``; None without one. The same reading as the routes' security dependencies."""
+    if x_api_key:
+        return x_api_key
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
 def is_loopback(host: str) -> bool:
     """Is ``host`` a loopback address (what `serve` may bind without keys)?"""
     import ipaddress

@@ -58,6 +58,7 @@ def requires(needed: Role) -> Callable[..., Awaitable[Role]]:
         presented = api_key or (bearer.credentials if bearer else None)
         return keys.authorize(presented, needed)
 
+    check.needed_role = needed  # type: ignore[attr-defined]  # read by api/limits.py
     return check
 
 

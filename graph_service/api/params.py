@@ -13,6 +13,16 @@ from fastapi import Query
 from graph_service.filters import TieFilter
 
 Filters = Annotated[TieFilter, Query()]
+#: What analysis_graph.partition_of accepts, said in the schema (PROPERTY_NAME_PATTERN's
+#: name after ``property:``).
+PARTITION_PATTERN = (
+    r"^(membership|property:[a-z][a-z0-9_]{0,39}|communities|communities:louvain"
+    r"|communities:leiden)$"
+)
 PartitionParam = Annotated[
-    str, Query(description="membership | property:NAME | communities:louvain|leiden")
+    str,
+    Query(
+        pattern=PARTITION_PATTERN,
+        description="membership | property:NAME | communities:louvain|leiden",
+    ),
 ]

@@ -76,6 +76,11 @@ def problem_response(
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    return domain_problem(request, exc)
+
+
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    """The problem+json response of a domain error (also used by the ASGI middleware)."""
     headers: dict[str, str] = {}
     if isinstance(exc, Unavailable):
         headers["Retry-After"] = str(exc.retry_after)
@@ -171,6 +176,32 @@ _BY_PATH = {
         "504": "the query ran past QUERY_TIMEOUT",
     }
 }
+_TOO_LARGE = "the body is over its size limit (GRAPH_SERVICE_MAX_BODY_BYTES or _IMPORT_BYTES)"
+_TIMED_OUT = "the work passed its time limit (ANALYSIS_TIMEOUT) and was stopped"
+
+
+def _time_limited(app: FastAPI) -> set[tuple[str, str]]:
+    """(path, method) of the operations under the analysis time limit (api/limits.py)."""
+    return {
+        (getattr(route, "path_format", ""), method.lower())
+        for route in app.routes
+        if getattr(getattr(route, "endpoint", None), "time_limited", False)
+        for method in getattr(route, "methods", ())
+    }
+
+
+def _without_null(parameter: dict[str, Any]) -> None:
+    """An optional parameter's schema without its ``null`` alternative: a query string or
+    a header cannot carry a JSON null (absent is "none"), so ``anyOf [T, null]`` is
+    ``T``, and tools that generate requests from the document then send what is meant."""
+    schema = parameter.get("schema", {})
+    options = schema.get("anyOf")
+    if not options or {"type": "null"} not in options:
+        return
+    rest = [option for option in options if option != {"type": "null"}]
+    if len(rest) == 1:
+        del schema["anyOf"]
+        schema.update(rest[0])
 
 
 def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: bool) -> None:
@@ -196,8 +227,11 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
         retry = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
         if not secured:
             schema["components"].pop("securitySchemes", None)
+        time_limited = _time_limited(app)
         for path, path_item in schema.get("paths", {}).items():
             for method, operation in path_item.items():
+                for parameter in operation.get("parameters", []):
+                    _without_null(parameter)
                 if not secured:
                     operation.pop("security", None)
                 responses = operation.setdefault("responses", {})
@@ -207,6 +241,10 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
                     codes.pop("403")
                 codes.update(_EXTRA.get(method, {}))
                 codes.update(_BY_PATH.get(path, {}))
+                if "requestBody" in operation:
+                    codes["413"] = _TOO_LARGE
+                if (path, method) in time_limited:
+                    codes["504"] = _TIMED_OUT
                 for code, description in codes.items():
                     entry: dict[str, Any] = {
                         "description": description,

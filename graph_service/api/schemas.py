@@ -24,6 +24,7 @@ from graph_service.model import (
     Scalar,
     ShortText,
     _check_attributes,
+    attribute_names_schema,
 )
 
 PropertyName = Annotated[str, StringConstraints(pattern=PROPERTY_NAME_PATTERN)]
@@ -40,7 +41,9 @@ class NodeBody(_Body):
     name: Name
     kind: ShortText | None = None
     description: Description | None = None
-    attributes: dict[PropertyName, Scalar] = Field(default_factory=dict)
+    attributes: dict[str, Scalar] = Field(
+        default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
+    )
 
     @field_validator("attributes")
     @classmethod
@@ -65,7 +68,7 @@ class TieBody(_Body):
 
     id: Id | None = None
     source: Id
-    target: Id
+    target: Annotated[Id, Field(description="the other end: not the source itself")]
     weight: float = Field(default=1.0, ge=0.0)
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None

@@ -10,7 +10,9 @@ hash each new connection to one of them. Where the platform lacks ``SO_REUSEPORT
 
 The supervisor here starts the workers, restarts one that dies (unless it dies while
 starting, which stops the server with the worker's error), and stops them all on
-SIGINT or SIGTERM, waiting for their requests in flight.
+SIGINT or SIGTERM, waiting for their requests in flight up to
+``GRAPH_SERVICE_SHUTDOWN_TIMEOUT`` seconds; then uvicorn cancels what still runs, and
+the analyses in their worker threads are cancelled with it (api/limits.py).
 """
 
 from __future__ import annotations
@@ -51,11 +53,25 @@ def serve(
     if workers == 1:
         from graph_service.api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=settings.shutdown_timeout,
+        )
     elif not hasattr(socket, "SO_REUSEPORT"):  # pragma: no cover - Windows
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
+        uvicorn.run(
+            APP,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            timeout_graceful_shutdown=settings.shutdown_timeout,
+        )
     else:
-        _supervise(host, port, workers)
+        _supervise(settings, host, port, workers)
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -91,11 +107,18 @@ def _listen(host: str, port: int) -> socket.socket:
 def _worker(host: str, port: int) -> None:  # pragma: no cover - runs in a child process
     import uvicorn
 
-    config = uvicorn.Config(APP, factory=True, log_level="warning")
+    from graph_service.config import get_settings
+
+    config = uvicorn.Config(
+        APP,
+        factory=True,
+        log_level="warning",
+        timeout_graceful_shutdown=get_settings().shutdown_timeout,
+    )
     uvicorn.Server(config).run(sockets=[_listen(host, port)])
 
 
-def _supervise(host: str, port: int, workers: int) -> None:
+def _supervise(settings: Settings, host: str, port: int, workers: int) -> None:
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
 
@@ -130,7 +153,8 @@ def _supervise(host: str, port: int, workers: int) -> None:
             if process.exitcode is None:
                 process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
         for process, _ in running:
-            process.join(30)
+            # within the shutdown timeout the worker cuts what is still running
+            process.join(settings.shutdown_timeout + 10)
             if process.exitcode is None:
                 process.kill()
                 process.join()

@@ -23,21 +23,28 @@ class CypherRequest(BaseModel):
 
 
 _INT64 = (-(2**63), 2**63 - 1)
+#: How deep lists and maps may nest in the parameters (deeper ones overflowed Python's
+#: stack further on, a 500; no query needs more).
+MAX_PARAMETER_DEPTH = 32
 
 
-def _check_value(value: Any, where: str) -> None:
-    """Bolt carries 64-bit integers only: refuse others here, not deep in the driver."""
+def _check_value(value: Any, where: str, depth: int = 0) -> None:
+    """Bolt carries 64-bit integers only: refuse others here, not deep in the driver;
+    and refuse nesting past MAX_PARAMETER_DEPTH."""
     if isinstance(value, bool) or value is None or isinstance(value, str | float):
         return
     if isinstance(value, int):
         if not _INT64[0] <= value <= _INT64[1]:
             raise ValueError(f"{where}: integer out of the 64-bit range")
-    elif isinstance(value, dict):
+        return
+    if depth >= MAX_PARAMETER_DEPTH and isinstance(value, dict | list):
+        raise ValueError(f"{where}: nested deeper than {MAX_PARAMETER_DEPTH} levels")
+    if isinstance(value, dict):
         for key, item in value.items():
-            _check_value(item, f"{where}.{key}")
+            _check_value(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _check_value(item, f"{where}[{i}]")
+            _check_value(item, f"{where}[{i}]", depth + 1)
 
 
 class CypherResult(BaseModel):

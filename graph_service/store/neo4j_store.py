@@ -21,6 +21,7 @@ from neo4j import (
     ManagedTransaction,
     Query,
     RoutingControl,
+    unit_of_work,
 )
 from neo4j.exceptions import (
     AuthError,
@@ -33,6 +34,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graph_service import deadline
 from graph_service.config import Settings
 from graph_service.errors import (
     Conflict,
@@ -193,7 +195,8 @@ class Neo4jStore:
         timeout: float | None,
     ) -> list[dict[str, Any]]:
         log.debug("query %s", name)
-        with translate_errors(f"running {name}"):
+        timeout = deadline.cap(timeout)  # never past the deadline of the work, if any
+        with deadline.shielded(), translate_errors(f"running {name}"):
             if routing is RoutingControl.READ:
                 return self._read_autocommit(text, params, timeout)
             records, _, keys = self.driver.execute_query(
@@ -231,8 +234,12 @@ class Neo4jStore:
             return _rows(result.keys(), result)
 
     def read_tx(self, work: Callable[[ManagedTransaction], T], what: str) -> T:
-        """Run ``work`` in one managed read transaction."""
-        with translate_errors(what), self.session() as session:
+        """Run ``work`` in one managed read transaction (with the time left before the
+        deadline of the work, if any, as its timeout)."""
+        left = deadline.remaining()
+        if left is not None:
+            work = unit_of_work(timeout=left)(work)
+        with deadline.shielded(), translate_errors(what), self.session() as session:
             return session.execute_read(work)
 
     def write_tx(self, work: Callable[[ManagedTransaction], T], what: str) -> T:

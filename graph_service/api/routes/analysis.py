@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from graph_service.api.deps import READ, ServicesDep, SettingsDep
+from graph_service.api.limits import bounded
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
 from graph_service.services.maps import MapRequest, render_store_map
@@ -32,6 +33,7 @@ IdParam = Annotated[str | None, Query(pattern=ID_PATTERN)]
     response_model=None,
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
 )
+@bounded("the metrics")
 def metrics(
     services: ServicesDep,
     filters: Filters,
@@ -59,6 +61,7 @@ def metrics(
     response_class=HTMLResponse,
     summary="An interactive map of the stored graph (one self-contained HTML page)",
 )
+@bounded("the map")
 def maps(
     services: ServicesDep,
     settings: SettingsDep,

@@ -20,6 +20,11 @@ router = APIRouter(prefix="/connections", tags=["connections"], dependencies=[RE
 
 NodeParam = Annotated[str, Query(pattern=ID_PATTERN, description="a node id")]
 GroupParam = Annotated[str, Query(pattern=ID_PATTERN, description="a Group's id")]
+#: The second node of a pair: another node than the first (the same one is 422).
+OtherNodeParam = Annotated[
+    str, Query(pattern=ID_PATTERN, description="a node id, not the first node's")
+]
+OtherGroupParam = Annotated[str, Query(pattern=ID_PATTERN, description="a Group's id, not group_a")]
 
 MaxLength = Annotated[
     int, Query(ge=1, le=paths.MAX_LENGTH, description="at most this many ties per path")
@@ -31,7 +36,7 @@ def k_shortest_paths(
     services: ServicesDep,
     settings: SettingsDep,
     source: NodeParam,
-    target: NodeParam,
+    target: OtherNodeParam,
     filters: Filters,
     k: Annotated[int, Query(ge=1, le=paths.MAX_K, description="how many paths")] = 3,
     max_length: MaxLength = 4,
@@ -46,7 +51,7 @@ def disjoint_paths(
     services: ServicesDep,
     settings: SettingsDep,
     source: NodeParam,
-    target: NodeParam,
+    target: OtherNodeParam,
     filters: Filters,
 ) -> paths.DisjointPaths:
     return paths.disjoint_paths(services, source, target, filters, settings.query_timeout)
@@ -79,7 +84,7 @@ def brokers(
     services: ServicesDep,
     settings: SettingsDep,
     group_a: GroupParam,
-    group_b: GroupParam,
+    group_b: OtherGroupParam,
     filters: Filters,
     max_length: MaxLength = 4,
     limit: Annotated[int, Query(ge=1, le=200, description="how many brokers")] = 20,
@@ -91,6 +96,6 @@ def brokers(
 
 @router.get("/common-contacts", summary="The contacts two nodes share")
 def common_contacts(
-    services: ServicesDep, settings: SettingsDep, a: NodeParam, b: NodeParam, filters: Filters
+    services: ServicesDep, settings: SettingsDep, a: NodeParam, b: OtherNodeParam, filters: Filters
 ) -> paths.CommonContacts:
     return paths.common_contacts(services, a, b, filters, settings.query_timeout)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from graph_service.api.deps import ADMIN, READ, WRITE, ServicesDep
+from graph_service.api.limits import bounded
 from graph_service.errors import Invalid
 from graph_service.services import exporter, importer, whole_graph
 from graph_service.services.importer import ImportReport
@@ -136,6 +137,7 @@ async def import_csv(
         }
     },
 )
+@bounded("the export")
 def export(
     services: ServicesDep,
     format: Annotated[exporter.ExportFormat, Query(description="the file format")] = (

@@ -11,8 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
+from pydantic import StringConstraints
 
 from graph_service.api.deps import READ, WRITE, ServicesDep, SettingsDep
+from graph_service.api.limits import bounded
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.errors import Invalid
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
@@ -30,12 +32,14 @@ router = APIRouter(prefix="/steering", tags=["steering"])
 
 
 PhaseParam = Annotated[str | None, Query(pattern=PHASE_PATTERN)]
+NodeId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Pseudonymise = Annotated[
     bool, Query(description="people under salted pseudonyms (needs the salt setting)")
 ]
 
 
 @router.get("/compare", dependencies=[READ], summary="What changed between two phases")
+@bounded("the phase comparison")
 def compare(
     services: ServicesDep,
     filters: Filters,
@@ -53,6 +57,7 @@ def compare(
     response_class=HTMLResponse,
     summary="Map of the ties gained, lost and kept between two phases (HTML)",
 )
+@bounded("the comparison map")
 def compare_map(
     services: ServicesDep,
     settings: SettingsDep,
@@ -69,6 +74,7 @@ def compare_map(
 
 
 @router.get("/goals", dependencies=[READ], summary="Goal coverage")
+@bounded("the goal coverage")
 def goal_coverage(
     services: ServicesDep, filters: Filters, partition: PartitionParam = "membership"
 ) -> goals.GoalCoverage:
@@ -76,6 +82,7 @@ def goal_coverage(
 
 
 @router.get("/parallel", dependencies=[READ], summary="Parallel structures among staff")
+@bounded("the parallel structures")
 def parallel_structures(
     services: ServicesDep,
     filters: Filters,
@@ -85,6 +92,7 @@ def parallel_structures(
 
 
 @router.get("/evidence", dependencies=[READ], summary="Triangulation and single-source findings")
+@bounded("the evidence report")
 def evidence_report(
     services: ServicesDep, filters: Filters, partition: PartitionParam = "membership"
 ) -> evidence.EvidenceReport:
@@ -92,10 +100,11 @@ def evidence_report(
 
 
 @router.get("/resilience", dependencies=[READ], summary="What a departure would cost")
+@bounded("the departure analysis")
 def departure(
     services: ServicesDep,
     filters: Filters,
-    remove: Annotated[list[str], Query(min_length=1, description="node ids that leave")],
+    remove: Annotated[list[NodeId], Query(min_length=1, description="node ids that leave")],
     partition: PartitionParam = "membership",
 ) -> resilience.Departure:
 
@@ -111,6 +120,7 @@ def departure(
 @router.get(
     "/resilience/ranking", dependencies=[READ], summary="The departures that would cost most"
 )
+@bounded("the departure ranking")
 def departure_ranking(
     services: ServicesDep,
     filters: Filters,
@@ -126,6 +136,7 @@ def departure_ranking(
 @router.get(
     "/recommendations", dependencies=[READ], summary="Introductions that close structural holes"
 )
+@bounded("the recommendations")
 def recommend(
     services: ServicesDep,
     filters: Filters,
@@ -141,6 +152,7 @@ def recommend(
     response_class=HTMLResponse,
     summary="The self-contained HTML report",
 )
+@bounded("the report")
 def report(
     services: ServicesDep,
     settings: SettingsDep,
