@@ -246,7 +246,7 @@ _HEAVY_MODULES = (
     "numpy",
     "scipy.sparse",
     "networkx",
-    "graph_service.metrics.report",
+    "graph_service.metrics.suite",
     "graph_service.maps",
     "graph_service.reports",
     "graph_service.services.steering.privacy",
