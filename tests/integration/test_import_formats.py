@@ -14,11 +14,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from graph_service.metrics.report import analyze
 
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 from graph_service.metrics.io import read_graph_files
+from graph_service.metrics.suite import analyze
 from graph_service.services.importing.files import import_file
 from graph_service.services.importing.options import ImportOptions
 from graph_service.services.metrics import stored_report
