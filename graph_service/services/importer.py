@@ -167,10 +167,10 @@ def cell_value(text: str) -> str | int | float | bool:
 _cell_value = cell_value  # the name services/nodes.py imports
 
 
-def _int64(text: str) -> int | str:
-    number = int(text)
-    # Neo4j stores 64-bit integers; a longer one stays text rather than failing the write
-    return number if -(2**63) <= number < 2**63 else text
+def _int64(text: str) -> int:
+    # a longer integer than Neo4j's 64 bits is refused by the model (model.Int64), naming
+    # the field and the line, not stored as text behind the analyst's back
+    return int(text)
 
 
 def _table(data: str | bytes, name: str, required: set[str]) -> Table:

@@ -115,8 +115,10 @@ def _figures(report: dict[str, Any]) -> dict[str, Any]:
     network = report["network"]
     groups = sorted(report["groups"].values(), key=lambda g: (g["size"], g["ei"]))
     return {
-        "network": {k: _approx(v) for k, v in network.items()},
-        "groups": [{k: _approx(v) for k, v in g.items()} for g in groups],
+        # what the stored graph adds (stored_ties: how many stored ties the pairs hold)
+        "network": {k: _approx(v) for k, v in network.items() if k != "stored_ties"},
+        # group names differ by design: "Faction 1" (a stored Group) against "1" (a value)
+        "groups": [{k: _approx(v) for k, v in g.items() if k != "name"} for g in groups],
         "bridges": sorted(map(sorted, report["bridges"])),
         "nodes": {
             n: {k: _approx(values.get(k)) for k in NODE_KEYS}

@@ -25,7 +25,7 @@ SALT = "one-salt-for-every-door"
 
 @pytest.fixture()
 def client(empty_graph: Any, settings: Settings) -> Iterator[TestClient]:
-    importer.import_document(empty_graph.repo, sample_network_bytes())
+    importer.import_document(empty_graph, sample_network_bytes())
     salted = settings.model_copy(update={"pseudonym_salt": SecretStr(SALT)})
     with TestClient(create_app(salted)) as c:
         yield c

@@ -47,7 +47,7 @@ def test_erased_text_is_gone_from_store_files_and_transaction_logs(
     stores = data / "databases"
     _wait_for(lambda: any("neostore." in f for f in _files_with(marker, stores)), seconds)
 
-    report = privacy.erase_person(store, person)
+    report = privacy.erase_person(runtime, person)
 
     assert report.id == person and report.transaction_log_rotated
     gone = _wait_for(lambda: _files_with(marker, data) == [], seconds * 2)

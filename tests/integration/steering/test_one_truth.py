@@ -96,7 +96,7 @@ def test_cli_texts_name_people_and_groups(sample, args, line, forbidden) -> None
 
 def test_compare_json_keeps_ids_and_adds_names(sample) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["compare", "--phase-a", "1", "--phase-b", "2", "--format", "json"])
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     assert len(body["became_brokers"]) == len(body["became_brokers_names"]) > 0
     ids = ("act-", "st-", "ext-")
     assert all(i.startswith(ids) for i in body["became_brokers"])
@@ -113,17 +113,17 @@ def test_report_names_groups(sample) -> None:  # type: ignore[no-untyped-def]
 def test_metrics_csv_has_a_name_column(sample) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["metrics", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    nodes = result.output.split("# groups")[0].split("# nodes\n")[1]
+    nodes = result.stdout.split("# groups")[0].split("# nodes\n")[1]
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(nodes))}
     assert rows["st-koetterheinrich"]["name"] == "Jens Kötterheinrich"
-    groups = result.output.split("# groups\n")[1]
+    groups = result.stdout.split("# groups\n")[1]
     names = {r["group"]: r["name"] for r in csv.DictReader(io.StringIO(groups))}
     assert names["grp-wiall"].startswith("Wirtschaftsallianz")
 
 
 def test_a_group_has_one_colour_in_every_view_and_the_report(sample) -> None:  # type: ignore[no-untyped-def]
     store = sample
-    ag = analysis_graph(store, TieFilter())
+    ag = analysis_graph(store.repo, TieFilter())
     expected = group_palette(ag.partition, ag.group_names)
     views = [
         MapRequest(),
@@ -166,7 +166,7 @@ def _karate_document() -> bytes:
 def test_report_about_the_karate_club_is_worded_from_its_data(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     runtime.repo.delete_all()
     try:
-        importer.import_document(runtime.repo, _karate_document())
+        importer.import_document(runtime, _karate_document())
         page = report_mod.build_report(runtime)
     finally:
         runtime.repo.delete_all()

@@ -155,7 +155,9 @@ def test_no_command_declares_a_filter_option_of_its_own() -> None:
     import graph_service.cli as cli
 
     spelled = {f'"{o}"' for o in OPTIONS}
+    # graph.py's import command has a --type and a --phase of its own: what it WRITES on
+    # each imported tie (services/importing/options.py), not which stored ties to read
     for path in Path(cli.__file__).parent.glob("*.py"):
-        if path.name != "options.py":
+        if path.name not in {"options.py", "graph.py"}:
             text = path.read_text(encoding="utf-8")
             assert not [o for o in spelled if o in text], path.name

@@ -75,4 +75,5 @@ def test_the_api_has_one_dependency_for_the_service_context() -> None:
     from graph_service.api import deps
 
     aliases = {name for name in vars(deps) if name.endswith("Dep")}
-    assert aliases == {"ServicesDep", "SettingsDep"}
+    # CallerRoleDep is who calls (api/auth.py), not a way into the store
+    assert aliases == {"ServicesDep", "SettingsDep", "CallerRoleDep"}
