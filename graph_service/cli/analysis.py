@@ -21,6 +21,7 @@ from graph_service.cli.options import (
     TypesOpt,
     tie_filter,
 )
+from graph_service.cli.progress import steps
 from graph_service.errors import Invalid
 
 app = typer.Typer()
@@ -78,10 +79,15 @@ def analyze_cmd(
     from graph_service.metrics.io import read_graph_files
     from graph_service.metrics.report import analyze
 
-    graph, partition = read_graph_files(
-        edges, nodes, group_attr=group, directed=directed, weight_column=weight
-    )
-    report = analyze(graph, partition, weight="weight" if weight else None, k=k)
+    with steps() as progress:
+        with progress.step(f"reading {edges.name} and {nodes.name}"):
+            graph, partition = read_graph_files(
+                edges, nodes, group_attr=group, directed=directed, weight_column=weight
+            )
+        with progress.step("computing the metrics") as step:
+            report = analyze(
+                graph, partition, weight="weight" if weight else None, k=k, on_progress=step.update
+            )
     _emit(report, fmt, out)
 
 
@@ -114,8 +120,10 @@ def metrics_cmd(
         types=types,
         min_confidence=min_confidence,
     )
-    with Runtime() as rt:
-        report = stored_report(rt.store, filters, partition=partition, directed=directed, k=k)
+    with steps() as progress, progress.step("computing the metrics") as step, Runtime() as rt:
+        report = stored_report(
+            rt.store, filters, partition=partition, directed=directed, k=k, on_progress=step.update
+        )
     _emit(report, fmt, out)
 
 
@@ -184,7 +192,7 @@ def map_cmd(
         title=title,
         pseudonymise=pseudonymise,
     )
-    with Runtime() as rt:
+    with steps() as progress, progress.step(f"drawing the {view} map"), Runtime() as rt:
         result = render_store_map(rt.store, req)
     out.write_text(result.html, encoding="utf-8")
     typer.echo(

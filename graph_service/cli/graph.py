@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from graph_service.cli.common import ensure_local_server, reports_errors
+from graph_service.cli.progress import steps
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
 
@@ -57,14 +58,21 @@ def import_cmd(
     from graph_service.services import importer
     from graph_service.services.runtime import Runtime
 
-    parsed = _parse_files(file, ties)
-    with Runtime() as rt:
-        rt.ensure_schema()
-        if replace and not dry_run:
-            # validate against an empty store before deleting anything
-            importer.validate(parsed, None)
-            rt.repo.delete_all()
-        report = importer.import_parsed(rt.repo, parsed, dry_run=dry_run)
+    with steps() as progress:
+        with progress.step(f"reading {file.name}"):
+            parsed = _parse_files(file, ties)
+        with Runtime() as rt:
+            rt.ensure_schema()
+            if replace and not dry_run:
+                # validate against an empty store before deleting anything
+                importer.validate(parsed, None)
+                with progress.step("deleting the stored graph"):
+                    rt.repo.delete_all()
+            what = "validating (dry run)" if dry_run else "importing"
+            with progress.step(what, unit="rows") as step:
+                report = importer.import_parsed(
+                    rt.repo, parsed, dry_run=dry_run, on_progress=step.update
+                )
     _print_report(report)
 
 
@@ -84,14 +92,18 @@ def demo_cmd(
     from graph_service.services import importer
     from graph_service.services.runtime import Runtime
 
-    ensure_local_server()
-    with Runtime() as rt:
-        rt.ensure_schema()
-        parsed = importer.parse_document(importer.sample_network_bytes())
-        importer.validate(parsed, None)
-        rt.repo.delete_all()
-        importer.import_parsed(rt.repo, parsed)
-        counts = rt.repo.counts()
+    with steps() as progress:
+        ensure_local_server(progress)
+        with Runtime() as rt:
+            with progress.step("preparing the store (constraints and indexes)"):
+                rt.ensure_schema()
+            parsed = importer.parse_document(importer.sample_network_bytes())
+            importer.validate(parsed, None)
+            with progress.step("emptying the store"):
+                rt.repo.delete_all()
+            with progress.step("loading the sample network", unit="rows") as step:
+                importer.import_parsed(rt.repo, parsed, on_progress=step.update)
+            counts = rt.repo.counts()
     nodes = ", ".join(f"{v} {k}" for k, v in counts["nodes"].items())
     ties = ", ".join(f"{v} {k}" for k, v in counts["ties"].items())
     typer.echo(f"sample network loaded: {sum(counts['nodes'].values())} nodes ({nodes})")
@@ -104,11 +116,12 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     from graph_service.services.maps import MapRequest, render_store_map
     from graph_service.services.runtime import Runtime
 
-    with Runtime() as rt:
-        result = render_store_map(
-            rt.store, MapRequest(title="Sample network: bonding and bridging ties")
-        )
-    out.write_text(result.html, encoding="utf-8")
+    with steps() as progress, progress.step("drawing the map of the sample network"):
+        with Runtime() as rt:
+            result = render_store_map(
+                rt.store, MapRequest(title="Sample network: bonding and bridging ties")
+            )
+        out.write_text(result.html, encoding="utf-8")
     typer.echo(
         f"map of the sample network: {out.resolve()} "
         f"({result.nodes} nodes, {result.ties} ties, {result.size_bytes / 1024:.0f} KiB)"

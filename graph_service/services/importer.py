@@ -37,6 +37,7 @@ from graph_service.model import (
     TieIn,
     endpoint_error,
 )
+from graph_service.progress import OnProgress, no_progress
 from graph_service.store.repository import GraphRepository
 
 MAX_ERRORS = 1000
@@ -324,8 +325,15 @@ def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
         )
 
 
-def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
-    """Validate the whole import; write it only when every row is good."""
+def import_parsed(
+    repo: GraphRepository,
+    parsed: Parsed,
+    *,
+    dry_run: bool = False,
+    on_progress: OnProgress = no_progress,
+) -> ImportReport:
+    """Validate the whole import; write it only when every row is good. ``on_progress``
+    hears the rows written (``graph_service.progress``)."""
     from graph_service.store.repository import ATOMIC_ROW_LIMIT
 
     validate(parsed, repo)
@@ -339,7 +347,7 @@ def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = Fals
     )
     if dry_run:
         return report
-    report.written_nodes, report.written_ties = repo.write_graph(nodes, ties)
+    report.written_nodes, report.written_ties = repo.write_graph(nodes, ties, on_progress)
     return report
 
 

@@ -186,9 +186,15 @@ class Neo4jStore:
             yield session
 
     def write_batches(
-        self, name: str, rows: Sequence[dict[str, Any]], batch_size: int = 10_000, **params: Any
+        self,
+        name: str,
+        rows: Sequence[dict[str, Any]],
+        batch_size: int = 10_000,
+        on_batch: Callable[[int], None] | None = None,
+        **params: Any,
     ) -> int:
-        """Write ``rows`` through ``name`` (which UNWINDs ``$rows``), a transaction a batch."""
+        """Write ``rows`` through ``name`` (which UNWINDs ``$rows``), a transaction a batch;
+        ``on_batch(rows)`` hears each batch written."""
         text = query(name)
         written = 0
         with translate_errors(f"running {name}"), self.session() as session:
@@ -196,10 +202,17 @@ class Neo4jStore:
                 batch = rows[start : start + batch_size]
                 result = session.execute_write(_unwind, text, {**params, "rows": batch})
                 written += result
+                if on_batch is not None:
+                    on_batch(len(batch))
         return written
 
     def write_text_batches(
-        self, name: str, text: LiteralString, rows: Sequence[dict[str, Any]], batch_size: int
+        self,
+        name: str,
+        text: LiteralString,
+        rows: Sequence[dict[str, Any]],
+        batch_size: int,
+        on_batch: Callable[[int], None] | None = None,
     ) -> int:
         """Like :meth:`write_batches` for a query assembled from shipped files (``name``
         for the log), e.g. one with a relationship type from the vocabulary written in."""
@@ -208,6 +221,8 @@ class Neo4jStore:
             for start in range(0, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
                 written += session.execute_write(_unwind, text, {"rows": batch})
+                if on_batch is not None:
+                    on_batch(len(batch))
         return written
 
     def apply_schema(self) -> None:
