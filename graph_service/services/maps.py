@@ -131,7 +131,8 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
             graph.nodes[node].update(
                 {m: values.get(m) for m in SIZE_METRICS if values.get(m) is not None}
             )
-    caption = f"partition: {req.partition}; {filters.describe()}"
+    # the page's header names the partition already (spec.partition_name): once is enough
+    caption = filters.describe()
     options: dict[str, Any] = {
         "group_names": group_names,
         "caption": caption,
