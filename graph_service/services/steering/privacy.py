@@ -28,6 +28,7 @@ from graph_service.config import Settings, get_settings
 from graph_service.errors import Invalid, NotFound
 from graph_service.model import PERSON_KINDS, GraphDocument, TieIn, is_person, tie_id
 from graph_service.store.neo4j_store import Neo4jStore
+from graph_service.words import with_article
 
 PREFIX = "person-"
 #: Node attributes a pseudonymised person keeps (besides numbers).
@@ -200,23 +201,29 @@ class ErasureReport(BaseModel):
         )
 
 
+def check_erasable(store: Neo4jStore, node_id: str) -> None:
+    """NotFound when no node has this id, Invalid when it is not a person: what a surface
+    checks before it asks for a confirmation."""
+    rows = store.read("steering/node_identity", id=node_id)
+    if not rows:
+        raise NotFound(f"no node with id {node_id!r}")
+    label, kind = rows[0]["label"], rows[0]["kind"]
+    if not is_person(label, kind):
+        what = with_article(label) + (f" of kind {kind}" if kind else "")
+        raise Invalid(
+            f"{node_id!r} is {what}, not a person: only Staff and Actors of kind 'person' "
+            "are erased as personal data",
+            errors=[{"record": node_id, "field": "id", "message": "not a person"}],
+        )
+
+
 def erase_person(store: Neo4jStore, node_id: str) -> ErasureReport:
     """Delete a person with every tie it has and the evidence on them; say what went.
 
     Refuses nodes that are not people (organisations, groups, goals, …): those are
     deleted through the ordinary node routes, not as personal data.
     """
-    rows = store.read("steering/node_identity", id=node_id)
-    if not rows:
-        raise NotFound(f"no node with id {node_id!r}")
-    label, kind = rows[0]["label"], rows[0]["kind"]
-    if not is_person(label, kind):
-        what = f"an {label} of kind {kind}" if kind else f"a {label}"
-        raise Invalid(
-            f"{node_id!r} is {what}, not a person: only Staff and Actors of kind 'person' "
-            "are erased as personal data",
-            errors=[{"record": node_id, "field": "id", "message": "not a person"}],
-        )
+    check_erasable(store, node_id)
     done = store.write("steering/erase_person", id=node_id, person_kinds=sorted(PERSON_KINDS))
     if not done:
         raise NotFound(f"no person with id {node_id!r} (erased meanwhile?)")
