@@ -59,7 +59,11 @@ def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
         typer.echo(f"wrote {path}", err=True)
 
 
-@app.command("analyze")
+@app.command(
+    "analyze",
+    epilog="Example: graph-service analyze --edges ties.csv --nodes people.csv "
+    "--group department --format csv -o metrics.csv",
+)
 @reports_errors
 def analyze_cmd(
     edges: Annotated[Path, typer.Option("--edges", help="CSV with source,target[,weight]")],
@@ -91,7 +95,11 @@ def analyze_cmd(
     _emit(report, fmt, out)
 
 
-@app.command("metrics")
+@app.command(
+    "metrics",
+    epilog="Example: graph-service metrics --phase 2 --min-methods 2 "
+    "--partition communities:louvain -o metrics.json",
+)
 @reports_errors
 def metrics_cmd(
     types: TypesOpt = None,
@@ -127,7 +135,11 @@ def metrics_cmd(
     _emit(report, fmt, out)
 
 
-@app.command("map")
+@app.command(
+    "map",
+    epilog="Example: graph-service map -o brokers.html --view brokers "
+    "--group-a grp-wiall --group-b grp-planung",
+)
 @reports_errors
 def map_cmd(
     out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")],

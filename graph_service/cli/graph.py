@@ -44,7 +44,11 @@ TiesOption = Annotated[
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="validate only, write nothing")]
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog="Example: graph-service import network.json --dry-run  "
+    "(a CSV pair: graph-service import nodes.csv --ties ties.csv)",
+)
 @reports_errors
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="JSON document, or the nodes CSV (with --ties)")],
@@ -79,7 +83,7 @@ def import_cmd(
 app.command("load", help="Load a graph file: the same as `import`.")(import_cmd)
 
 
-@app.command("demo")
+@app.command("demo", epilog="Example: graph-service demo --no-serve -o sample-map.html")
 @reports_errors
 def demo_cmd(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the API after")] = True,
