@@ -82,3 +82,39 @@ def test_measured_width_is_never_less_than_the_drawn_one(browser: Any, tmp_path:
     )
     assert charts.text_width(text) >= drawn
     page.context.close()
+
+
+@pytest.mark.neo4j
+def test_the_reports_map_is_legible_at_its_first_zoom(
+    browser: Any, tmp_path: Path, runtime
+) -> None:  # type: ignore[no-untyped-def]
+    """The sample network's report, opened offline: its embedded map names nodes at the
+    first zoom, no two labels overlap, none is cut at the frame's edges; charts unclipped."""
+    from graph_service.reports import build_report
+    from graph_service.services import importer
+    from tests.browser.test_map_first_sight import DRAWN_LABELS, overlapping_pairs
+
+    runtime.repo.delete_all()
+    try:
+        importer.import_document(runtime.repo, importer.sample_network_bytes())
+        html = build_report(runtime.store)
+    finally:
+        runtime.repo.delete_all()
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    for chart in page.evaluate(TEXT_BOXES):
+        for box in chart["texts"]:
+            assert box["left"] >= 0 and box["right"] <= chart["width"], box
+    frame = page.frames[1]
+    frame.wait_for_function("() => window.graphMap && window.graphMap.ready", timeout=30_000)
+    drawn = frame.evaluate(DRAWN_LABELS)
+    labels = drawn["labels"]
+    assert len(labels) >= 10
+    assert overlapping_pairs(labels) == []
+    for box in labels:
+        assert box["left"] >= 0 and box["top"] >= 0, box
+        assert box["right"] <= drawn["width"] and box["bottom"] <= drawn["height"], box
+    context.close()
