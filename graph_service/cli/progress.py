@@ -2,9 +2,10 @@
 
 On a terminal each step is a line of its own with a spinner, a bar when the total is known
 (rows, rate) and the time it has taken; when stderr is not a terminal (a log, CI, a pipe)
-the same steps are plain lines: one when a step starts, one at most every few seconds while
-it runs, one when it ends. ``Step.update`` is an ``on_progress(done, total)`` callback
-(``graph_service.progress``) that the services take.
+the same steps are plain lines, for the steps that take longer than ``PLAIN_AFTER`` seconds
+only (a quick command stays quiet in logs and scripts): one once the step has run that long,
+one at most every few seconds while it runs, one when it ends. ``Step.update`` is an
+``on_progress(done, total)`` callback (``graph_service.progress``) that the services take.
 
     with steps() as progress:
         with progress.step("importing", unit="rows") as step:
@@ -14,6 +15,7 @@ it runs, one when it ends. ``Step.update`` is an ``on_progress(done, total)`` ca
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ from typing import IO, Any
 
 #: seconds between two plain lines of the same step
 PLAIN_EVERY = 5.0
+#: a step shorter than this prints no plain line at all
+PLAIN_AFTER = 2.0
 
 
 class Step:
@@ -35,6 +39,8 @@ class Step:
         self.started = time.monotonic()
         self._last_line = self.started
         self._task: Any = None
+        self._timer: threading.Timer | None = None
+        self.announced = False
 
     def update(self, done: int, total: int | None = None) -> None:
         """The ``on_progress(done, total)`` callback."""
@@ -104,7 +110,15 @@ class Steps:
     def _open(self, step: Step) -> None:
         if self._progress is not None:
             step._task = self._progress.add_task(step.description, total=step.total, counts="")
-        else:
+            return
+        step._timer = threading.Timer(PLAIN_AFTER, self._announce, args=(step,))
+        step._timer.daemon = True
+        step._timer.start()
+
+    def _announce(self, step: Step) -> None:
+        """The plain line of a step that has run for ``PLAIN_AFTER`` seconds."""
+        if not step.announced:
+            step.announced = True
             self._line(f"{step.description} …")
 
     def _update(self, step: Step) -> None:
@@ -114,7 +128,7 @@ class Steps:
             )
             return
         now = time.monotonic()
-        if now - step._last_line >= PLAIN_EVERY:
+        if step.announced and now - step._last_line >= PLAIN_EVERY:
             step._last_line = now
             self._line(f"  {step.description}: {step.counts() or 'still running'}")
 
@@ -130,6 +144,10 @@ class Steps:
                 counts=step.counts(),
             )
             self._progress.stop_task(step._task)
+            return
+        if step._timer is not None:
+            step._timer.cancel()
+        if not step.announced and not failed and seconds < PLAIN_AFTER:
             return
         counts = step.counts()
         outcome = "failed" if failed else "done"

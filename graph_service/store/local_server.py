@@ -220,7 +220,9 @@ def _classpath(jars: Jars) -> str:
     return os.pathsep.join(parts)
 
 
-def _set_initial_password(settings: Settings, jars: Jars, say: Callable[[str], None]) -> None:
+def _set_initial_password(
+    settings: Settings, jars: Jars, say: Callable[[str], None] = _say
+) -> None:
     auth = settings.local_home / "data" / "dbms" / "auth.ini"
     if auth.exists():
         return
