@@ -131,8 +131,10 @@ def render_store_map(store: Neo4jStore, req: MapRequest) -> MapResult:
             graph.nodes[node].update(
                 {m: values.get(m) for m in SIZE_METRICS if values.get(m) is not None}
             )
-    # the page's header names the partition already (spec.partition_name): once is enough
-    caption = filters.describe()
+    # The page's header names the partition (spec.partition_name) and its filter line what
+    # the reader shows; the caption adds the stored graph's selection, when there is one.
+    described = filters.describe()
+    caption = "" if described == TieFilter().describe() else f"selected: {described}"
     options: dict[str, Any] = {
         "group_names": group_names,
         "caption": caption,

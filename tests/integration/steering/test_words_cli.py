@@ -55,3 +55,15 @@ def test_resilience_says_how_many_pairs_it_leaves_out(sample) -> None:  # type: 
         assert shown + (int(more.group(1)) if more else 0) == total
         if total == 1:
             assert "1 pair of groups" in line
+
+
+def test_the_maps_subtitle_names_the_partition_once(sample, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for args, selected in (([], None), (["--phase", "2"], "selected: phase 2")):
+        out = tmp_path / "map.html"
+        result = runner.invoke(app, ["map", "-o", str(out), *args])
+        assert result.exit_code == 0, result.output
+        caption = re.search(r'<p id="map-caption">(.*?)</p>', out.read_text(), re.S).group(1)
+        assert caption.lower().count("membership") == 1
+        assert caption.count("all phases") == 1
+        if selected:
+            assert selected in caption
