@@ -108,8 +108,12 @@ def test_the_reports_map_is_legible_at_its_first_zoom(
     for chart in page.evaluate(TEXT_BOXES):
         for box in chart["texts"]:
             assert box["left"] >= 0 and box["right"] <= chart["width"], box
+    # in view, as a reader scrolls to it (Chromium may hold back drawing in a frame that
+    # is out of sight), and a moment after it is ready, so every label has been measured
+    page.locator("iframe.map").scroll_into_view_if_needed()
     frame = page.frames[1]
     frame.wait_for_function("() => window.graphMap && window.graphMap.ready", timeout=30_000)
+    page.wait_for_timeout(300)
     drawn = frame.evaluate(DRAWN_LABELS)
     labels = drawn["labels"]
     assert len(labels) >= 10
