@@ -3,6 +3,7 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
 COPY graph_service ./graph_service
+COPY cypher ./cypher
 RUN pip install --no-cache-dir -c requirements.lock .
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000

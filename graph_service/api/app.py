@@ -1,5 +1,7 @@
 """The app factory: one Runtime (driver) per app, opened in the lifespan; routers from
-``routes``; problem+json for every error; OpenAPI at ``/docs``."""
+``routes``; problem+json for every error; OpenAPI at ``/docs`` and ``/redoc``, whose
+Swagger UI and ReDoc assets come from the fastapi-offline package (no CDN: the pages work
+offline, like the maps)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from graph_service.api import limits, problems
 from graph_service.api.auth import KeyRing
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             limits.cancel_all()  # analyses still running stop instead of holding the exit
             runtime.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="graph-service",
         version="0.1.0",
         description=DESCRIPTION,

@@ -11,6 +11,7 @@ import typer
 
 from graph_service.cli.common import reports_errors, say
 from graph_service.cli.options import PartitionOpt, filter_options
+from graph_service.cli.progress import steps
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 
@@ -49,7 +50,11 @@ def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
         typer.echo(f"wrote {path}", err=True)
 
 
-@app.command("analyze")
+@app.command(
+    "analyze",
+    epilog="Example: graph-service analyze --edges ties.csv --nodes people.csv "
+    "--group department --format csv -o metrics.csv",
+)
 @reports_errors
 def analyze_cmd(
     edges: Annotated[Path, typer.Option("--edges", help="CSV with source,target[,weight]")],
@@ -69,14 +74,23 @@ def analyze_cmd(
     from graph_service.metrics.io import read_graph_files
     from graph_service.metrics.suite import analyze
 
-    graph, partition = read_graph_files(
-        edges, nodes, group_attr=group, directed=directed, weight_column=weight
-    )
-    report = analyze(graph, partition, weight="weight" if weight else None, k=k)
+    with steps() as progress:
+        with progress.step(f"reading {edges.name} and {nodes.name}"):
+            graph, partition = read_graph_files(
+                edges, nodes, group_attr=group, directed=directed, weight_column=weight
+            )
+        with progress.step("computing the metrics") as step:
+            report = analyze(
+                graph, partition, weight="weight" if weight else None, k=k, on_progress=step.update
+            )
     _emit(report, fmt, out)
 
 
-@app.command("metrics")
+@app.command(
+    "metrics",
+    epilog="Example: graph-service metrics --phase 2 --min-methods 2 "
+    "--partition communities:louvain -o metrics.json",
+)
 @reports_errors
 @filter_options()
 def metrics_cmd(
@@ -91,13 +105,19 @@ def metrics_cmd(
     from graph_service.services.metrics import stored_report
     from graph_service.services.runtime import Runtime
 
-    with Runtime() as rt:
-        report = stored_report(rt, filters, partition=partition, directed=directed, k=k)
+    with steps() as progress, progress.step("computing the metrics") as step, Runtime() as rt:
+        report = stored_report(
+            rt, filters, partition=partition, directed=directed, k=k, on_progress=step.update
+        )
     say(report["scope"]["ties"]["sentence"])
     _emit(report, fmt, out)
 
 
-@app.command("map")
+@app.command(
+    "map",
+    epilog="Example: graph-service map -o brokers.html --view brokers "
+    "--group-a grp-wiall --group-b grp-planung",
+)
 @reports_errors
 @filter_options()
 def map_cmd(
@@ -149,7 +169,7 @@ def map_cmd(
         phase_b=phase_b,
         title=title,
     )
-    with Runtime() as rt:
+    with steps() as progress, progress.step(f"drawing the {view} map"), Runtime() as rt:
         req.pseudonymiser = pseudonymiser_for(pseudonymise, rt.settings)
         result = render_store_map(rt, req)
     out.write_text(result.html, encoding="utf-8")

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from graph_service.cli.progress import Steps, steps
 from graph_service.config import get_settings
 from graph_service.errors import DomainError, Invalid, NotFound
 
@@ -34,10 +35,9 @@ def reports_errors(func: F) -> F:
         except DomainError as exc:
             typer.echo(f"error: {exc.detail}", err=True)
             for err in exc.errors[:50]:
-                typer.echo(
-                    f"  {err.get('record', '')}: {err.get('field', '')}: {err.get('message', '')}",
-                    err=True,
-                )
+                # "record: field: message", leaving out the parts an error does not have
+                parts = (err.get(key) for key in ("record", "field", "message"))
+                typer.echo("  " + ": ".join(str(p) for p in parts if p), err=True)
             if len(exc.errors) > 50:
                 typer.echo(f"  … and {len(exc.errors) - 50} more", err=True)
             raise typer.Exit(2 if isinstance(exc, Invalid | NotFound) else 1) from None
@@ -48,10 +48,17 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def ensure_local_server() -> None:
-    """Start the local server when the service uses it (no ``NEO4J_URI``)."""
+def ensure_local_server(progress: Steps | None = None) -> None:
+    """Start the local server when the service uses it (no ``NEO4J_URI``), showing each
+    phase of the start on ``progress`` (or on a display of its own)."""
     settings = get_settings()
-    if settings.uses_local_server:
-        from graph_service.store import local_server
+    if not settings.uses_local_server:
+        return
+    from graph_service.store import local_server
 
-        local_server.start(settings, say=say)
+    if progress is None:
+        with steps() as own:
+            local_server.start(settings, say=own.phase, on_progress=own.phase_progress)
+        return
+    local_server.start(settings, say=progress.phase, on_progress=progress.phase_progress)
+    progress.end_phase()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from graph_service.cli.common import reports_errors, say
+from graph_service.cli.common import reports_errors
+from graph_service.cli.progress import steps
 from graph_service.config import NEO4J_VERSION, get_settings
 
 app = typer.Typer(help="Run the local Neo4j server (used when NEO4J_URI is unset).")
@@ -17,7 +18,10 @@ def db_start() -> None:
     from graph_service.store import local_server
 
     settings = get_settings()
-    status = local_server.start(settings, say=say)
+    with steps() as progress:
+        status = local_server.start(
+            settings, say=progress.phase, on_progress=progress.phase_progress
+        )
     typer.echo(f"Neo4j {NEO4J_VERSION} {status.message} on {status.bolt_uri} (pid {status.pid})")
 
 
@@ -27,7 +31,8 @@ def db_stop() -> None:
     """Stop the local Neo4j server."""
     from graph_service.store import local_server
 
-    stopped = local_server.stop(get_settings(), say=say)
+    with steps() as progress:
+        stopped = local_server.stop(get_settings(), say=progress.phase)
     typer.echo("Neo4j stopped" if stopped else "Neo4j was not running")
 
 
@@ -54,7 +59,8 @@ def db_fetch() -> None:
     from graph_service.store import local_server
 
     local_server.check_java()
-    jars = local_server.ensure_jars(get_settings(), say=say)
+    with steps() as progress:
+        jars = local_server.ensure_jars(get_settings(), say=progress.phase)
     typer.echo(
         f"Neo4j jars in {jars.lib}" + (f", plugins in {jars.plugins}" if jars.plugins else "")
     )

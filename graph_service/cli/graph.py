@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from graph_service.cli.common import ensure_local_server, reports_errors
+from graph_service.cli.progress import steps
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
 from graph_service.model import EvidenceMethod, NodeLabel, RelType
@@ -160,7 +161,11 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="confirm --replace wit
 _DEFAULTS = {name: f.default for name, f in ImportOptions.model_fields.items()}
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog="Example: graph-service import network.json --dry-run  "
+    "(a CSV pair: graph-service import nodes.csv --ties ties.csv)",
+)
 @reports_errors
 def import_cmd(
     file: FileArg,
@@ -212,21 +217,25 @@ def import_cmd(
     if replace and not dry_run:
         _confirm_replace(yes)
     node_table = (nodes.read_bytes(), nodes.name) if nodes is not None else None
-    with Runtime() as rt:
+    with steps() as progress, Runtime() as rt:
         rt.ensure_schema()
         store_ctx = None if replace else rt
-        if options is None:
-            parsed, preview = _parse_native(file, ties)
-        else:
-            built = prepare(store_ctx, file.read_bytes(), file.name, options, nodes=node_table)
-            parsed, preview = built.parsed, built.preview
+        with progress.step(f"reading {file.name}"):
+            if options is None:
+                parsed, preview = _parse_native(file, ties)
+            else:
+                built = prepare(store_ctx, file.read_bytes(), file.name, options, nodes=node_table)
+                parsed, preview = built.parsed, built.preview
         if dry_run and preview is not None:
             _print_preview(preview)
         if replace and not dry_run:
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
-            whole_graph.delete_all(rt)
-        report = importer.import_parsed(rt, parsed, dry_run=dry_run)
+            with progress.step("deleting the stored graph"):
+                whole_graph.delete_all(rt)
+        what = "validating (dry run)" if dry_run else "importing"
+        with progress.step(what, unit="rows") as step:
+            report = importer.import_parsed(rt, parsed, dry_run=dry_run, on_progress=step.update)
         report.preview = preview
     _print_report(report)
 
@@ -246,7 +255,7 @@ def _options(**values: Any) -> ImportOptions:
 app.command("load", help="Load a graph file: the same as `import`.")(import_cmd)
 
 
-@app.command("demo")
+@app.command("demo", epilog="Example: graph-service demo --no-serve -o sample-map.html")
 @reports_errors
 def demo_cmd(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the API after")] = True,
@@ -274,16 +283,20 @@ def demo_cmd(
     settings = get_settings()
     if not settings.uses_local_server:
         typer.echo(f"writing the sample network to {settings.bolt_uri} (NEO4J_URI)")
-    ensure_local_server()
-    with Runtime() as rt:
-        rt.ensure_schema()
-        parsed = importer.parse_document(importer.sample_network_bytes())
-        importer.validate(parsed, None)
-        if not yes:
-            whole_graph.refuse_unless_only(rt, parsed)
-        whole_graph.delete_all(rt)
-        importer.import_parsed(rt, parsed)
-        counts = whole_graph.counts(rt)
+    with steps() as progress:
+        ensure_local_server(progress)
+        with Runtime() as rt:
+            with progress.step("preparing the store (constraints and indexes)"):
+                rt.ensure_schema()
+            parsed = importer.parse_document(importer.sample_network_bytes())
+            importer.validate(parsed, None)
+            if not yes:
+                whole_graph.refuse_unless_only(rt, parsed)
+            with progress.step("emptying the store"):
+                whole_graph.delete_all(rt)
+            with progress.step("loading the sample network", unit="rows") as step:
+                importer.import_parsed(rt, parsed, on_progress=step.update)
+            counts = whole_graph.counts(rt)
     nodes = ", ".join(f"{v} {k}" for k, v in counts["nodes"].items())
     ties = ", ".join(f"{v} {k}" for k, v in counts["ties"].items())
     typer.echo(f"sample network loaded: {sum(counts['nodes'].values())} nodes ({nodes})")
@@ -296,9 +309,12 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     from graph_service.services.maps import MapRequest, render_store_map
     from graph_service.services.runtime import Runtime
 
-    with Runtime() as rt:
-        result = render_store_map(rt, MapRequest(title="Sample network: bonding and bridging ties"))
-    out.write_text(result.html, encoding="utf-8")
+    with steps() as progress, progress.step("drawing the map of the sample network"):
+        with Runtime() as rt:
+            result = render_store_map(
+                rt, MapRequest(title="Sample network: bonding and bridging ties")
+            )
+        out.write_text(result.html, encoding="utf-8")
     typer.echo(
         f"map of the sample network: {out.resolve()} "
         f"({result.nodes} nodes, {result.ties} ties, {result.size_bytes / 1024:.0f} KiB)"

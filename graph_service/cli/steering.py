@@ -18,6 +18,7 @@ from graph_service.cli.common import reports_errors, say
 from graph_service.cli.options import PartitionOpt, filter_options, option_name, tie_filter
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
+from graph_service.words import count
 
 app = typer.Typer()
 
@@ -130,8 +131,10 @@ def _goals_text(c: Any) -> str:
     lines = []
     for g in c.goals:
         lines.append(
-            f"{'  ' * g.level}{g.name}: {len(g.advanced_by)} initiatives/tasks, "
-            f"{len(g.people)} people, {len(g.groups)} groups; {g.carried_by}"
+            f"{'  ' * g.level}{g.name}: "
+            f"{count(len(g.advanced_by), 'initiative or task', 'initiatives or tasks')}, "
+            f"{count(len(g.people), 'person', 'people')}, {count(len(g.groups), 'group')}; "
+            f"{g.carried_by}"
         )
         lines += [f"{'  ' * g.level}  ! {w}" for w in g.weak_points]
     return "\n".join(lines)
@@ -308,10 +311,11 @@ def erase_cmd(
     fmt: FormatOpt = Format.TEXT,
 ) -> None:
     """Erase a person with all their ties and the evidence on them; say what was erased."""
-    from graph_service.services.steering.privacy import erase_person
+    from graph_service.services.steering.privacy import check_erasable, erase_person
 
-    if not yes and not typer.confirm(f"Erase {node_id} with all their ties and evidence?"):
-        raise typer.Exit(1)
     with _runtime() as rt:
+        check_erasable(rt, node_id)  # an unknown id is said before any question
+        if not yes and not typer.confirm(f"Erase {node_id} with all their ties and evidence?"):
+            raise typer.Exit(1)
         report = erase_person(rt, node_id)
     _emit(report, fmt, lambda r: r.summary())

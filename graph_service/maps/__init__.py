@@ -2,7 +2,7 @@
 
 Knows nothing of Neo4j or HTTP. See ``docs/maps.md`` for the input
 conventions, the encodings and the choices made (vis-network vendored from
-npm, pyvis not used for rendering).
+npm, pyvis not used for rendering; ``to_pyvis`` hands a map on to pyvis).
 
 >>> import networkx as nx
 >>> from graph_service.maps import render_map
@@ -14,6 +14,7 @@ npm, pyvis not used for rendering).
 
 from graph_service.maps.encoding import group_colors, group_order, group_palette, tie_class
 from graph_service.maps.layout import seeded_layout
+from graph_service.maps.pyvis_bridge import pyvis_network, to_pyvis
 from graph_service.maps.render import VIS_NETWORK_VERSION, MapResult
 from graph_service.maps.views import (
     GROUP_MAP_ABOVE,
@@ -43,7 +44,9 @@ __all__ = [
     "group_view",
     "network_view",
     "paths_view",
+    "pyvis_network",
     "render_map",
     "seeded_layout",
     "tie_class",
+    "to_pyvis",
 ]

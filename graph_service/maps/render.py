@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -65,7 +65,8 @@ class MapResult:
     ``html`` is the whole page; ``size_bytes`` its UTF-8 size; ``nodes`` and
     ``ties`` what the page holds; ``view`` the view actually drawn (a network
     too large for the browser comes back as ``"groups"``); ``physics`` whether
-    the page starts with the physics simulation on.
+    the page starts with the physics simulation on; ``payload`` the data the page
+    draws (:func:`build_payload`), which ``to_pyvis`` carries over to pyvis.
     """
 
     html: str
@@ -76,6 +77,7 @@ class MapResult:
     physics: bool = False
     #: services.analysis_graph.TieCount of the stored graph, when a service drew the map
     tie_count: Any = None
+    payload: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def write(self, path: str) -> int:
         """Write the page to ``path`` (UTF-8); return the number of bytes."""
@@ -559,4 +561,5 @@ def render_spec(spec: MapSpec) -> MapResult:
         ties=len(spec.ties),
         view=spec.view,
         physics=spec.physics,
+        payload=payload,
     )

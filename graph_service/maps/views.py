@@ -43,10 +43,11 @@ from graph_service.maps.spec import (
 )
 from graph_service.model import NodeLabel
 
-#: Above this many nodes the page starts with physics off. Positions always come
-#: from Python; physics only polishes them live. Measured in headless Chromium on
-#: 2 cores: Barnes-Hut costs 10-25 ms an iteration at 500 nodes, and live
-#: polishing of 500 nodes went on for 38 s (docs/maps.md).
+#: The largest map on which physics may be asked for without freezing the browser.
+#: Every page starts still (physics off): positions always come from Python, and a
+#: map that moves when it opens reads badly. Measured in headless Chromium on 2 cores:
+#: Barnes-Hut costs 10-25 ms an iteration at 500 nodes, and live polishing of 500 nodes
+#: went on for 38 s (docs/maps.md). The reader can switch physics on in the page.
 PHYSICS_MAX_NODES = 300
 #: Above this many nodes ``render_map(view="network")`` draws the group-level map.
 GROUP_MAP_ABOVE = 20000
@@ -66,8 +67,8 @@ class MapOptions(TypedDict, total=False):
     width_by : ``"weight"`` (default), ``"evidence"`` (evidence count),
         ``"count"`` (aggregated ties) or ``None``.
     layout_seed : seed of the Python layout (default 42).
-    physics : start the page with physics on; default on up to
-        :data:`PHYSICS_MAX_NODES` nodes.
+    physics : start the page with physics on (default off: the page opens settled
+        and fitted, on the positions computed in Python).
     tie_types, groups, phase, min_evidence : initial filter state (the reader
         can change it in the page); ``None`` means all.
     """
@@ -131,7 +132,7 @@ def _finish(
     if physics is None:
         physics = options.get("physics")
     if physics is None:
-        physics = len(nodes) <= PHYSICS_MAX_NODES
+        physics = False
     spec = MapSpec(
         view=view,
         title=options.get("title") or default_title,

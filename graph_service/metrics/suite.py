@@ -54,6 +54,7 @@ from graph_service.metrics.ties import (
     node_tie_counts,
     tie_class_array,
 )
+from graph_service.progress import OnProgress, no_progress
 
 __all__ = ["GROUP_COLUMNS", "NODE_COLUMNS", "analyze", "report_tables"]
 
@@ -73,6 +74,8 @@ NODE_COLUMNS = (
     "articulation_point",
 )
 GROUP_COLUMNS = ("name", "size", "internal", "external", "ei", "density_internal")
+#: the families of metrics ``analyze`` reports progress on
+ANALYZE_STEPS = 7
 
 
 def _f(x: Any) -> float | None:
@@ -113,6 +116,7 @@ def analyze(
     k: int | None = None,
     seed: int = 42,
     permutations: int = DEFAULT_PERMUTATIONS,
+    on_progress: OnProgress = no_progress,
 ) -> dict[str, Any]:
     """Every bonding and bridging metric of ``G`` under ``partition``.
 
@@ -130,6 +134,8 @@ def analyze(
         Seed of the pivot draw and of the permutation test.
     permutations : int
         Permutations of the E-I test (0: no test, ``ei_p_value`` is ``None``).
+    on_progress : callable, optional
+        ``on_progress(done, total)`` after each family of metrics (``graph_service.progress``).
 
     Returns
     -------
@@ -149,21 +155,27 @@ def analyze(
     ix.layout = group_layout(labels)
     ids = [str(v) for v in ix.nodes]
     cls = tie_class_array(ix, labels)
+    on_progress(1, ANALYZE_STEPS)
     degree, bonding, bridging = node_tie_counts(ix, labels, cls)
     size, internal, external = group_row_sums(ix, labels)
     density = group_density_arrays(ix, labels)
     ei_bounds = ei_range_arrays(ix, labels, cls)
     table = dyad_table_arrays(ix, labels, cls)
+    on_progress(2, ANALYZE_STEPS)
     broker = brokerage_arrays(ix, labels)
+    on_progress(3, ANALYZE_STEPS)
     holes = structural_holes_arrays(ix)
+    on_progress(4, ANALYZE_STEPS)
     sources = None
     if k is not None and k < ix.n:
         sources = [ix.index[v] for v in pivots(G, k, seed)]
     between = betweenness_array(ix, sources)
+    on_progress(5, ANALYZE_STEPS)
     coef = bridging_coefficient_array(ix)
     points = articulation_arrays(ix, labels)
     local, span = local_bridge_arrays(ix)
     bridge_pos = bridge_array(ix)
+    on_progress(6, ANALYZE_STEPS)
     a, b, _ = ix.skeleton
 
     network = {
@@ -257,6 +269,7 @@ def analyze(
             "articulation_point": i in points,
             "brokerage": dict(zip(COLUMNS, roles, strict=True)),
         }
+    on_progress(ANALYZE_STEPS, ANALYZE_STEPS)
     return {
         "network": network,
         "groups": groups,

@@ -10,10 +10,51 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 PALETTE = ["#1b6ca8", "#e07b39", "#3a9b5c", "#c0392b", "#8e6cbf", "#7f8c8d", "#d4ac0d"]
-LABEL_W = 230
+LABEL_W = 230  # the widest label column: longer labels are cut (with "…") to fit it
 BAR_H = 20
 GAP = 8
 WIDTH = 720
+LABEL_SIZE = 12
+
+# Advance widths in em of DejaVu Sans (the report's fallback font, wider than Arial and
+# Helvetica, so a label measured with it fits in any of them), by character class.
+_NARROW = set("ijlI.,:;'!|()[]{}` ")
+_SEMI = set('frt-/\\"*')
+_WIDE = set("mwMW@%")
+_UPPER_WIDE = set("ABCDGHKNOQRUVXY&")
+
+
+def text_width(text: str, size: float = LABEL_SIZE) -> float:
+    """The width of ``text`` in CSS pixels at ``size`` px, measured per character (never
+    less than the browser draws it: see tests/browser/test_report_browser.py)."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.34
+        elif ch in _SEMI:
+            em += 0.45
+        elif ch in _WIDE:
+            em += 0.98
+        elif ch in _UPPER_WIDE:
+            em += 0.78
+        elif ch.isupper():
+            em += 0.7
+        elif ch.isdigit():
+            em += 0.64
+        elif ord(ch) > 0x2E7F:  # CJK and other wide scripts
+            em += 1.0
+        else:
+            em += 0.62
+    return em * size
+
+
+def fit_label(text: str, width: float, size: float = LABEL_SIZE) -> str:
+    """``text``, cut with "…" so that it is at most ``width`` px wide."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _svg(height: int, title: str, body: list[str], width: int = WIDTH) -> str:
@@ -24,11 +65,13 @@ def _svg(height: int, title: str, body: list[str], width: int = WIDTH) -> str:
     )
 
 
-def _label(y: float, text: str) -> str:
-    short = text if len(text) <= 34 else text[:33] + "…"
+def _label(y: float, text: str, column: int = LABEL_W) -> str:
+    """A bar's label, right-aligned in the label column, cut to fit it (never clipped
+    at the chart's left edge); the whole text is in its tooltip."""
+    short = fit_label(text, column - 12)
     return (
-        f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" text-anchor="end" '
-        f'font-size="12">{escape(short)}</text>'
+        f'<text x="{column - 8}" y="{y + BAR_H * 0.7:.1f}" text-anchor="end" '
+        f'font-size="{LABEL_SIZE}"><title>{escape(text)}</title>{escape(short)}</text>'
     )
 
 
@@ -103,13 +146,13 @@ def stacked_bars(
     plot_w = WIDTH - LABEL_W - 50
     biggest = max((sum(v.get(s, 0) for s in series) for _, v in items), default=0) or 1
     body: list[str] = []
-    x = LABEL_W
+    x = float(LABEL_W)
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
         text = series_labels.get(s, s)
-        body.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{color}"/>')
-        body.append(f'<text x="{x + 16}" y="14" font-size="11">{escape(text)}</text>')
-        x += 24 + 7 * len(text)
+        body.append(f'<rect x="{x:.0f}" y="4" width="12" height="12" fill="{color}"/>')
+        body.append(f'<text x="{x + 16:.0f}" y="14" font-size="11">{escape(text)}</text>')
+        x += 24 + text_width(text, 11)
     top = 26
     for i, (label, values) in enumerate(items):
         y = top + i * (BAR_H + GAP)

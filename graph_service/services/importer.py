@@ -36,6 +36,7 @@ from graph_service.model import (
     TieIn,
     endpoint_error,
 )
+from graph_service.progress import OnProgress, no_progress
 from graph_service.services.importing.preview import ImportPreview
 from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
@@ -397,8 +398,15 @@ def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
         )
 
 
-def import_parsed(services: Runtime, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
-    """Validate the whole import; write it only when every row is good."""
+def import_parsed(
+    services: Runtime,
+    parsed: Parsed,
+    *,
+    dry_run: bool = False,
+    on_progress: OnProgress = no_progress,
+) -> ImportReport:
+    """Validate the whole import; write it only when every row is good. ``on_progress``
+    hears the rows written (``graph_service.progress``)."""
     repo = services.repo
     from graph_service.store.repository import ATOMIC_ROW_LIMIT
 
@@ -413,7 +421,7 @@ def import_parsed(services: Runtime, parsed: Parsed, *, dry_run: bool = False) -
     )
     if dry_run:
         return report
-    report.written_nodes, report.written_ties = repo.write_graph(nodes, ties)
+    report.written_nodes, report.written_ties = repo.write_graph(nodes, ties, on_progress)
     return report
 
 

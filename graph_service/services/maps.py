@@ -175,10 +175,15 @@ def render_store_map(services: Runtime, req: MapRequest) -> MapResult:
     partition = partition_of(analysis, req.partition)
     graph = multigraph(projection)
     _with_size_metrics(graph, analysis, partition)
+    # The page's header names the partition (spec.partition_name) and its filter line what
+    # the reader shows; the caption adds the stored graph's selection, when there is one,
+    # and how many stored ties pass it.
+    described = filters.describe()
+    selected = "" if described == TieFilter().describe() else f"selected: {described}; "
     tie_count = projection.tie_count.sentence() if projection.tie_count else ""
     options: dict[str, Any] = {
         "group_names": projection.group_names if req.partition == "membership" else {},
-        "caption": f"partition: {req.partition}; {filters.describe()}; {tie_count}",
+        "caption": f"{selected}{tie_count}",
         "partition_name": req.partition,
         "size_by": req.size_by,
         "width_by": req.width_by,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph_service.filters import TieFilter
+from graph_service.progress import OnProgress, no_progress
 from graph_service.services.analysis_graph import TieCount, analysis_graph
 from graph_service.services.runtime import Runtime
 
@@ -17,13 +18,17 @@ def stored_report(
     directed: bool = False,
     k: int | None = None,
     seed: int = 42,
+    on_progress: OnProgress = no_progress,
 ) -> dict[str, Any]:
-    """The same JSON as ``graph-service analyze``, for the stored graph, plus what it shows."""
+    """The same JSON as ``graph-service analyze``, for the stored graph, plus what it shows;
+    ``on_progress`` hears the metrics computed."""
     repo = services.repo
     from graph_service.metrics.suite import analyze
 
     ag = analysis_graph(repo, filters, partition=partition, directed=directed, seed=seed)
-    report = analyze(ag.graph, ag.partition, weight="weight", k=k, seed=seed)
+    report = analyze(
+        ag.graph, ag.partition, weight="weight", k=k, seed=seed, on_progress=on_progress
+    )
     # ``ties`` counts pairs (the analysis graph); ``stored_ties`` the stored ties that
     # pass the filter, several of which may join one pair (docs/metrics.md).
     report["network"]["stored_ties"] = len(ag.ties)

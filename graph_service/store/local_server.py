@@ -25,9 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from graph_service.config import APOC_VERSION, GDS_VERSION, NEO4J_VERSION, Settings
 from graph_service.errors import LocalServerError
+from graph_service.progress import OnProgress, no_progress
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
@@ -271,10 +273,13 @@ def _classpath(settings: Settings, jars: Jars) -> str:
     return os.pathsep.join(parts)
 
 
-def _set_initial_password(settings: Settings, jars: Jars) -> None:
+def _set_initial_password(
+    settings: Settings, jars: Jars, say: Callable[[str], None] = _say
+) -> None:
     auth = settings.local_home / "data" / "dbms" / "auth.ini"
     if auth.exists():
         return
+    say("setting the initial password of the local Neo4j (first start)")
     if settings.neo4j_password is not None:
         password = settings.neo4j_password.get_secret_value()
     else:
@@ -390,15 +395,22 @@ def _bolt_ready(settings: Settings) -> bool:
         return False
 
 
-def start(settings: Settings, say: Callable[[str], None] = _say) -> ServerStatus:
-    """Start the local server unless it runs already; return once Bolt answers."""
+def start(
+    settings: Settings,
+    say: Callable[[str], None] = _say,
+    on_progress: OnProgress = no_progress,
+) -> ServerStatus:
+    """Start the local server unless it runs already; return once Bolt answers.
+
+    ``say`` hears each phase as it begins (fetching jars, starting, waiting for Bolt);
+    ``on_progress(seconds, timeout)`` hears the wait for Bolt, about twice a second."""
     current = status(settings)
     if current.running:
         return ServerStatus(
             True, current.pid, current.bolt_uri, current.home, message="already running"
         )
     if current.pid is not None:  # started, not yet answering: wait for it
-        return _wait(settings, current.pid, say)
+        return _wait(settings, current.pid, say, on_progress)
     check_java()
     if not _port_free(settings.local_bolt_port):
         raise LocalServerError(
@@ -417,7 +429,7 @@ def start(settings: Settings, say: Callable[[str], None] = _say) -> ServerStatus
     home.chmod(0o700)
     (home / "conf" / "neo4j.conf").write_text(_conf_text(settings, jars))
     _link_plugins(settings, jars)
-    _set_initial_password(settings, jars)
+    _set_initial_password(settings, jars, say)
     heap = settings.local_heap
     cmd = [
         _java(),
@@ -441,7 +453,7 @@ def start(settings: Settings, say: Callable[[str], None] = _say) -> ServerStatus
             start_new_session=True,  # survives the command that started it
         )
     _pid_file(settings).write_text(str(proc.pid))
-    return _wait(settings, proc.pid, say)
+    return _wait(settings, proc.pid, say, on_progress)
 
 
 def _alive(pid: int) -> bool:
@@ -462,23 +474,44 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _wait(settings: Settings, pid: int, say: Callable[[str], None]) -> ServerStatus:
-    deadline = time.monotonic() + settings.local_start_timeout
+def _log_excerpt(settings: Settings, lines: int = 8) -> list[dict[str, Any]]:
+    """Where the server's log is and its last lines, for the error that ends a failed start
+    (``errors`` entries with a message only: the command line prints them under it)."""
+    logs = settings.local_home / "logs"
+    path = next(
+        (logs / n for n in ("neo4j.log", "console.log") if (logs / n).exists()), logs / "neo4j.log"
+    )
+    tail = path.read_text(errors="replace").splitlines()[-lines:] if path.exists() else []
+    return [{"message": f"log: {path} (last lines below)"}] + [
+        {"message": "  " + line[:200]} for line in tail
+    ]
+
+
+def _wait(
+    settings: Settings, pid: int, say: Callable[[str], None], on_progress: OnProgress
+) -> ServerStatus:
+    say(f"waiting for Neo4j to answer on {settings.bolt_uri}")
+    started = time.monotonic()
+    deadline = started + settings.local_start_timeout
     while time.monotonic() < deadline:
         if not _alive(pid):
             _pid_file(settings).unlink(missing_ok=True)
-            raise LocalServerError(f"Neo4j did not start: {_failure_reason(settings)}")
+            raise LocalServerError(
+                f"Neo4j did not start: {_failure_reason(settings)}",
+                errors=_log_excerpt(settings),
+            )
         if _port_open(settings.local_bolt_port) and _bolt_ready(settings):
-            say(f"Neo4j {NEO4J_VERSION} answers on {settings.bolt_uri}")
             return ServerStatus(
                 True, pid, settings.bolt_uri, settings.local_home, message="started"
             )
+        on_progress(int(time.monotonic() - started), int(settings.local_start_timeout))
         time.sleep(0.5)
     _terminate(pid, grace=20)
     _pid_file(settings).unlink(missing_ok=True)
     raise LocalServerError(
         f"Neo4j was not ready within {settings.local_start_timeout:.0f} s "
-        f"(NEO4J_LOCAL_START_TIMEOUT); last log line: {_failure_reason(settings)}"
+        f"(NEO4J_LOCAL_START_TIMEOUT); last log line: {_failure_reason(settings)}",
+        errors=_log_excerpt(settings),
     )
 
 

@@ -258,17 +258,21 @@ class Neo4jStore:
         rows: Sequence[dict[str, Any]],
         batch_size: int = 10_000,
         text: LiteralString | None = None,
+        on_batch: Callable[[int], None] | None = None,
     ) -> int:
         """Write ``rows`` through the shipped query ``name`` (which UNWINDs ``$rows``), a
         transaction a batch, so the query must be idempotent; ``text`` when the query was
         assembled from shipped files (``name`` then names it in the log), e.g. one with a
-        relationship type from the vocabulary written in. Rows written."""
+        relationship type from the vocabulary written in; ``on_batch(rows)`` hears each
+        batch written. Rows written."""
         text = query(name) if text is None else text
         written = 0
         with translate_errors(f"running {name}"), self.session() as session:
             for start in range(0, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
                 written += session.execute_write(unwind_batches, text, batch, batch_size)
+                if on_batch is not None:
+                    on_batch(len(batch))
         return written
 
     def apply_schema(self) -> None:
@@ -296,7 +300,11 @@ def _rows(keys: Sequence[str], records: Iterable[Sequence[Any]]) -> list[dict[st
 
 
 def unwind_batches(
-    tx: ManagedTransaction, text: LiteralString, rows: Sequence[dict[str, Any]], batch_size: int
+    tx: ManagedTransaction,
+    text: LiteralString,
+    rows: Sequence[dict[str, Any]],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Run ``text`` (which UNWINDs ``$rows`` and returns a count) over ``rows``, at most
     ``batch_size`` rows a statement, inside the transaction ``tx``; the counts summed. The
@@ -304,6 +312,9 @@ def unwind_batches(
     atomic import one transaction for all."""
     written = 0
     for start in range(0, len(rows), batch_size):
-        record = tx.run(text, {"rows": list(rows[start : start + batch_size])}).single()
+        batch = list(rows[start : start + batch_size])
+        record = tx.run(text, {"rows": batch}).single()
         written += int(record[0]) if record is not None else 0
+        if on_batch is not None:
+            on_batch(len(batch))
     return written

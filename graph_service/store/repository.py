@@ -28,6 +28,7 @@ from graph_service.model import (
     TieIn,
     is_person,
 )
+from graph_service.progress import OnProgress, no_progress
 from graph_service.store.console import ReadOnlyResult, run_read_only
 from graph_service.store.cypher import query
 from graph_service.store.erasure import LogRotation, fill_freed_records, overwrite_in_place
@@ -282,33 +283,51 @@ class GraphRepository:
             found.update({r["id"]: r["label"] for r in rows})
         return found
 
-    def write_graph(self, nodes: Sequence[NodeIn], ties: Sequence[TieIn]) -> tuple[int, int]:
+    def write_graph(
+        self,
+        nodes: Sequence[NodeIn],
+        ties: Sequence[TieIn],
+        on_progress: OnProgress = no_progress,
+    ) -> tuple[int, int]:
         """Upsert nodes then ties. Up to :data:`ATOMIC_ROW_LIMIT` rows in one transaction
         (all or nothing); larger loads in batched transactions of :data:`BATCH_SIZE` rows,
         which are idempotent, so a load cut short completes when run again.
 
         Ties are written a type at a time through ``ties/upsert_typed_ties`` with the type
         in the query text, so that MERGE seeks the type's unique index on id (a dynamic
-        type made every row scan all relationships: quadratic in the store's size)."""
+        type made every row scan all relationships: quadratic in the store's size).
+        ``on_progress(rows, total)`` hears each batch written (nodes and ties counted
+        together)."""
         with _gc_paused():
             node_rows = [node_row(n) for n in nodes]
             tie_rows: dict[RelType, list[dict[str, Any]]] = {}
             for tie in ties:
                 tie_rows.setdefault(tie.type, []).append(tie_row(tie))
         total = len(node_rows) + len(ties)
+        sent = [0]
+
+        def on_batch(rows: int) -> None:
+            sent[0] += rows
+            on_progress(sent[0], total)
+
         if total <= ATOMIC_ROW_LIMIT:
 
             def work(tx: ManagedTransaction) -> tuple[int, int]:
+                sent[0] = 0  # a retried transaction starts again
                 nodes_text = query("nodes/upsert_nodes")
-                written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE)
+                written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE, on_batch)
                 written_ties = sum(
-                    unwind_batches(tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE)
+                    unwind_batches(
+                        tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE, on_batch
+                    )
                     for rel, rows in tie_rows.items()
                 )
                 return written_nodes, written_ties
 
             return self.store.write_tx(work, "importing the graph")
-        written_nodes = self.store.write_batches("nodes/upsert_nodes", node_rows, BATCH_SIZE)
+        written_nodes = self.store.write_batches(
+            "nodes/upsert_nodes", node_rows, BATCH_SIZE, on_batch=on_batch
+        )
         written_ties = 0
         for rel, rows in tie_rows.items():
             written_ties += self.store.write_batches(
@@ -316,6 +335,7 @@ class GraphRepository:
                 rows,
                 BATCH_SIZE,
                 typed_query("ties/upsert_typed_ties", rel),
+                on_batch=on_batch,
             )
         return written_nodes, written_ties
 

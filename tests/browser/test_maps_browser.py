@@ -46,7 +46,10 @@ def test_network_map_is_drawn_offline_with_legend(open_map, sample):
     assert m.eval("graphMap.data.nodes.length") == G.number_of_nodes()
     assert m.eval("graphMap.nodes.length") == G.number_of_nodes()
     assert m.eval("graphMap.edges.length") == G.number_of_edges()
-    assert shown(m) == {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()}
+    # isolated nodes start hidden (the toggle says how many)
+    isolates = nx.number_of_isolates(G)
+    assert m.eval("graphMap.isolated") == isolates
+    assert shown(m) == {"nodes": G.number_of_nodes() - isolates, "ties": G.number_of_edges()}
     ink = m.eval(CANVAS_INK)
     assert ink > 0.02, f"canvas nearly blank ({ink:.3%} drawn)"
     legend = m.page.locator("#map-legend")
@@ -79,6 +82,7 @@ def test_filters_change_what_is_shown(open_map, sample):
     page = m.page
     data = payload(result.html)
     ties = data["ties"]
+    page.locator("#map-hide-isolated").uncheck()  # counts below include nodes left alone
 
     knows = data["tieTypes"].index("KNOWS")
     page.locator(f'input[name="tie-type"][value="{knows}"]').uncheck()
@@ -126,7 +130,7 @@ def test_search_highlights_neighbourhood(open_map, office):  # noqa: F811
 
 def test_physics_toggle_and_freeze(open_map, office):  # noqa: F811
     G, partition, _ = office
-    m = open_map(render_map(G, partition=partition, title="Office").html)
+    m = open_map(render_map(G, partition=partition, title="Office", physics=True).html)
     page = m.page
     assert page.locator("#map-physics").inner_text() == "Physics: on"
     page.locator("#map-physics").click()
@@ -205,7 +209,9 @@ def test_comparison_switches_phase_on_same_positions(open_map, office):  # noqa:
     assert shown(m)["ties"] == roles["lost"] + roles["kept"]
     page.locator("#map-compare").select_option("b")
     assert shown(m)["ties"] == roles["gained"] + roles["kept"]
-    assert m.eval("graphMap.network.getPositions()") == before
+    # nodes left without shown ties are hidden; every node still shown stays where it was
+    after = m.eval("graphMap.network.getPositions()")
+    assert after and all(before[k] == xy for k, xy in after.items())
     assert m.eval("graphMap.network.physics.physicsEnabled") is False
     assert_clean(m)
 

@@ -20,9 +20,12 @@ from graph_service.api.schemas import AnyNodeBody, NodeBody, NodeCreate, NodeDel
 from graph_service.model import ID_PATTERN, LABEL_COLLECTIONS, Node, NodeIn, NodeLabel, NodePatch
 from graph_service.services import nodes as node_service
 from graph_service.services.pagination import Page
+from graph_service.words import with_article
 
 NodeId = Annotated[str, Path(pattern=ID_PATTERN, description="the node's id")]
 
+#: The singular where the label alone does not read as one ("a staff member").
+STAFF_MEMBER: dict[NodeLabel, str] = {NodeLabel.STAFF: "staff member"}
 #: Resource path of each label.
 LABEL_PATHS: dict[NodeLabel, str] = LABEL_COLLECTIONS
 
@@ -38,7 +41,9 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     """The routes of ``/nodes`` (label None) or of one label's resource."""
     prefix = "/nodes" if label is None else f"/{LABEL_PATHS[label]}"
     tag = "nodes" if label is None else LABEL_PATHS[label]
-    what = "node" if label is None else label.value
+    # "an actor", "a staff member"; the plural is the resource's path ("staff")
+    what = "node" if label is None else STAFF_MEMBER.get(label, label.value.lower())
+    whats = "nodes" if label is None else LABEL_PATHS[label]
     router = APIRouter(prefix=prefix, tags=[tag])
     create_body = NodeIn if label is None else NodeCreate
     put_body = AnyNodeBody if label is None else NodeBody
@@ -47,7 +52,7 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     @router.get(
         "",
         dependencies=[READ],
-        summary=f"List {what}s",
+        summary=f"List {whats}",
         operation_id=f"list_{op}",
     )
     def list_nodes(
@@ -61,7 +66,7 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         "",
         dependencies=[WRITE],
         status_code=status.HTTP_201_CREATED,
-        summary=f"Create a {what}",
+        summary=f"Create {with_article(what)}",
         operation_id=f"create_{op}",
     )
     def create_node(services: ServicesDep, body: create_body, response: Response) -> Node:  # type: ignore[valid-type]
@@ -71,7 +76,10 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         return created
 
     @router.get(
-        "/{node_id}", dependencies=[READ], summary=f"Read a {what}", operation_id=f"get_{op}"
+        "/{node_id}",
+        dependencies=[READ],
+        summary=f"Read {with_article(what)}",
+        operation_id=f"get_{op}",
     )
     async def get_node(services: ServicesDep, node_id: NodeId) -> Node:
         # coalesced with the node reads of other requests meanwhile (api/coalesce.py)
@@ -80,7 +88,7 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     @router.put(
         "/{node_id}",
         dependencies=[WRITE],
-        summary=f"Create or replace a {what} (upsert)",
+        summary=f"Create or replace {with_article(what)} (upsert)",
         operation_id=f"upsert_{op}",
         responses={201: {"model": Node, "description": "created"}},
     )
@@ -99,7 +107,7 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     @router.patch(
         "/{node_id}",
         dependencies=[WRITE],
-        summary=f"Change some fields of a {what}",
+        summary=f"Change some fields of {with_article(what)}",
         operation_id=f"patch_{op}",
     )
     def patch_node(services: ServicesDep, node_id: NodeId, body: NodePatch) -> Node:
@@ -108,7 +116,7 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     @router.delete(
         "/{node_id}",
         dependencies=[WRITE],
-        summary=f"Delete a {what} and its ties",
+        summary=f"Delete {with_article(what)} and its ties",
         operation_id=f"delete_{op}",
     )
     def delete_node(services: ServicesDep, node_id: NodeId) -> NodeDeleted:

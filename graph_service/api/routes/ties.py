@@ -23,6 +23,7 @@ from graph_service.model import AFFILIATION_COLLECTIONS, ID_PATTERN, RelType, Ti
 from graph_service.services import ties as tie_service
 from graph_service.services.nodes import invalid_from
 from graph_service.services.pagination import Page
+from graph_service.words import with_article
 
 TieId = Annotated[str, Path(pattern=ID_PATTERN, description="the tie's id")]
 
@@ -73,7 +74,7 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
         "",
         dependencies=[WRITE],
         status_code=status.HTTP_201_CREATED,
-        summary=f"Create a {what} with its evidence",
+        summary=f"Create {with_article(what)} with its evidence",
         operation_id=f"create_{name}",
     )
     def create_tie(services: ServicesDep, body: body_model, response: Response) -> Tie:  # type: ignore[valid-type]
@@ -82,7 +83,10 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
         return created
 
     @router.get(
-        "/{tie_id}", dependencies=[READ], summary=f"Read a {what}", operation_id=f"get_{name}"
+        "/{tie_id}",
+        dependencies=[READ],
+        summary=f"Read {with_article(what)}",
+        operation_id=f"get_{name}",
     )
     def get_tie(services: ServicesDep, tie_id: TieId) -> Tie:
         return tie_service.get_tie(services, tie_id, types)
@@ -90,7 +94,7 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
     @router.put(
         "/{tie_id}",
         dependencies=[WRITE],
-        summary=f"Create or replace a {what} with its evidence (upsert)",
+        summary=f"Create or replace {with_article(what)} with its evidence (upsert)",
         operation_id=f"upsert_{name}",
         responses={201: {"model": Tie, "description": "created"}},
     )
@@ -108,7 +112,7 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
     @router.delete(
         "/{tie_id}",
         dependencies=[WRITE],
-        summary=f"Delete a {what}",
+        summary=f"Delete {with_article(what)}",
         operation_id=f"delete_{name}",
     )
     def delete_tie(services: ServicesDep, tie_id: TieId) -> TieDeleted:

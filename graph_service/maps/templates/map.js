@@ -191,21 +191,26 @@
     var k;
     for (k = 0; k < N; k++) { nodeShown[k] = nodePasses(info[k]); }
     var shownTies = 0;
-    var degree = state.hideIsolated ? new Int32Array(N) : null;
+    var degree = new Int32Array(N);
     for (k = 0; k < M; k++) {
       tieShown[k] = tiePasses(ties[k]);
       if (tieShown[k]) {
         shownTies++;
-        if (degree) { degree[ties[k].from]++; degree[ties[k].to]++; }
+        degree[ties[k].from]++; degree[ties[k].to]++;
       }
     }
-    var shownNodes = 0;
+    var shownNodes = 0, isolated = 0;
     for (k = 0; k < N; k++) {
-      if (degree && nodeShown[k] && degree[k] === 0) { nodeShown[k] = false; }
+      if (nodeShown[k] && degree[k] === 0) {
+        isolated++;
+        if (state.hideIsolated) { nodeShown[k] = false; }
+      }
       if (nodeShown[k]) { shownNodes++; }
     }
+    gm.isolated = isolated;
+    $("map-isolated-count").textContent = isolated + (isolated === 1 ? " node" : " nodes");
     gm.shown = { nodes: shownNodes, ties: shownTies };
-    if (gm.nodeView) { gm.nodeView.refresh(); gm.edgeView.refresh(); }
+    if (gm.nodeView) { gm.nodeView.refresh(); gm.edgeView.refresh(); placeLabels(); }
     $("map-filters").textContent = describeFilters();
     $("map-counts").textContent = (shownNodes === N ? N + " nodes" : shownNodes + " of " + N + " nodes") + ", " +
                                   (shownTies === M ? M : shownTies + " of " + M) + " " + data.meta.tieUnit;
@@ -264,6 +269,102 @@
   gm.timings.network = performance.now();
   gm.network = network; gm.nodes = nodes; gm.edges = edges; gm.nodeView = nodeView; gm.edgeView = edgeView;
 
+  /* ---------- labels by importance and zoom ---------- */
+  // Labels keep one size on screen whatever the zoom. At each zoom the most
+  // important nodes (largest first) get their label wherever it covers no label
+  // already placed, so the first view names the hubs without overlap, and
+  // zooming in names more. The box is measured with the page's font and kept a
+  // little larger than the one vis-network draws.
+  var LABEL_PX = 13, LABEL_PAD = 3;
+  var labelWidth = new Float32Array(N);
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = "100px " + options.nodes.font.face;
+  for (i = 0; i < N; i++) { labelWidth[i] = measure.measureText(info[i].name).width / 100; }
+  var byImportance = [];
+  for (i = 0; i < N; i++) { byImportance.push(i); }
+  byImportance.sort(function (p, q) { return info[q].size - info[p].size || p - q; });
+  var labelOn = new Uint8Array(N).fill(1);  // every item starts with its label
+  var labelFont = 0;
+  function labelBox(id, pos, font, pad) {
+    var w = labelWidth[id] * font * 1.06 + 2 * pad;
+    var top = pos.y + info[id].size;
+    return { left: pos.x - w / 2, right: pos.x + w / 2, top: top, bottom: top + font * 1.45 + pad };
+  }
+  function placeLabels() {
+    var scale = network.getScale();
+    if (!(scale > 0)) { return; }
+    var font = LABEL_PX / scale, pad = LABEL_PAD / scale;
+    var ids = [], k;
+    for (k = 0; k < N; k++) { if (nodeShown[k]) { ids.push(k); } }
+    var pos = network.getPositions(ids);
+    var cell = font * 6, grid = {}, placed = 0, updates = [];
+    for (var r = 0; r < N; r++) {
+      var id = byImportance[r], want = 0;
+      if (nodeShown[id] && pos[id]) {
+        var b = labelBox(id, pos[id], font, pad);
+        var x0 = Math.floor(b.left / cell), x1 = Math.floor(b.right / cell);
+        var y0 = Math.floor(b.top / cell), y1 = Math.floor(b.bottom / cell);
+        var free = true, gx, gy, key, list, m;
+        for (gx = x0; gx <= x1 && free; gx++) {
+          for (gy = y0; gy <= y1 && free; gy++) {
+            list = grid[gx + "," + gy];
+            if (!list) { continue; }
+            for (m = 0; m < list.length; m++) {
+              var o = list[m];
+              if (b.left < o.right && o.left < b.right && b.top < o.bottom && o.top < b.bottom) { free = false; break; }
+            }
+          }
+        }
+        if (free) {
+          want = 1; placed++;
+          for (gx = x0; gx <= x1; gx++) {
+            for (gy = y0; gy <= y1; gy++) { key = gx + "," + gy; (grid[key] = grid[key] || []).push(b); }
+          }
+        }
+      }
+      if (want !== labelOn[id]) { labelOn[id] = want; updates.push({ id: id, label: want ? info[id].name : "" }); }
+    }
+    if (Math.abs(font - labelFont) > labelFont * 0.01) {
+      labelFont = font;
+      network.setOptions({ nodes: { font: { size: font } } });
+    }
+    if (updates.length) { nodes.update(updates); }
+    gm.labelsShown = placed;
+  }
+  gm.placeLabels = placeLabels;
+  // Fit the nodes and their labels, with a margin, so that no label is cut at an edge.
+  function fitWithLabels() {
+    network.fit({ animation: false });
+    for (var round = 0; round < 3; round++) {
+      placeLabels();
+      var scale = network.getScale(), font = LABEL_PX / scale, pad = LABEL_PAD / scale;
+      var ids = [], k;
+      for (k = 0; k < N; k++) { if (nodeShown[k]) { ids.push(k); } }
+      if (!ids.length) { return; }
+      var pos = network.getPositions(ids);
+      var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+      for (k = 0; k < ids.length; k++) {
+        var id = ids[k], p = pos[id], s = info[id].size;
+        var b = labelOn[id] ? labelBox(id, p, font, pad) : { left: p.x - s, right: p.x + s, top: p.y - s, bottom: p.y + s };
+        box.left = Math.min(box.left, b.left, p.x - s); box.right = Math.max(box.right, b.right, p.x + s);
+        box.top = Math.min(box.top, p.y - s); box.bottom = Math.max(box.bottom, b.bottom, p.y + s);
+      }
+      var canvas = $("map-canvas");
+      var w = Math.max(box.right - box.left, 1), h = Math.max(box.bottom - box.top, 1);
+      var fitted = 0.96 * Math.min(canvas.clientWidth / w, canvas.clientHeight / h);
+      network.moveTo({ position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 },
+                       scale: fitted, animation: false });
+      if (Math.abs(fitted - scale) < scale * 0.02) { break; }
+    }
+    placeLabels();
+  }
+  gm.fitWithLabels = fitWithLabels;
+  var labelTimer = null;
+  network.on("zoom", function () {
+    if (labelTimer) { clearTimeout(labelTimer); }
+    labelTimer = setTimeout(placeLabels, 120);
+  });
+
   function markReady() {
     if (gm.ready) { return; }
     gm.ready = true;
@@ -282,10 +383,10 @@
   network.on("stabilized", function () {
     settled = true;
     if (!gm.timings.stabilized) { gm.timings.stabilized = performance.now(); }
-    if (!userMoved) { network.fit(); }
+    if (!userMoved) { fitWithLabels(); }
   });
   network.on("afterDrawing", function () { if (settled) { markReady(); } });
-  if (meta.positioned) { network.fit(); }
+  if (meta.positioned) { fitWithLabels(); }
 
   /* ---------- neighbourhood highlight ---------- */
   function clearHighlight() {
@@ -379,5 +480,5 @@
   }
   gm.setFrozen = setFrozen;
   $("map-freeze").addEventListener("click", function () { setFrozen(!state.frozen); });
-  $("map-fit").addEventListener("click", function () { network.fit(); });
+  $("map-fit").addEventListener("click", fitWithLabels);
 })();

@@ -41,6 +41,7 @@ from graph_service.model import (
     tie_id,
 )
 from graph_service.services.runtime import Runtime
+from graph_service.words import with_article
 
 PREFIX = "person-"
 #: Node attributes a pseudonymised person keeps (besides numbers).
@@ -253,6 +254,22 @@ class ErasureReport(BaseModel):
         )
 
 
+def check_erasable(services: Runtime, node_id: str) -> None:
+    """NotFound when no node has this id, Invalid when it is not a person: what a surface
+    checks before it asks for a confirmation."""
+    rows = services.repo.read("steering/node_identity", id=node_id)
+    if not rows:
+        raise NotFound(f"no node with id {node_id!r}")
+    label, kind = rows[0]["label"], rows[0]["kind"]
+    if not is_person(label, kind):
+        what = with_article(label) + (f" of kind {kind}" if kind else "")
+        raise Invalid(
+            f"{node_id!r} is {what}, not a person: only Staff and Actors of kind 'person' "
+            "are erased as personal data",
+            errors=[{"record": node_id, "field": "id", "message": "not a person"}],
+        )
+
+
 def erase_person(services: Runtime, node_id: str) -> ErasureReport:
     """Delete a person with every tie it has and the evidence on them; say what went.
 
@@ -260,17 +277,7 @@ def erase_person(services: Runtime, node_id: str) -> ErasureReport:
     deleted through the ordinary node routes, not as personal data.
     """
     repo = services.repo
-    rows = repo.read("steering/node_identity", id=node_id)
-    if not rows:
-        raise NotFound(f"no node with id {node_id!r}")
-    label, kind = rows[0]["label"], rows[0]["kind"]
-    if not is_person(label, kind):
-        what = f"an {label} of kind {kind}" if kind else f"a {label}"
-        raise Invalid(
-            f"{node_id!r} is {what}, not a person: only Staff and Actors of kind 'person' "
-            "are erased as personal data",
-            errors=[{"record": node_id, "field": "id", "message": "not a person"}],
-        )
+    check_erasable(services, node_id)
     kinds = sorted(PERSON_KINDS)
     # overwrite first, so the store files keep no old text; then rotate the log that
     # holds the values so a checkpoint can prune it (store/erasure.py, docs/privacy.md)

@@ -36,6 +36,7 @@ from graph_service.services.steering import sna
 from graph_service.services.steering.common import Affiliation, name_of
 from graph_service.services.steering.sna import groups_in_direct_contact
 from graph_service.store.repository import GraphRepository
+from graph_service.words import count, listed
 
 GroupPairKey = tuple[str, str]
 
@@ -88,13 +89,14 @@ class Departure(BaseModel):
 
     def summary(self) -> str:
         who = ", ".join(self.removed_names)
-        touch = ", ".join(f"{p.a_name} – {p.b_name}" for p in self.groups_losing_touch[:5])
+        touch = listed([f"{p.a_name} – {p.b_name}" for p in self.groups_losing_touch], 5)
         goals = ", ".join(g.name for g in self.goals_losing_support if g.left_with_nobody)
+        pairs = count(len(self.groups_losing_touch), "pair of groups", "pairs of groups")
+        cut = count(len(self.cut_off), "person or organisation", "people or organisations")
         parts = [
-            f"If {who} left: {len(self.groups_losing_touch)} pairs of groups would lose touch"
-            + (f" ({touch})" if touch else ""),
-            f"{len(self.bridging_ties_lost)} bridging ties (tied pairs) would go",
-            f"{len(self.cut_off)} people or organisations would be cut off",
+            f"If {who} left: {pairs} would lose touch" + (f" ({touch})" if touch else ""),
+            count(len(self.bridging_ties_lost), "bridging tie") + " (tied pairs) would go",
+            f"{cut} would be cut off",
         ]
         if goals:
             parts.append(f"goals left with nobody behind them: {goals}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -34,3 +35,5 @@ def test_walkthrough_runs_top_to_bottom(sample, tmp_path: Path) -> None:  # type
     assert "Krisenfeste Unternehmen" in text  # the goal nothing advances
     assert "Kai Drüppelmann + Jens Kötterheinrich" in text  # a parallel structure
     assert "report.html" in text
+    # the pyvis bridge carries every node and tie of our map
+    assert re.search(r"pyvis: (\d+) nodes, (\d+) ties; ours: \1 nodes, \2 ties", text)

@@ -383,10 +383,11 @@ def test_large_network_starts_from_group_map():
     assert GROUP_MAP_ABOVE >= 10000
 
 
-def test_physics_off_above_threshold():
+def test_physics_starts_off_unless_asked():
     G, partition, _ = synthetic_network(50)
     small = render_map(G, partition=partition, title="T")
-    assert small.physics is True
+    assert small.physics is False
+    assert render_map(G, partition=partition, physics=True).physics is True
     G, partition, _ = synthetic_network(400)
     assert render_map(G, partition=partition).physics is False
     assert render_map(G, partition=partition, physics=True).physics is True
