@@ -96,8 +96,8 @@ def test_the_reports_map_is_legible_at_its_first_zoom(
 
     runtime.repo.delete_all()
     try:
-        importer.import_document(runtime.repo, importer.sample_network_bytes())
-        html = build_report(runtime.store)
+        importer.import_document(runtime, importer.sample_network_bytes())
+        html = build_report(runtime)
     finally:
         runtime.repo.delete_all()
     path = tmp_path / "report.html"
