@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import json
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from graph_service.cli.common import ensure_local_server, reports_errors
+from graph_service.cli.common import ensure_local_server, reports_errors, say
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
 
@@ -20,6 +22,31 @@ app = typer.Typer()
 def _print_report(report: Any) -> None:
     verb = "validated (dry run)" if report.dry_run else "imported"
     typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties")
+
+
+def progress_lines(what: str, every: float = 2.0) -> Callable[[int, int], None]:
+    """An ``on_progress(done, total)`` that prints plain lines on stderr (``what: done of
+    total (pct)``), at most one per ``every`` seconds and always the last."""
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < every:
+            return
+        last[0] = now
+        say(f"{what}: {done:,} of {total:,} ({100 * done / max(total, 1):.0f} %)")
+
+    return show
+
+
+def _delete_stored_graph(rt: Any) -> None:
+    """Delete the stored graph, saying first when that is not atomic, with progress."""
+    from graph_service.services import deletion
+
+    plan = deletion.plan_delete(rt.repo)
+    if not plan.atomic:
+        say(plan.notice())
+    deletion.delete_graph(rt.repo, progress_lines("deleted (ties, then nodes)"))
 
 
 def _parse_files(file: Path, ties: Path | None) -> Any:
@@ -63,7 +90,7 @@ def import_cmd(
         if replace and not dry_run:
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
-            rt.repo.delete_all()
+            _delete_stored_graph(rt)
         report = importer.import_parsed(rt.repo, parsed, dry_run=dry_run)
     _print_report(report)
 
@@ -89,7 +116,7 @@ def demo_cmd(
         rt.ensure_schema()
         parsed = importer.parse_document(importer.sample_network_bytes())
         importer.validate(parsed, None)
-        rt.repo.delete_all()
+        _delete_stored_graph(rt)
         importer.import_parsed(rt.repo, parsed)
         counts = rt.repo.counts()
     nodes = ", ".join(f"{v} {k}" for k, v in counts["nodes"].items())

@@ -185,6 +185,12 @@ class Neo4jStore:
         with self.driver.session(database=self.settings.neo4j_database) as session:
             yield session
 
+    def write_count(self, name: str, **params: Any) -> int:
+        """Run the shipped query ``name``, which returns one count, in a write transaction
+        of its own (retried: idempotent); the count."""
+        with translate_errors(f"running {name}"), self.session() as session:
+            return session.execute_write(_unwind, query(name), params)
+
     def write_batches(
         self, name: str, rows: Sequence[dict[str, Any]], batch_size: int = 10_000, **params: Any
     ) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -34,6 +34,11 @@ from graph_service.store.neo4j_store import Neo4jStore
 #: Above this many rows an import is written in batched transactions (see importer).
 ATOMIC_ROW_LIMIT = 50_000
 BATCH_SIZE = 10_000
+#: Ties (then nodes) per transaction of a delete: about 100 MB of transaction memory for
+#: ties of the import's shape, well inside the pool of a 1 GB heap (docs/api.md).
+DELETE_BATCH = 50_000
+#: Told how far a long operation got: (done, total).
+ProgressCallback = Callable[[int, int], None]
 
 
 def node_props(node: NodeIn) -> dict[str, Any]:
@@ -508,13 +513,53 @@ class GraphRepository:
             out["nodes" if row["kind"] == "node" else "ties"][row["name"]] = row["count"]
         return out
 
-    def delete_all(self) -> None:
-        """Delete every node and tie in batched transactions (not atomic, but bounded in
-        memory; idempotent, so an interrupted delete completes when run again)."""
-        from graph_service.store.neo4j_store import translate_errors
+    def entity_counts(self) -> tuple[int, int]:
+        """How many nodes of the model and ties starting at them the store holds."""
+        rows = self.store.read("graph/count_entities")
+        return (int(rows[0]["nodes"]), int(rows[0]["ties"])) if rows else (0, 0)
 
-        with translate_errors("deleting the graph"), self.store.session() as session:
-            session.run(query("graph/delete_all")).consume()
+    def delete_all_at_once(self, batch: int = DELETE_BATCH) -> tuple[int, int]:
+        """Delete up to ``batch`` ties and then up to ``batch`` nodes in one transaction
+        (all or nothing): the whole graph of a store that holds no more; how many ties and
+        nodes went."""
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            ties = _run_query_count(tx, query("graph/delete_ties_batch"), batch=batch)
+            return ties, _run_query_count(tx, query("graph/delete_nodes_batch"), batch=batch)
+
+        return self.store.write_tx(work, "deleting the graph")
+
+    def delete_all(
+        self,
+        on_progress: ProgressCallback | None = None,
+        batch: int = DELETE_BATCH,
+    ) -> int:
+        """Delete every node and tie; how many of both went. A store that
+        :func:`delete_is_atomic` is deleted in one transaction. A larger one is deleted
+        ties first, then nodes, each in transactions of at most ``batch`` of them, so that
+        a transaction's memory is bounded whatever the degrees (10,000 nodes of a dense
+        graph carry 200,000 ties): not atomic, but idempotent, so an interrupted delete
+        completes when run again. ``on_progress(done, total)`` is called after each
+        transaction of a large delete, counting ties and nodes together."""
+        nodes, ties = self.entity_counts()
+        if delete_is_atomic(nodes, ties, batch):
+            ties_gone, nodes_gone = self.delete_all_at_once(batch)
+            if ties_gone < batch and nodes_gone < batch:
+                return ties_gone + nodes_gone
+            # the store grew since it was counted: finish in batches
+        total, done = nodes + ties, 0
+        for name in ("graph/delete_ties_batch", "graph/delete_nodes_batch"):
+            while deleted := self.store.write_count(name, batch=batch):
+                done += deleted
+                total = max(total, done)  # a concurrent writer can add some
+                if on_progress is not None:
+                    on_progress(done, total)
+        return done
+
+
+def delete_is_atomic(nodes: int, ties: int, batch: int = DELETE_BATCH) -> bool:
+    """Whether deleting ``nodes`` and ``ties`` runs as one transaction."""
+    return nodes + ties <= batch
 
 
 @contextmanager
@@ -534,4 +579,9 @@ def _gc_paused() -> Iterator[None]:
 
 def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:
     record = tx.run(text, {"rows": rows}).single()
+    return int(record[0]) if record is not None else 0
+
+
+def _run_query_count(tx: ManagedTransaction, text: LiteralString, **params: Any) -> int:
+    record = tx.run(text, params).single()
     return int(record[0]) if record is not None else 0

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, File, Query, Response, UploadFile
 
 from graph_service.api.deps import ADMIN, READ, WRITE, RepoDep
 from graph_service.errors import Invalid
-from graph_service.services import exporter, importer
+from graph_service.services import deletion, exporter, importer
 from graph_service.services.importer import ImportReport
 
 router = APIRouter(tags=["graph"])
@@ -127,5 +127,5 @@ def counts(repo: RepoDep) -> dict[str, dict[str, int]]:
     "/graph", dependencies=[ADMIN], summary="Delete every node and tie (admin)", status_code=204
 )
 def delete_all(repo: RepoDep) -> Response:
-    repo.delete_all()
+    deletion.delete_graph(repo)
     return Response(status_code=204)
