@@ -83,6 +83,14 @@ class Settings(BaseSettings):
         description="load APOC core and Graph Data Science into the local server",
     )
 
+    import_atomic_rows: int = Field(
+        default=1_200_000,
+        gt=0,
+        validation_alias=_env("IMPORT_ATOMIC_ROWS"),
+        description="imports of up to this many nodes and ties together are written in one "
+        "transaction (all or nothing); larger ones in batches (not atomic; docs/import.md)",
+    )
+
     # --- the API ---------------------------------------------------------------------------
     api_keys: SecretStr | None = Field(
         default=None,

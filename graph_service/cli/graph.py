@@ -91,7 +91,7 @@ def import_cmd(
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
             _delete_stored_graph(rt)
-        report = importer.import_parsed(rt.repo, parsed, dry_run=dry_run)
+        report = importer.import_parsed(rt.repo, parsed, dry_run=dry_run, on_notice=say)
     _print_report(report)
 
 

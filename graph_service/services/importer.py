@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -37,7 +37,7 @@ from graph_service.model import (
     TieIn,
     endpoint_error,
 )
-from graph_service.store.repository import GraphRepository
+from graph_service.store.repository import BATCH_SIZE, GraphRepository
 
 MAX_ERRORS = 1000
 
@@ -324,10 +324,16 @@ def validate(parsed: Parsed, repo: GraphRepository | None) -> None:
         )
 
 
-def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = False) -> ImportReport:
-    """Validate the whole import; write it only when every row is good."""
-    from graph_service.store.repository import ATOMIC_ROW_LIMIT
-
+def import_parsed(
+    repo: GraphRepository,
+    parsed: Parsed,
+    *,
+    dry_run: bool = False,
+    on_notice: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Validate the whole import; write it only when every row is good. An import too
+    large for one transaction (``IMPORT_ATOMIC_ROWS``) is written in batches, and
+    ``on_notice`` is told so before anything is written."""
     validate(parsed, repo)
     nodes = _dedupe_nodes(parsed.nodes)
     ties = _dedupe_ties(parsed.ties)
@@ -335,12 +341,23 @@ def import_parsed(repo: GraphRepository, parsed: Parsed, *, dry_run: bool = Fals
         dry_run=dry_run,
         nodes=len(nodes),
         ties=len(ties),
-        atomic=len(nodes) + len(ties) <= ATOMIC_ROW_LIMIT,
+        atomic=repo.import_is_atomic(len(nodes) + len(ties)),
     )
     if dry_run:
         return report
+    if not report.atomic and on_notice is not None:
+        on_notice(not_atomic_notice(report.nodes + report.ties))
     report.written_nodes, report.written_ties = repo.write_graph(nodes, ties)
     return report
+
+
+def not_atomic_notice(rows: int) -> str:
+    """What a surface says before an import too large for one transaction."""
+    return (
+        f"importing {rows:,} nodes and ties in batches of {BATCH_SIZE:,}: not atomic "
+        "(above IMPORT_ATOMIC_ROWS); if it is interrupted, run the same import again "
+        "to complete it"
+    )
 
 
 def import_document(

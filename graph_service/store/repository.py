@@ -31,8 +31,6 @@ from graph_service.model import (
 from graph_service.store.cypher import query
 from graph_service.store.neo4j_store import Neo4jStore
 
-#: Above this many rows an import is written in batched transactions (see importer).
-ATOMIC_ROW_LIMIT = 50_000
 BATCH_SIZE = 10_000
 #: Ties (then nodes) per transaction of a delete: about 100 MB of transaction memory for
 #: ties of the import's shape, well inside the pool of a 1 GB heap (docs/api.md).
@@ -273,10 +271,17 @@ class GraphRepository:
             found.update({r["id"]: r["label"] for r in rows})
         return found
 
+    def import_is_atomic(self, rows: int) -> bool:
+        """Whether :meth:`write_graph` writes ``rows`` nodes and ties in one transaction:
+        up to the ``IMPORT_ATOMIC_ROWS`` setting (docs/import.md)."""
+        return rows <= self.store.settings.import_atomic_rows
+
     def write_graph(self, nodes: Sequence[NodeIn], ties: Sequence[TieIn]) -> tuple[int, int]:
-        """Upsert nodes then ties. Up to :data:`ATOMIC_ROW_LIMIT` rows in one transaction
-        (all or nothing); larger loads in batched transactions of :data:`BATCH_SIZE` rows,
-        which are idempotent, so a load cut short completes when run again.
+        """Upsert nodes then ties. When :meth:`import_is_atomic`, in one transaction (all
+        or nothing: a transaction the server refuses, or a client killed in the middle,
+        leaves the store as it was); larger loads in batched transactions of
+        :data:`BATCH_SIZE` rows, which are idempotent, so a load cut short completes when
+        run again.
 
         Ties are written a type at a time through ``ties/upsert_typed_ties`` with the type
         in the query text, so that MERGE seeks the type's unique index on id (a dynamic
@@ -286,22 +291,8 @@ class GraphRepository:
             tie_rows: dict[RelType, list[dict[str, Any]]] = {}
             for tie in ties:
                 tie_rows.setdefault(tie.type, []).append(tie_row(tie))
-        total = len(node_rows) + len(ties)
-        if total <= ATOMIC_ROW_LIMIT:
-
-            def work(tx: ManagedTransaction) -> tuple[int, int]:
-                written_nodes = written_ties = 0
-                for start in range(0, len(node_rows), BATCH_SIZE):
-                    written_nodes += _run_count(
-                        tx, query("nodes/upsert_nodes"), node_rows[start : start + BATCH_SIZE]
-                    )
-                for rel, rows in tie_rows.items():
-                    text = typed_query("ties/upsert_typed_ties", rel)
-                    for start in range(0, len(rows), BATCH_SIZE):
-                        written_ties += _run_count(tx, text, rows[start : start + BATCH_SIZE])
-                return written_nodes, written_ties
-
-            return self.store.write_tx(work, "importing the graph")
+        if self.import_is_atomic(len(node_rows) + len(ties)):
+            return self._write_graph_at_once(node_rows, tie_rows)
         written_nodes = self.store.write_batches("nodes/upsert_nodes", node_rows, BATCH_SIZE)
         written_ties = 0
         for rel, rows in tie_rows.items():
@@ -312,6 +303,25 @@ class GraphRepository:
                 BATCH_SIZE,
             )
         return written_nodes, written_ties
+
+    def _write_graph_at_once(
+        self, node_rows: list[dict[str, Any]], tie_rows: dict[RelType, list[dict[str, Any]]]
+    ) -> tuple[int, int]:
+        """The rows in one transaction, sent in UNWIND batches of :data:`BATCH_SIZE`."""
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            written_nodes = written_ties = 0
+            for start in range(0, len(node_rows), BATCH_SIZE):
+                written_nodes += _run_count(
+                    tx, query("nodes/upsert_nodes"), node_rows[start : start + BATCH_SIZE]
+                )
+            for rel, rows in tie_rows.items():
+                text = typed_query("ties/upsert_typed_ties", rel)
+                for start in range(0, len(rows), BATCH_SIZE):
+                    written_ties += _run_count(tx, text, rows[start : start + BATCH_SIZE])
+            return written_nodes, written_ties
+
+        return self.store.write_tx(work, "importing the graph")
 
     def _read_filtered(
         self,
