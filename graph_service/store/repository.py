@@ -19,6 +19,7 @@ from typing import Any, LiteralString, cast
 
 from neo4j import ManagedTransaction
 
+from graph_service.errors import Invalid, Unavailable
 from graph_service.model import (
     DIRECTED,
     Node,
@@ -321,7 +322,18 @@ class GraphRepository:
                     written_ties += _run_count(tx, text, rows[start : start + BATCH_SIZE])
             return written_nodes, written_ties
 
-        return self.store.write_tx(work, "importing the graph")
+        try:
+            return self.store.write_tx(work, "importing the graph")
+        except Unavailable as exc:
+            if "memory" not in exc.detail.lower():
+                raise
+            rows = len(node_rows) + sum(len(r) for r in tie_rows.values())
+            raise Invalid(
+                f"the import of {rows:,} nodes and ties does not fit in one transaction of "
+                f"this Neo4j server, so nothing was written ({exc.detail}); give the server "
+                "more heap (NEO4J_LOCAL_HEAP for the local one), or set IMPORT_ATOMIC_ROWS "
+                f"below {rows:,} to write it in batches (not atomic; docs/import.md)"
+            ) from exc
 
     def _read_filtered(
         self,
