@@ -27,13 +27,13 @@ def _print_report(report: Any) -> None:
 def progress_lines(what: str, every: float = 2.0) -> Callable[[int, int], None]:
     """An ``on_progress(done, total)`` that prints plain lines on stderr (``what: done of
     total (pct)``), at most one per ``every`` seconds and always the last."""
-    last = [0.0]
+    last: list[float] = []  # when the last line went out (none yet: print the first)
 
     def show(done: int, total: int) -> None:
         now = time.monotonic()
-        if done < total and now - last[0] < every:
+        if done < total and last and now - last[0] < every:
             return
-        last[0] = now
+        last[:] = [now]
         say(f"{what}: {done:,} of {total:,} ({100 * done / max(total, 1):.0f} %)")
 
     return show

@@ -180,6 +180,16 @@ class Neo4jStore:
         with translate_errors(what), self.session() as session:
             return session.execute_write(work)
 
+    def write_tx_once(self, work: Callable[[Any], T], what: str) -> T:
+        """Run ``work`` in one explicit write transaction, not retried: for a transaction
+        too large to repeat (an atomic import of a million rows takes minutes, and one the
+        server's memory refuses fails again)."""
+        with translate_errors(what), self.session() as session:
+            with session.begin_transaction() as tx:
+                result = work(tx)
+                tx.commit()
+            return result
+
     @contextmanager
     def session(self) -> Iterator[Any]:
         with self.driver.session(database=self.settings.neo4j_database) as session:

@@ -274,8 +274,8 @@ class GraphRepository:
 
     def import_is_atomic(self, rows: int) -> bool:
         """Whether :meth:`write_graph` writes ``rows`` nodes and ties in one transaction:
-        up to the ``IMPORT_ATOMIC_ROWS`` setting (docs/import.md)."""
-        return rows <= self.store.settings.import_atomic_rows
+        up to :attr:`~graph_service.config.Settings.atomic_import_limit` (docs/import.md)."""
+        return rows <= self.store.settings.atomic_import_limit
 
     def write_graph(self, nodes: Sequence[NodeIn], ties: Sequence[TieIn]) -> tuple[int, int]:
         """Upsert nodes then ties. When :meth:`import_is_atomic`, in one transaction (all
@@ -310,7 +310,7 @@ class GraphRepository:
     ) -> tuple[int, int]:
         """The rows in one transaction, sent in UNWIND batches of :data:`BATCH_SIZE`."""
 
-        def work(tx: ManagedTransaction) -> tuple[int, int]:
+        def work(tx: Any) -> tuple[int, int]:
             written_nodes = written_ties = 0
             for start in range(0, len(node_rows), BATCH_SIZE):
                 written_nodes += _run_count(
@@ -323,7 +323,7 @@ class GraphRepository:
             return written_nodes, written_ties
 
         try:
-            return self.store.write_tx(work, "importing the graph")
+            return self.store.write_tx_once(work, "importing the graph")
         except Unavailable as exc:
             if "memory" not in exc.detail.lower():
                 raise
