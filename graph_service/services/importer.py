@@ -355,8 +355,8 @@ def not_atomic_notice(rows: int) -> str:
     """What a surface says before an import too large for one transaction."""
     return (
         f"importing {rows:,} nodes and ties in batches of {BATCH_SIZE:,}: not atomic "
-        "(above IMPORT_ATOMIC_ROWS, docs/import.md); if it is interrupted, run the same import again "
-        "to complete it"
+        "(above IMPORT_ATOMIC_ROWS, docs/import.md); if it is interrupted, run the same "
+        "import again to complete it"
     )
 
 
