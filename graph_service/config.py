@@ -84,6 +84,16 @@ class Settings(BaseSettings):
         "to the allowlist in store/local_server.py (the service itself calls neither)",
     )
 
+    import_atomic_rows: int | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=_env("IMPORT_ATOMIC_ROWS"),
+        description="imports of up to this many nodes and ties together are written in one "
+        "transaction (all or nothing), larger ones in batches (not atomic); unset = "
+        "250,000 per GB of the local server's heap, 500,000 for a server of your own "
+        "(docs/import.md)",
+    )
+
     # --- the API ---------------------------------------------------------------------------
     api_keys: SecretStr | None = Field(
         default=None,
@@ -155,6 +165,18 @@ class Settings(BaseSettings):
     @property
     def uses_local_server(self) -> bool:
         return self.neo4j_uri is None
+
+    @property
+    def atomic_import_limit(self) -> int:
+        """The most nodes and ties an import writes in one transaction: the setting, else
+        what the server's transaction memory holds with a margin (a 2 GB heap refused 1.1M
+        rows at its 1.4 GiB pool; docs/import.md)."""
+        if self.import_atomic_rows is not None:
+            return self.import_atomic_rows
+        if not self.uses_local_server:
+            return 500_000
+        size, unit = int(self.local_heap[:-1]), self.local_heap[-1]
+        return size * 250_000 // (1024 if unit == "m" else 1)
 
     @property
     def bolt_uri(self) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from graph_service.cli.common import ensure_local_server, reports_errors
+from graph_service.cli.common import ensure_local_server, reports_errors, say
 from graph_service.cli.progress import steps
 from graph_service.config import get_settings
 from graph_service.errors import Invalid
@@ -54,6 +56,31 @@ def _print_preview(preview: Any) -> None:
     typer.echo("first rows as they will be stored:")
     for row in preview.first_nodes + preview.first_ties:
         typer.echo("  " + json.dumps(row, ensure_ascii=False))
+
+
+def progress_lines(what: str, every: float = 2.0) -> Callable[[int, int], None]:
+    """An ``on_progress(done, total)`` that prints plain lines on stderr (``what: done of
+    total (pct)``), at most one per ``every`` seconds and always the last."""
+    last: list[float] = []  # when the last line went out (none yet: print the first)
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and last and now - last[0] < every:
+            return
+        last[:] = [now]
+        say(f"{what}: {done:,} of {total:,} ({100 * done / max(total, 1):.0f} %)")
+
+    return show
+
+
+def _delete_stored_graph(rt: Any) -> None:
+    """Delete the stored graph, saying first when that is not atomic, with progress."""
+    from graph_service.services import deletion
+
+    plan = deletion.plan_delete(rt)
+    if not plan.atomic:
+        say(plan.notice())
+    deletion.delete_graph(rt, progress_lines("deleted (ties, then nodes)"))
 
 
 def _parse_native(file: Path, ties: Path | None) -> tuple[Any, Any]:
@@ -190,7 +217,7 @@ def import_cmd(
 
     An edge list (source,target plus any columns) with an optional node table, a
     spreadsheet or a graph file; the options say what its nodes and ties are."""
-    from graph_service.services import importer, whole_graph
+    from graph_service.services import importer
     from graph_service.services.importing.files import prepare
     from graph_service.services.runtime import Runtime
 
@@ -231,11 +258,13 @@ def import_cmd(
         if replace and not dry_run:
             # validate against an empty store before deleting anything
             importer.validate(parsed, None)
-            with progress.step("deleting the stored graph"):
-                whole_graph.delete_all(rt)
+            # its own plain progress lines (and the notice when it is not atomic)
+            _delete_stored_graph(rt)
         what = "validating (dry run)" if dry_run else "importing"
         with progress.step(what, unit="rows") as step:
-            report = importer.import_parsed(rt, parsed, dry_run=dry_run, on_progress=step.update)
+            report = importer.import_parsed(
+                rt, parsed, dry_run=dry_run, on_progress=step.update, on_notice=say
+            )
         report.preview = preview
     _print_report(report)
 
@@ -292,8 +321,7 @@ def demo_cmd(
             importer.validate(parsed, None)
             if not yes:
                 whole_graph.refuse_unless_only(rt, parsed)
-            with progress.step("emptying the store"):
-                whole_graph.delete_all(rt)
+            _delete_stored_graph(rt)
             with progress.step("loading the sample network", unit="rows") as step:
                 importer.import_parsed(rt, parsed, on_progress=step.update)
             counts = whole_graph.counts(rt)

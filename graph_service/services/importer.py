@@ -19,7 +19,7 @@ CSV layout (documented in docs/import.md):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -39,7 +39,7 @@ from graph_service.model import (
 from graph_service.progress import OnProgress, no_progress
 from graph_service.services.importing.preview import ImportPreview
 from graph_service.services.runtime import Runtime
-from graph_service.store.repository import GraphRepository
+from graph_service.store.repository import BATCH_SIZE, GraphRepository
 from graph_service.textfiles import Table
 
 MAX_ERRORS = 1000
@@ -404,12 +404,13 @@ def import_parsed(
     *,
     dry_run: bool = False,
     on_progress: OnProgress = no_progress,
+    on_notice: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Validate the whole import; write it only when every row is good. ``on_progress``
-    hears the rows written (``graph_service.progress``)."""
+    hears the rows written (``graph_service.progress``). An import too large for one
+    transaction (``IMPORT_ATOMIC_ROWS``) is written in batches, and ``on_notice`` is told
+    so before anything is written."""
     repo = services.repo
-    from graph_service.store.repository import ATOMIC_ROW_LIMIT
-
     validate(parsed, repo)
     nodes = _dedupe_nodes(parsed.nodes)
     ties = _dedupe_ties(parsed.ties)
@@ -417,12 +418,23 @@ def import_parsed(
         dry_run=dry_run,
         nodes=len(nodes),
         ties=len(ties),
-        atomic=len(nodes) + len(ties) <= ATOMIC_ROW_LIMIT,
+        atomic=repo.import_is_atomic(len(nodes) + len(ties)),
     )
     if dry_run:
         return report
+    if not report.atomic and on_notice is not None:
+        on_notice(not_atomic_notice(report.nodes + report.ties))
     report.written_nodes, report.written_ties = repo.write_graph(nodes, ties, on_progress)
     return report
+
+
+def not_atomic_notice(rows: int) -> str:
+    """What a surface says before an import too large for one transaction."""
+    return (
+        f"importing {rows:,} nodes and ties in batches of {BATCH_SIZE:,}: not atomic "
+        "(above IMPORT_ATOMIC_ROWS, docs/import.md); if it is interrupted, run the same "
+        "import again to complete it"
+    )
 
 
 def import_document(

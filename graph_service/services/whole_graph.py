@@ -18,8 +18,11 @@ def counts(services: Runtime) -> dict[str, dict[str, int]]:
 
 
 def delete_all(services: Runtime) -> None:
-    """Delete every node and tie."""
-    services.repo.delete_all()
+    """Delete every node and tie (services/deletion.py: bounded in memory, and in one
+    transaction when the store is small)."""
+    from graph_service.services.deletion import delete_graph
+
+    delete_graph(services)
 
 
 def server(services: Runtime) -> dict[str, Any]:

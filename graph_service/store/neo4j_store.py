@@ -247,10 +247,26 @@ class Neo4jStore:
         with translate_errors(what), self.session() as session:
             return session.execute_write(work)
 
+    def write_tx_once(self, work: Callable[[Any], T], what: str) -> T:
+        """Run ``work`` in one explicit write transaction, not retried: for a transaction
+        too large to repeat (an atomic import of a million rows takes minutes, and one the
+        server's memory refuses fails again)."""
+        with translate_errors(what), self.session() as session:
+            with session.begin_transaction() as tx:
+                result = work(tx)
+                tx.commit()
+            return result
+
     @contextmanager
     def session(self) -> Iterator[Any]:
         with self.driver.session(database=self.settings.neo4j_database) as session:
             yield session
+
+    def write_count(self, name: str, **params: Any) -> int:
+        """Run the shipped query ``name``, which returns one count, in a write transaction
+        of its own (retried: idempotent); the count."""
+        with translate_errors(f"running {name}"), self.session() as session:
+            return session.execute_write(_single_count, query(name), params)
 
     def write_batches(
         self,
@@ -318,3 +334,9 @@ def unwind_batches(
         if on_batch is not None:
             on_batch(len(batch))
     return written
+
+
+def _single_count(tx: ManagedTransaction, text: LiteralString, params: dict[str, Any]) -> int:
+    """The one count a query returns."""
+    record = tx.run(text, params).single()
+    return int(record[0]) if record is not None else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -19,6 +19,7 @@ from typing import Any, LiteralString, cast
 
 from neo4j import ManagedTransaction
 
+from graph_service.errors import Invalid, OverMemory, Unavailable
 from graph_service.model import (
     DIRECTED,
     Node,
@@ -34,9 +35,11 @@ from graph_service.store.cypher import query
 from graph_service.store.erasure import LogRotation, fill_freed_records, overwrite_in_place
 from graph_service.store.neo4j_store import Neo4jStore, unwind_batches
 
-#: Above this many rows an import is written in batched transactions (see importer).
-ATOMIC_ROW_LIMIT = 50_000
 BATCH_SIZE = 10_000
+#: Ties (then nodes) per transaction of a delete: about 100 MB of transaction memory for
+#: ties of the import's shape, well inside the pool of a 1 GB heap (docs/api.md).
+DELETE_BATCH = 50_000
+#: Told how far a long operation got: (done, total).
 
 
 def node_props(node: NodeIn) -> dict[str, Any]:
@@ -283,15 +286,22 @@ class GraphRepository:
             found.update({r["id"]: r["label"] for r in rows})
         return found
 
+    def import_is_atomic(self, rows: int) -> bool:
+        """Whether :meth:`write_graph` writes ``rows`` nodes and ties in one transaction:
+        up to :attr:`~graph_service.config.Settings.atomic_import_limit` (docs/import.md)."""
+        return rows <= self.store.settings.atomic_import_limit
+
     def write_graph(
         self,
         nodes: Sequence[NodeIn],
         ties: Sequence[TieIn],
         on_progress: OnProgress = no_progress,
     ) -> tuple[int, int]:
-        """Upsert nodes then ties. Up to :data:`ATOMIC_ROW_LIMIT` rows in one transaction
-        (all or nothing); larger loads in batched transactions of :data:`BATCH_SIZE` rows,
-        which are idempotent, so a load cut short completes when run again.
+        """Upsert nodes then ties. When :meth:`import_is_atomic`, in one transaction (all
+        or nothing: a transaction the server refuses, or a client killed in the middle,
+        leaves the store as it was); larger loads in batched transactions of
+        :data:`BATCH_SIZE` rows, which are idempotent, so a load cut short completes when
+        run again.
 
         Ties are written a type at a time through ``ties/upsert_typed_ties`` with the type
         in the query text, so that MERGE seeks the type's unique index on id (a dynamic
@@ -310,21 +320,8 @@ class GraphRepository:
             sent[0] += rows
             on_progress(sent[0], total)
 
-        if total <= ATOMIC_ROW_LIMIT:
-
-            def work(tx: ManagedTransaction) -> tuple[int, int]:
-                sent[0] = 0  # a retried transaction starts again
-                nodes_text = query("nodes/upsert_nodes")
-                written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE, on_batch)
-                written_ties = sum(
-                    unwind_batches(
-                        tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE, on_batch
-                    )
-                    for rel, rows in tie_rows.items()
-                )
-                return written_nodes, written_ties
-
-            return self.store.write_tx(work, "importing the graph")
+        if self.import_is_atomic(total):
+            return self._write_graph_at_once(node_rows, tie_rows, sent, on_batch)
         written_nodes = self.store.write_batches(
             "nodes/upsert_nodes", node_rows, BATCH_SIZE, on_batch=on_batch
         )
@@ -338,6 +335,40 @@ class GraphRepository:
                 on_batch=on_batch,
             )
         return written_nodes, written_ties
+
+    def _write_graph_at_once(
+        self,
+        node_rows: list[dict[str, Any]],
+        tie_rows: dict[RelType, list[dict[str, Any]]],
+        sent: list[int],
+        on_batch: Callable[[int], None],
+    ) -> tuple[int, int]:
+        """The rows in one transaction, sent in UNWIND batches of :data:`BATCH_SIZE`."""
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            sent[0] = 0  # progress starts again with the transaction
+            nodes_text = query("nodes/upsert_nodes")
+            written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE, on_batch)
+            written_ties = sum(
+                unwind_batches(
+                    tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE, on_batch
+                )
+                for rel, rows in tie_rows.items()
+            )
+            return written_nodes, written_ties
+
+        try:
+            return self.store.write_tx_once(work, "importing the graph")
+        except (Unavailable, OverMemory) as exc:
+            if "memory" not in exc.detail.lower():
+                raise
+            rows = len(node_rows) + sum(len(r) for r in tie_rows.values())
+            raise Invalid(
+                f"the import of {rows:,} nodes and ties does not fit in one transaction of "
+                f"this Neo4j server, so nothing was written ({exc.detail}); give the server "
+                "more heap (NEO4J_LOCAL_HEAP for the local one), or set IMPORT_ATOMIC_ROWS "
+                f"below {rows:,} to write it in batches (not atomic; docs/import.md)"
+            ) from exc
 
     def _read_filtered(
         self,
@@ -586,13 +617,53 @@ class GraphRepository:
         """Reuse the records and rotate the log that held erased values (store/erasure.py)."""
         return fill_freed_records(self.store)
 
-    def delete_all(self) -> None:
-        """Delete every node and tie in batched transactions (not atomic, but bounded in
-        memory; idempotent, so an interrupted delete completes when run again)."""
-        from graph_service.store.neo4j_store import translate_errors
+    def entity_counts(self) -> tuple[int, int]:
+        """How many nodes of the model and ties starting at them the store holds."""
+        rows = self.store.read("graph/count_entities")
+        return (int(rows[0]["nodes"]), int(rows[0]["ties"])) if rows else (0, 0)
 
-        with translate_errors("deleting the graph"), self.store.session() as session:
-            session.run(query("graph/delete_all")).consume()
+    def delete_all_at_once(self, batch: int = DELETE_BATCH) -> tuple[int, int]:
+        """Delete up to ``batch`` ties and then up to ``batch`` nodes in one transaction
+        (all or nothing): the whole graph of a store that holds no more; how many ties and
+        nodes went."""
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            ties = _run_query_count(tx, query("graph/delete_ties_batch"), batch=batch)
+            return ties, _run_query_count(tx, query("graph/delete_nodes_batch"), batch=batch)
+
+        return self.store.write_tx(work, "deleting the graph")
+
+    def delete_all(
+        self,
+        on_progress: OnProgress | None = None,
+        batch: int = DELETE_BATCH,
+    ) -> int:
+        """Delete every node and tie; how many of both went. A store that
+        :func:`delete_is_atomic` is deleted in one transaction. A larger one is deleted
+        ties first, then nodes, each in transactions of at most ``batch`` of them, so that
+        a transaction's memory is bounded whatever the degrees (10,000 nodes of a dense
+        graph carry 200,000 ties): not atomic, but idempotent, so an interrupted delete
+        completes when run again. ``on_progress(done, total)`` is called after each
+        transaction of a large delete, counting ties and nodes together."""
+        nodes, ties = self.entity_counts()
+        if delete_is_atomic(nodes, ties, batch):
+            ties_gone, nodes_gone = self.delete_all_at_once(batch)
+            if ties_gone < batch and nodes_gone < batch:
+                return ties_gone + nodes_gone
+            # the store grew since it was counted: finish in batches
+        total, done = nodes + ties, 0
+        for name in ("graph/delete_ties_batch", "graph/delete_nodes_batch"):
+            while deleted := self.store.write_count(name, batch=batch):
+                done += deleted
+                total = max(total, done)  # a concurrent writer can add some
+                if on_progress is not None:
+                    on_progress(done, total)
+        return done
+
+
+def delete_is_atomic(nodes: int, ties: int, batch: int = DELETE_BATCH) -> bool:
+    """Whether deleting ``nodes`` and ``ties`` runs as one transaction."""
+    return nodes + ties <= batch
 
 
 @contextmanager
@@ -608,3 +679,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:
+    record = tx.run(text, {"rows": rows}).single()
+    return int(record[0]) if record is not None else 0
+
+
+def _run_query_count(tx: ManagedTransaction, text: LiteralString, **params: Any) -> int:
+    record = tx.run(text, params).single()
+    return int(record[0]) if record is not None else 0
