@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from graph_service.maps.synthetic import synthetic_network
 
+from benchmarks.synthetic import synthetic_network
 from graph_service.maps import render_map
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import time
 
 import networkx as nx
 import pytest
-from graph_service.maps.synthetic import synthetic_network
 
+from benchmarks.synthetic import synthetic_network
 from graph_service.maps import render_map, to_pyvis
 
 pytest.importorskip("pyvis")
