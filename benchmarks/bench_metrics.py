@@ -70,6 +70,17 @@ PERMUTATIONS = 1000
 
 def sbm(n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1) -> nx.Graph:
     """Undirected SBM with ``m`` distinct ties, a share ``p_inside`` inside groups."""
+    groups, u, v = sbm_ties(n, m, group_size, p_inside, seed)
+    G = nx.Graph()
+    G.add_nodes_from((int(i), {"group": f"g{groups[i]}"}) for i in range(n))
+    G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+    return G
+
+
+def sbm_ties(
+    n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The SBM of :func:`sbm` as arrays: each node's group number, the ties' two ends."""
     rng = np.random.default_rng(seed)
     groups = np.arange(n) // group_size
     rng.shuffle(groups)
@@ -96,10 +107,7 @@ def sbm(n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1) -
         a, b = np.minimum(u[ok], v[ok]), np.maximum(u[ok], v[ok])
         keys = np.unique(np.concatenate([keys, a * n + b]))
     keys = rng.permutation(keys)[:m]
-    G = nx.Graph()
-    G.add_nodes_from((int(i), {"group": f"g{groups[i]}"}) for i in range(n))
-    G.add_edges_from(zip((keys // n).tolist(), (keys % n).tolist(), strict=True))
-    return G
+    return groups, keys // n, keys % n
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:

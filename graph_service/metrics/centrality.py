@@ -24,7 +24,7 @@ distinct neighbours (directed: in- or out-). ``None`` for isolates.
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import igraph as ig
 import networkx as nx
@@ -36,9 +36,10 @@ from graph_service.metrics._kernels import dependency_sum, run_chunks
 __all__ = ["betweenness", "bridging_centrality", "pivots"]
 
 
-def pivots(G: nx.Graph, k: int, seed: int) -> list[Hashable]:
-    """The ``k`` sources networkx would draw for ``betweenness_centrality(k=k, seed=seed)``."""
-    return random.Random(seed).sample(list(G.nodes()), k)
+def pivots(nodes: Iterable[Hashable], k: int, seed: int) -> list[Hashable]:
+    """The ``k`` sources networkx would draw for ``betweenness_centrality(k=k, seed=seed)``
+    on a graph whose nodes come in this order (a graph ``G`` iterates its nodes)."""
+    return random.Random(seed).sample(list(nodes), k)
 
 
 def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
