@@ -224,7 +224,7 @@ class IndexedGraph:
         _, b, _ = self.skeleton
         i = np.ascontiguousarray(i, dtype=np.int64)
         j = np.ascontiguousarray(j, dtype=np.int64)
-        return pair_positions(self.skeleton_starts, b, i, j)
+        return pair_positions.pick(i.size + b.size)(self.skeleton_starts, b, i, j)
 
     def skeleton_lookup(self, i: IntArray, j: IntArray) -> IntArray:
         """Position in ``skeleton`` of the pairs ``{i, j}`` (which must be ties)."""

@@ -46,9 +46,8 @@ def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
     """Brandes' dependencies summed over ``sources`` (numba, sources split over threads)."""
     indptr, indices, position = ix.laid_out(skeleton=False)
     symmetric = not ix.directed
-    parts = run_chunks(
-        lambda chunk: dependency_sum(indptr, indices, chunk, symmetric), position[sources]
-    )
+    kernel = dependency_sum.pick(len(sources) * (indices.size + ix.n))
+    parts = run_chunks(lambda chunk: kernel(indptr, indices, chunk, symmetric), position[sources])
     total = np.zeros(ix.n)
     for part in parts:
         total += part

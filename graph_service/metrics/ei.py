@@ -193,7 +193,8 @@ def ei_p_value_arrays(
 
     def count(batch: IntArray) -> IntArray:
         lab = np.empty(sig.size, dtype=small)
-        return same_label_counts(batch, first, second, share, lab)
+        kernel = same_label_counts.pick(batch.shape[0] * first.size)
+        return kernel(batch, first, second, share, lab)
 
     rng = np.random.default_rng(seed)
     inline = threads() == 1

@@ -73,7 +73,8 @@ def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
     indptr, indices, position = ix.laid_out(skeleton=True)
     edges = local[todo]
     u, v = position[a[edges]], position[b[edges]]
-    parts = run_chunks(lambda idx: tie_spans(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
+    kernel = tie_spans.pick(todo.size * (indices.size + ix.n))  # at most a whole search each
+    parts = run_chunks(lambda idx: kernel(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
     span[todo] = np.concatenate(parts)
     return local, span
 
