@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 import typer
 
-from graph_service.config import get_settings
 from graph_service.errors import DomainError, Invalid, NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +49,8 @@ def reports_errors(func: F) -> F:
 
 def ensure_local_server() -> None:
     """Start the local server when the service uses it (no ``NEO4J_URI``)."""
+    from graph_service.config import get_settings  # pydantic-settings: only when needed
+
     settings = get_settings()
     if settings.uses_local_server:
         from graph_service.store import local_server

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from graph_service.cli.common import reports_errors, say
-from graph_service.config import NEO4J_VERSION, get_settings
 
 app = typer.Typer(help="Run the local Neo4j server (used when NEO4J_URI is unset).")
 
@@ -14,6 +13,7 @@ app = typer.Typer(help="Run the local Neo4j server (used when NEO4J_URI is unset
 @reports_errors
 def db_start() -> None:
     """Start the local Neo4j server (fetching its jars the first time); wait until Bolt answers."""
+    from graph_service.config import NEO4J_VERSION, get_settings
     from graph_service.store import local_server
 
     settings = get_settings()
@@ -25,6 +25,7 @@ def db_start() -> None:
 @reports_errors
 def db_stop() -> None:
     """Stop the local Neo4j server."""
+    from graph_service.config import get_settings
     from graph_service.store import local_server
 
     stopped = local_server.stop(get_settings(), say=say)
@@ -35,6 +36,7 @@ def db_stop() -> None:
 @reports_errors
 def db_status() -> None:
     """Is the local server running? Exit code 3 when it is not."""
+    from graph_service.config import NEO4J_VERSION, get_settings
     from graph_service.store import local_server
 
     settings = get_settings()
@@ -51,6 +53,7 @@ def db_status() -> None:
 @reports_errors
 def db_fetch() -> None:
     """Fetch the Neo4j jars (and plugins) from Maven Central without starting anything."""
+    from graph_service.config import get_settings
     from graph_service.store import local_server
 
     local_server.check_java()

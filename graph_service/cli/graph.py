@@ -11,7 +11,6 @@ from typing import Annotated, Any
 import typer
 
 from graph_service.cli.common import ensure_local_server, reports_errors
-from graph_service.config import get_settings
 from graph_service.errors import Invalid
 
 app = typer.Typer()
@@ -115,6 +114,7 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     )
     if serve:
         from graph_service.api import serving
+        from graph_service.config import get_settings
 
         def announce() -> None:
             typer.echo(f"API on http://127.0.0.1:{port} (docs: /docs); Ctrl-C stops it")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
 from graph_service.errors import Invalid
-from graph_service.filters import TieFilter
+
+if TYPE_CHECKING:  # pydantic models load with the commands that use them (start-up time)
+    from graph_service.filters import TieFilter
 
 TypesOpt = Annotated[
     list[str] | None, typer.Option("--type", help="social tie type (repeat); all if unset")
@@ -43,6 +44,10 @@ def tie_filter(
     min_confidence: float = 0.0,
 ) -> TieFilter:
     """The filter from the command's options; a bad value is one line naming the option."""
+    from pydantic import ValidationError
+
+    from graph_service.filters import TieFilter
+
     try:
         return TieFilter.model_validate(
             {

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel
 
 from graph_service.cli.common import reports_errors
 from graph_service.cli.options import (
@@ -24,6 +23,9 @@ from graph_service.cli.options import (
     PhaseOpt,
     tie_filter,
 )
+
+if TYPE_CHECKING:  # pydantic loads with the commands that use it (start-up time)
+    from pydantic import BaseModel
 
 app = typer.Typer()
 
