@@ -45,9 +45,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from itertools import permutations
 from math import comb
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -60,6 +59,9 @@ from graph_service.metrics._core import (
     group_labels,
     indexed,
 )
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = ["ROLES", "brokerage"]
 

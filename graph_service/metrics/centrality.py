@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import FloatArray, IndexedGraph, IntArray, indexed
 from graph_service.metrics._kernels import dependency_sum, run_chunks
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = ["betweenness", "bridging_centrality", "pivots"]
 

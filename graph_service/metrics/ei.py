@@ -34,9 +34,8 @@ from __future__ import annotations
 
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import (
@@ -55,6 +54,9 @@ from graph_service.metrics.ties import (
     node_tie_counts,
     tie_class_array,
 )
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = ["ei_index", "ei_permutation_test", "ei_range"]
 

@@ -38,10 +38,10 @@ def test_analyze_command_prints_the_report_of_analyze(tmp_path, name, group, ext
     assert out.read_text(encoding="utf-8").startswith('{\n  "network": {\n')
 
 
-def test_analyze_command_on_a_small_network_loads_no_numba_or_settings(tmp_path):
-    """What ``analyze`` loads for a small network: the metrics and the CLI, not numba
-    (its kernels run as Python there), the settings or the database driver (typer
-    itself loads pydantic)."""
+def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(tmp_path):
+    """What ``analyze`` loads for a small network: the metrics and the CLI, not networkx
+    (the files go straight into arrays), numba (its kernels run as Python there), the
+    settings or the database driver (typer itself loads pydantic)."""
     args = [
         "analyze",
         *("--edges", str(DATASETS / "strike_edges.csv")),
@@ -53,7 +53,7 @@ def test_analyze_command_on_a_small_network_loads_no_numba_or_settings(tmp_path)
         f"sys.argv = ['graph-service', *{args!r}]\n"
         "try:\n    app()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'neo4j', 'pydantic_settings', 'fastapi', 'numba'}))"
+        "{'neo4j', 'pydantic_settings', 'fastapi', 'numba', 'networkx'}))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip().splitlines()[-1] == "[]"
