@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import igraph as ig
 import numpy as np
-import scipy.sparse as sp
 
 from graph_service.errors import Invalid
 
-if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+if TYPE_CHECKING:  # networkx and scipy load only when used (0.15 s of start-up each)
     import networkx as nx
+    import scipy.sparse as sp
 
 Node = Hashable
 Partition = Mapping[Any, frozenset[str]]
@@ -98,6 +98,8 @@ class IndexedGraph:
     @cached_property
     def out_csr(self) -> sp.csr_matrix:
         """``A[i, j] = w`` for the arc ``i -> j`` (symmetric when undirected)."""
+        import scipy.sparse as sp
+
         s, d, w = self.arcs
         return sp.csr_matrix((w, (s, d)), shape=(self.n, self.n))
 
@@ -414,6 +416,8 @@ class GroupLabels:
     @cached_property
     def membership(self) -> sp.csr_matrix:
         """``n x len(groups)`` 0/1 matrix of group membership."""
+        import scipy.sparse as sp
+
         col = {g: c for c, g in enumerate(self.groups)}
         rows: list[int] = []
         cols: list[int] = []

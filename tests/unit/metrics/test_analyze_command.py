@@ -40,7 +40,7 @@ def test_analyze_command_prints_the_report_of_analyze(tmp_path, name, group, ext
 
 def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(tmp_path):
     """What ``analyze`` loads for a small network: the metrics and the CLI, not networkx
-    (the files go straight into arrays), numba (its kernels run as Python there), the
+    (the files go straight into arrays), scipy, numba (its kernels run as Python there), the
     settings or the database driver (typer itself loads pydantic)."""
     args = [
         "analyze",
@@ -53,7 +53,7 @@ def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(
         f"sys.argv = ['graph-service', *{args!r}]\n"
         "try:\n    app()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'neo4j', 'pydantic_settings', 'fastapi', 'numba', 'networkx'}))"
+        "{'neo4j', 'pydantic_settings', 'fastapi', 'numba', 'networkx', 'scipy'}))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip().splitlines()[-1] == "[]"

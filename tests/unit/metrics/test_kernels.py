@@ -74,3 +74,20 @@ def test_each_kernel_same_bits_both_ways():
         want = _kernels._same_label_counts(rows, u, v, table, lab)
         assert np.array_equal(_kernels.same_label_counts.small(rows, u, v, table, lab), want)
         assert np.array_equal(_kernels.same_label_counts.compiled(rows, u, v, table, lab), want)
+
+
+def test_same_class_pairs_equals_the_sparse_product():
+    import scipy.sparse as sp
+
+    from graph_service.metrics.brokerage import _same_class_pairs
+
+    rng = np.random.default_rng(5)
+    n, k = 300, 7
+    s, d = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    cl = rng.integers(0, k, n)
+    ones = np.ones(s.size)
+    in_by = sp.csr_matrix((ones, (d, cl[s])), shape=(n, k))
+    out_by = sp.csr_matrix((ones, (s, cl[d])), shape=(n, k))
+    want = np.asarray(in_by.multiply(out_by).sum(axis=1)).ravel()
+    got = _same_class_pairs(n, s, d, cl)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
