@@ -6,6 +6,11 @@ Prints a table. Not a test (nothing here is asserted); run it from the repositor
     .venv/bin/python benchmarks/bench_cli.py --large         # also 100k/1M (no baseline)
     .venv/bin/python benchmarks/bench_cli.py --large --large-baseline  # with it (slow)
     .venv/bin/python benchmarks/bench_cli.py --repeat 7      # median of 7 runs
+    .venv/bin/python benchmarks/bench_cli.py --before /tmp/old  # also an older checkout
+
+``--before DIR`` also times, in the same run, the ``analyze`` of the ``graph_service``
+package in ``DIR`` (e.g. ``git archive OLD graph_service | tar -x -C DIR``), with the same
+interpreter and libraries: the speed-up of a change, measured under the same load.
 
 For each graph (the stochastic block models of ``bench_metrics.py``, written as
 ``id,group`` nodes and ``source,target`` edges CSV files) it runs, alternately in the same
@@ -60,10 +65,10 @@ def write_files(folder: Path, n: int, m: int, group_size: int) -> tuple[Path, Pa
     return edges, nodes
 
 
-def run(cmd: list[str]) -> tuple[float, float, str]:
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB) and stdout of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     assert proc.stdout is not None and proc.stderr is not None
@@ -74,7 +79,9 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, out
 
 
-def bench(n: int, m: int, group_size: int, repeat: int, folder: Path, baseline: bool) -> None:
+def bench(
+    n: int, m: int, group_size: int, repeat: int, folder: Path, baseline: bool, before: str | None
+) -> None:
     edges, nodes = write_files(folder, n, m, group_size)
     ours_cmd = [
         *CLI,
@@ -85,12 +92,18 @@ def bench(n: int, m: int, group_size: int, repeat: int, folder: Path, baseline: 
     sample = n > 1_000
     nx_cmd = [*NX_SUITE, str(edges), str(nodes), "group", str(folder / "nx.json")]
     nx_cmd += ["--sample"] if sample else []
+    old_cmd = [sys.executable, "-c", "from graph_service.cli import app; app()", *ours_cmd[1:]]
+    old_env = {**os.environ, "PYTHONPATH": before or ""}
     first, _, _ = run(ours_cmd)
     ours: list[tuple[float, float]] = []
     base: list[tuple[float, float]] = []
+    old: list[tuple[float, float]] = []
     for _ in range(repeat):
         wall, rss, _ = run(ours_cmd)
         ours.append((wall, rss))
+        if before:
+            wall, rss, _ = run(old_cmd, old_env)
+            old.append((wall, rss))
         if not baseline:
             continue
         wall, rss, out = run(nx_cmd)
@@ -102,8 +115,12 @@ def bench(n: int, m: int, group_size: int, repeat: int, folder: Path, baseline: 
     print(f"{'':34s} {'wall (s)':>10s} {'peak RSS (MiB)':>15s}")
     print(f"{'graph-service analyze, 1st run':34s} {first:10.2f}")
     print(f"{'graph-service analyze':34s} {t_ours:10.2f} {max(r for _, r in ours):15,.0f}")
+    if old:
+        t_old = statistics.median(w for w, _ in old)
+        print(f"{'the same, --before checkout':34s} {t_old:10.2f} {max(r for _, r in old):15,.0f}")
+        print(f"ratio before / now: {t_old / t_ours:,.1f}x")
     if not base:
-        print("plain networkx script: not run (--large-baseline runs it)\n")
+        print("plain networkx script: not run (see --large-baseline, --no-baseline)\n")
         return
     t_base = statistics.median(w for w, _ in base)
     print(f"{'plain networkx script' + note:34s} {t_base:10.2f} {max(r for _, r in base):15,.0f}")
@@ -117,6 +134,8 @@ def main() -> None:
         "--large-baseline", action="store_true", help="run the networkx script at 100k/1M too"
     )
     parser.add_argument("--repeat", type=int, default=5, help="runs to take the median of")
+    parser.add_argument("--before", help="folder holding an older graph_service package")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the networkx script")
     args = parser.parse_args()
     sizes = [(100, 400, 10), (10_000, 100_000, 100)]
     if args.large:
@@ -124,8 +143,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n, m, group_size in sizes:
             repeat = args.repeat if n <= 10_000 else max(1, args.repeat // 2)
-            baseline = n <= 10_000 or args.large_baseline
-            bench(n, m, group_size, repeat, Path(tmp), baseline)
+            baseline = not args.no_baseline and (n <= 10_000 or args.large_baseline)
+            bench(n, m, group_size, repeat, Path(tmp), baseline, args.before)
 
 
 if __name__ == "__main__":
