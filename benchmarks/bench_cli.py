@@ -65,10 +65,10 @@ def write_files(folder: Path, n: int, m: int, group_size: int) -> tuple[Path, Pa
     return edges, nodes
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of one process."""
+def run(cmd: list[str], cwd: str | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and stdout of one process (started in ``cwd``)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     assert proc.stdout is not None and proc.stderr is not None
@@ -92,8 +92,8 @@ def bench(
     sample = n > 1_000
     nx_cmd = [*NX_SUITE, str(edges), str(nodes), "group", str(folder / "nx.json")]
     nx_cmd += ["--sample"] if sample else []
+    # ``python -c`` puts its working directory first on sys.path: it runs in ``before``
     old_cmd = [sys.executable, "-c", "from graph_service.cli import app; app()", *ours_cmd[1:]]
-    old_env = {**os.environ, "PYTHONPATH": before or ""}
     first, _, _ = run(ours_cmd)
     ours: list[tuple[float, float]] = []
     base: list[tuple[float, float]] = []
@@ -102,7 +102,7 @@ def bench(
         wall, rss, _ = run(ours_cmd)
         ours.append((wall, rss))
         if before:
-            wall, rss, _ = run(old_cmd, old_env)
+            wall, rss, _ = run(old_cmd, before)
             old.append((wall, rss))
         if not baseline:
             continue
