@@ -136,10 +136,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs to take the median of")
     parser.add_argument("--before", help="folder holding an older graph_service package")
     parser.add_argument("--no-baseline", action="store_true", help="skip the networkx script")
+    parser.add_argument("--max-nodes", type=int, help="only the graphs up to this many nodes")
     args = parser.parse_args()
     sizes = [(100, 400, 10), (10_000, 100_000, 100)]
     if args.large:
         sizes.append((100_000, 1_000_000, 100))
+    sizes = [size for size in sizes if args.max_nodes is None or size[0] <= args.max_nodes]
     with tempfile.TemporaryDirectory() as tmp:
         for n, m, group_size in sizes:
             repeat = args.repeat if n <= 10_000 else max(1, args.repeat // 2)
