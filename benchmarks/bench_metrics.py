@@ -7,6 +7,8 @@ Prints a table. Not a test (nothing here is asserted); run it from the repositor
     .venv/bin/python benchmarks/bench_metrics.py --full-baseline  # no extrapolation
     .venv/bin/python benchmarks/bench_metrics.py --parts    # also time each part at 100k
     .venv/bin/python benchmarks/bench_metrics.py --repeat 3 # median of 3 analyze() calls
+    .venv/bin/python benchmarks/bench_metrics.py --growth   # only the growth table
+    .venv/bin/python benchmarks/bench_metrics.py --growth --huge  # and 1M nodes / 10M ties
 
 The numba kernels (betweenness, local-bridge spans, the permutation test's counting, tie
 lookups) are compiled once and cached; the first ``analyze`` of a fresh install includes
@@ -26,6 +28,14 @@ slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct
    (``nx.local_bridges(with_span=True)``) and the 1000-permutation test in Python. Unless
    ``--full-baseline`` is given, they are timed on a sample (500 local bridges, 20
    permutations) and extrapolated linearly; the table marks those rows ``(extrapolated)``.
+3. How cost grows (first, unless ``--no-growth``): ``analyze_indexed`` on the SBM built
+   straight into arrays (no networkx graph: at 10M ties one would take over 10 GiB), for
+   1k/10k, 10k/100k, 100k/1M and, with ``--huge``, 1M nodes / 10M ties (one call; skipped
+   with the reason when less than 14 GiB of memory is available). Each size runs in a
+   process of its own, so its peak RSS (``ru_maxrss``: the generated graph included) is
+   its own; the table gives the median time of the calls and the first call's time
+   (which includes loading the numba kernels from their cache), and how the
+   median grew from the size before (each size has 10x the nodes and ties).
 """
 
 from __future__ import annotations
@@ -33,9 +43,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import json
 import random
 import resource
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -45,7 +58,7 @@ import networkx as nx
 import numpy as np
 
 from graph_service.metrics import analyze
-from graph_service.metrics._core import group_labels, group_layout, indexed
+from graph_service.metrics._core import IndexedGraph, group_labels, group_layout, indexed
 from graph_service.metrics.brokerage import brokerage_arrays
 from graph_service.metrics.centrality import (
     betweenness_array,
@@ -57,6 +70,7 @@ from graph_service.metrics.homophily import assortativity_arrays, modularity_arr
 from graph_service.metrics.segregation import dyad_table_arrays
 from graph_service.metrics.structural_holes import structural_holes_arrays
 from graph_service.metrics.structure import articulation_arrays, local_bridge_arrays
+from graph_service.metrics.suite import analyze_indexed
 from graph_service.metrics.ties import (
     group_density_arrays,
     group_row_sums,
@@ -70,6 +84,17 @@ PERMUTATIONS = 1000
 
 def sbm(n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1) -> nx.Graph:
     """Undirected SBM with ``m`` distinct ties, a share ``p_inside`` inside groups."""
+    groups, u, v = sbm_ties(n, m, group_size, p_inside, seed)
+    G = nx.Graph()
+    G.add_nodes_from((int(i), {"group": f"g{groups[i]}"}) for i in range(n))
+    G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+    return G
+
+
+def sbm_ties(
+    n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The SBM of :func:`sbm` as arrays: each node's group number, the ties' two ends."""
     rng = np.random.default_rng(seed)
     groups = np.arange(n) // group_size
     rng.shuffle(groups)
@@ -96,10 +121,7 @@ def sbm(n: int, m: int, group_size: int, p_inside: float = 0.8, seed: int = 1) -
         a, b = np.minimum(u[ok], v[ok]), np.maximum(u[ok], v[ok])
         keys = np.unique(np.concatenate([keys, a * n + b]))
     keys = rng.permutation(keys)[:m]
-    G = nx.Graph()
-    G.add_nodes_from((int(i), {"group": f"g{groups[i]}"}) for i in range(n))
-    G.add_edges_from(zip((keys // n).tolist(), (keys % n).tolist(), strict=True))
-    return G
+    return groups, keys // n, keys % n
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -279,7 +301,80 @@ def traced_peak(G: nx.Graph, partition: dict) -> float:
     return peak / 2**20
 
 
+GROWTH = [(1_000, 10_000, 5), (10_000, 100_000, 5), (100_000, 1_000_000, 3)]
+HUGE = (1_000_000, 10_000_000, 1)
+HUGE_MEMORY_GIB = 14
+
+
+def arrays_graph(n: int, m: int, group_size: int) -> tuple[IndexedGraph, dict]:
+    """The SBM of :func:`sbm` as the arrays ``analyze_indexed`` takes, and its partition."""
+    groups, u, v = sbm_ties(n, m, group_size)
+    ix = IndexedGraph(
+        list(range(n)), dict(zip(range(n), range(n), strict=True)), False, u, v, np.ones(m)
+    )
+    sets = [frozenset({f"g{g}"}) for g in range(int(groups.max()) + 1)]
+    return ix, dict(zip(range(n), map(sets.__getitem__, groups.tolist()), strict=True))
+
+
+def growth_child(n: int, m: int, repeat: int) -> None:
+    """One size of the growth table, in this process; prints one JSON line."""
+    (ix, partition), gen = timed(lambda: arrays_graph(n, m, 100))
+    rss_graph = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    names: list[str | None] = [None] * n
+    calls = []
+    for _ in range(repeat):
+        fresh = IndexedGraph(ix.nodes, ix.index, False, ix.src, ix.dst, ix.w)
+        _, seconds = timed(
+            lambda fresh=fresh: analyze_indexed(
+                fresh, partition, names, weighted=False, k=K_PIVOTS, permutations=PERMUTATIONS
+            )
+        )
+        calls.append(seconds)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(json.dumps({"gen": gen, "calls": calls, "rss_graph": rss_graph, "rss": rss}))
+
+
+def available_gib() -> float:
+    with open("/proc/meminfo", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 2**20
+    return 0.0
+
+
+def growth_table(huge: bool) -> None:
+    sizes = GROWTH + ([HUGE] if huge else [])
+    print(f"## How cost grows: analyze_indexed, {K_PIVOTS} pivots, {PERMUTATIONS} permutations")
+    print(
+        f"{'nodes / ties':>22s} {'calls':>5s} {'median (s)':>11s} {'1st call (s)':>13s} "
+        f"{'x before':>9s} {'peak RSS (GiB)':>15s} {'graph alone (GiB)':>18s}"
+    )
+    before = None
+    for n, m, repeat in sizes:
+        label = f"{n:,} / {m:,}"
+        if (n, m, repeat) == HUGE and available_gib() < HUGE_MEMORY_GIB:
+            print(
+                f"{label:>22s} skipped: {available_gib():.1f} GiB available, "
+                f"{HUGE_MEMORY_GIB} GiB wanted"
+            )
+            continue
+        cmd = [sys.executable, __file__, "--growth-child", str(n), str(m), str(repeat)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        row = json.loads(out.strip().splitlines()[-1])
+        median = statistics.median(row["calls"])
+        grew = "" if before is None else f"{median / before:8.1f}x"
+        before = median
+        print(
+            f"{label:>22s} {repeat:5d} {median:11.2f} {row['calls'][0]:13.2f} {grew:>9s} "
+            f"{row['rss']:15.2f} {row['rss_graph']:18.2f}"
+        )
+    print()
+
+
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--growth-child":
+        growth_child(*(int(x) for x in sys.argv[2:]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="only the 10k/100k graph")
     parser.add_argument("--full-baseline", action="store_true", help="no extrapolation")
@@ -292,7 +387,14 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="analyze() calls to take the median of"
     )
+    parser.add_argument("--growth", action="store_true", help="only the growth table")
+    parser.add_argument("--no-growth", action="store_true", help="no growth table")
+    parser.add_argument("--huge", action="store_true", help="growth up to 1M nodes / 10M ties")
     args = parser.parse_args()
+    if not args.no_growth:
+        growth_table(args.huge)
+    if args.growth:
+        return
     sizes = ([] if args.small else [(100_000, 1_000_000, 100)]) + [(10_000, 100_000, 100)]
     print(f"analyze: betweenness from {K_PIVOTS} pivots, {PERMUTATIONS} E-I permutations\n")
     for n, m, group_size in sizes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,9 +31,25 @@ def _write(text: str, out: Path | None) -> None:
         typer.echo(f"wrote {out}", err=True)
 
 
+def _write_json(report: dict[str, Any], out: Path | None) -> None:
+    """The report as indented UTF-8 JSON, written by orjson (the standard library's
+    encoder took 1.6 s of the 3.5 s of ``analyze`` at 10k nodes / 100k ties). Reports
+    hold no NaN (undefined values are null); orjson would write NaN as null too."""
+    import orjson
+
+    data = orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data + b"\n")
+        sys.stdout.buffer.flush()
+    else:
+        out.write_bytes(data)
+        typer.echo(f"wrote {out}", err=True)
+
+
 def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
     if fmt is OutputFormat.JSON:
-        _write(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False), out)
+        _write_json(report, out)
         return
     from graph_service.metrics.suite import report_tables
 
@@ -71,17 +87,22 @@ def analyze_cmd(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="file (default: stdout)")] = None,
 ) -> None:
     """Bonding and bridging metrics of your own network files (no database needed)."""
-    from graph_service.metrics.io import read_graph_files
-    from graph_service.metrics.suite import analyze
+    from graph_service.metrics.io import read_graph_arrays
+    from graph_service.metrics.suite import analyze_indexed
 
     with steps() as progress:
         with progress.step(f"reading {edges.name} and {nodes.name}"):
-            graph, partition = read_graph_files(
+            files = read_graph_arrays(
                 edges, nodes, group_attr=group, directed=directed, weight_column=weight
             )
         with progress.step("computing the metrics") as step:
-            report = analyze(
-                graph, partition, weight="weight" if weight else None, k=k, on_progress=step.update
+            report = analyze_indexed(
+                files.ix,
+                files.partition,
+                files.names,
+                weighted=files.weighted,
+                k=k,
+                on_progress=step.update,
             )
     _emit(report, fmt, out)
 

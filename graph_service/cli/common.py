@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import typer
 
 from graph_service.cli.progress import Steps, steps
-from graph_service.config import get_settings
 from graph_service.errors import DomainError, Invalid, NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,6 +50,8 @@ def reports_errors(func: F) -> F:
 def ensure_local_server(progress: Steps | None = None) -> None:
     """Start the local server when the service uses it (no ``NEO4J_URI``), showing each
     phase of the start on ``progress`` (or on a display of its own)."""
+    from graph_service.config import get_settings  # pydantic-settings: only when needed
+
     settings = get_settings()
     if not settings.uses_local_server:
         return

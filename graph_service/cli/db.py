@@ -6,7 +6,6 @@ import typer
 
 from graph_service.cli.common import reports_errors
 from graph_service.cli.progress import steps
-from graph_service.config import NEO4J_VERSION, get_settings
 
 app = typer.Typer(help="Run the local Neo4j server (used when NEO4J_URI is unset).")
 
@@ -15,6 +14,7 @@ app = typer.Typer(help="Run the local Neo4j server (used when NEO4J_URI is unset
 @reports_errors
 def db_start() -> None:
     """Start the local Neo4j server (fetching its jars the first time); wait until Bolt answers."""
+    from graph_service.config import NEO4J_VERSION, get_settings
     from graph_service.store import local_server
 
     settings = get_settings()
@@ -29,6 +29,7 @@ def db_start() -> None:
 @reports_errors
 def db_stop() -> None:
     """Stop the local Neo4j server."""
+    from graph_service.config import get_settings
     from graph_service.store import local_server
 
     with steps() as progress:
@@ -40,6 +41,7 @@ def db_stop() -> None:
 @reports_errors
 def db_status() -> None:
     """Is the local server running? Exit code 3 when it is not."""
+    from graph_service.config import NEO4J_VERSION, get_settings
     from graph_service.store import local_server
 
     settings = get_settings()
@@ -56,6 +58,7 @@ def db_status() -> None:
 @reports_errors
 def db_fetch() -> None:
     """Fetch the Neo4j jars (and plugins) from Maven Central without starting anything."""
+    from graph_service.config import get_settings
     from graph_service.store import local_server
 
     local_server.check_java()

@@ -14,7 +14,6 @@ import typer
 
 from graph_service.cli.common import ensure_local_server, reports_errors, say
 from graph_service.cli.progress import steps
-from graph_service.config import get_settings
 from graph_service.errors import Invalid
 from graph_service.model import EvidenceMethod, NodeLabel, RelType
 from graph_service.services.importing.options import ImportOptions
@@ -309,6 +308,8 @@ def demo_cmd(
         from graph_service.api import serving
 
         serving.check_free("127.0.0.1", port)  # before anything is written
+    from graph_service.config import get_settings
+
     settings = get_settings()
     if not settings.uses_local_server:
         typer.echo(f"writing the sample network to {settings.bolt_uri} (NEO4J_URI)")
@@ -349,6 +350,7 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     )
     if serve:
         from graph_service.api import serving
+        from graph_service.config import get_settings
 
         def announce() -> None:
             typer.echo(f"API on http://127.0.0.1:{port} (docs: /docs); Ctrl-C stops it")

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from graph_service.cli.common import reports_errors
-from graph_service.config import get_settings
 from graph_service.errors import Invalid
 
 app = typer.Typer()
@@ -25,6 +24,7 @@ def serve_cmd(
     """Serve the HTTP API (docs at /docs). Without API keys it binds loopback only."""
     from graph_service.api import serving
     from graph_service.api.auth import KeyRing, is_loopback
+    from graph_service.config import get_settings  # pydantic-settings: only when needed
 
     settings = get_settings()
     keys = KeyRing.parse(settings.api_keys)

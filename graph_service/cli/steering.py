@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel
 
 from graph_service.cli.common import reports_errors, say
 from graph_service.cli.options import PartitionOpt, filter_options, option_name, tie_filter
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 from graph_service.words import count
+
+if TYPE_CHECKING:  # pydantic loads with the commands that use it (start-up time)
+    from pydantic import BaseModel
 
 app = typer.Typer()
 

@@ -20,14 +20,16 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import igraph as ig
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from graph_service.errors import Invalid
+
+if TYPE_CHECKING:  # networkx and scipy load only when used (0.15 s of start-up each)
+    import networkx as nx
+    import scipy.sparse as sp
 
 Node = Hashable
 Partition = Mapping[Any, frozenset[str]]
@@ -41,6 +43,8 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
 def check_graph(G: Any) -> None:
     """Refuse what the metrics are not defined on (multigraphs, non-graphs)."""
+    import networkx as nx  # loaded already when G is a networkx graph
+
     if not isinstance(G, nx.Graph):
         raise TypeError(f"expected a networkx Graph or DiGraph, got {type(G).__name__}")
     if G.is_multigraph():
@@ -218,7 +222,7 @@ class IndexedGraph:
         _, b, _ = self.skeleton
         i = np.ascontiguousarray(i, dtype=np.int64)
         j = np.ascontiguousarray(j, dtype=np.int64)
-        return pair_positions(self.skeleton_starts, b, i, j)
+        return pair_positions.pick(i.size + b.size)(self.skeleton_starts, b, i, j)
 
     def skeleton_lookup(self, i: IntArray, j: IntArray) -> IntArray:
         """Position in ``skeleton`` of the pairs ``{i, j}`` (which must be ties)."""
@@ -404,6 +408,8 @@ class GroupLabels:
     @cached_property
     def membership(self) -> sp.csr_matrix:
         """``n x len(groups)`` 0/1 matrix of group membership."""
+        import scipy.sparse as sp
+
         col = {g: c for c, g in enumerate(self.groups)}
         rows: list[int] = []
         cols: list[int] = []

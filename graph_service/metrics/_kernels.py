@@ -7,6 +7,13 @@ an undirected tie); :attr:`IndexedGraph.out_adjacency` and
 compiled on first use and cached on disk (``cache=True``); they release the GIL
 (``nogil=True``), so :func:`run_chunks` runs them on several threads at once. Nothing here
 is public API.
+
+Small inputs skip numba altogether: importing it and loading the cached kernels costs
+about 0.3 s of CPU at start-up, more than the metrics of a network of a few hundred
+nodes take in plain Python. Each kernel is a :class:`Kernel`; ``kernel.pick(work)`` gives
+the Python function itself (or a numpy equivalent) below :data:`WORK_LIMIT` inner steps,
+the compiled one above. Both are the same code, so they give the same bits: the tests
+compare them (``tests/unit/metrics/test_kernels.py``).
 """
 
 from __future__ import annotations
@@ -14,16 +21,47 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
-import numba
 import numpy as np
 
 from graph_service.metrics._core import BoolArray, FloatArray, Int32Array, IntArray
 
 _MAX_THREADS = 8
 
+WORK_LIMIT = 200_000
+"""Inner steps (arcs read) below which a kernel runs as plain Python, not compiled: at
+about 0.3 us a step, 200k steps cost about as much as loading numba."""
+
 T = TypeVar("T")
+
+
+class Kernel:
+    """A numba kernel compiled (or loaded from numba's cache) on first use of a large
+    input; below :data:`WORK_LIMIT` it runs as Python (``small``, by default the same
+    function)."""
+
+    def __init__(self, fn: Callable[..., Any], small: Callable[..., Any] | None = None) -> None:
+        self.python = fn
+        self.small = small or fn
+        self._compiled: Callable[..., Any] | None = None
+        self.__doc__ = fn.__doc__
+
+    @property
+    def compiled(self) -> Callable[..., Any]:
+        if self._compiled is None:
+            import numba  # here: 0.3 s of start-up that small inputs do without
+
+            self._compiled = numba.njit(cache=True, nogil=True)(self.python)
+        return self._compiled
+
+    def pick(self, work: int) -> Callable[..., Any]:
+        """The implementation for an input of ``work`` inner steps."""
+        return self.small if work < WORK_LIMIT else self.compiled
+
+    def __call__(self, *args: Any) -> Any:
+        """The compiled kernel (what a caller that does not estimate its work gets)."""
+        return self.compiled(*args)
 
 
 def threads() -> int:
@@ -45,8 +83,7 @@ def run_chunks(fn: Callable[[IntArray], T], items: IntArray) -> list[T]:
         return list(pool.map(fn, np.array_split(items, count)))
 
 
-@numba.njit(cache=True, nogil=True)
-def dependency_sum(
+def _dependency_sum(
     indptr: IntArray, indices: Int32Array, sources: IntArray, symmetric: bool
 ) -> FloatArray:
     """Sum over ``sources`` of Brandes' dependencies ``delta_s(v)`` (unweighted).
@@ -171,8 +208,7 @@ def dependency_sum(
     return total
 
 
-@numba.njit(cache=True, nogil=True)
-def tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -> IntArray:
+def _tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -> IntArray:
     """Distance between ``u[e]`` and ``v[e]`` without the tie ``u[e] - v[e]``; -1: none.
 
     ``indptr`` / ``indices`` must be symmetric (an undirected adjacency). Bidirectional
@@ -251,8 +287,7 @@ def tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -
     return out
 
 
-@numba.njit(cache=True, nogil=True)
-def same_label_counts(
+def _same_label_counts(
     rows: IntArray, u: Int32Array, v: Int32Array, share: BoolArray, lab: np.ndarray
 ) -> IntArray:
     """For each labelling ``rows[r]``: the ties ``u[e] - v[e]`` whose ends share a group.
@@ -279,8 +314,7 @@ def same_label_counts(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
-def pair_positions(starts: IntArray, ends: IntArray, i: IntArray, j: IntArray) -> IntArray:
+def _pair_positions(starts: IntArray, ends: IntArray, i: IntArray, j: IntArray) -> IntArray:
     """Position of the pair ``{i[q], j[q]}`` among pairs ``(a, b)`` with ``a < b`` sorted by
     ``(a, b)``, where ``ends[starts[a]:starts[a + 1]]`` are the ``b`` of ``a``; -1: absent.
 
@@ -303,3 +337,31 @@ def pair_positions(starts: IntArray, ends: IntArray, i: IntArray, j: IntArray) -
                 hi = mid
         out[q] = lo if lo < starts[a + 1] and ends[lo] == b else -1
     return out
+
+
+def _same_label_counts_numpy(
+    rows: IntArray, u: Int32Array, v: Int32Array, share: BoolArray, lab: np.ndarray
+) -> IntArray:
+    """:func:`_same_label_counts` with numpy (integer counts: the same numbers)."""
+    a, b = rows[:, u], rows[:, v]
+    same = (a == b) if share.shape[0] == 0 else share[a, b]
+    return same.sum(axis=1, dtype=np.int64)
+
+
+def _pair_positions_numpy(starts: IntArray, ends: IntArray, i: IntArray, j: IntArray) -> IntArray:
+    """:func:`_pair_positions` with one binary search over all pairs (same positions)."""
+    n = starts.size - 1
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
+    keys = owner * n + ends
+    a, b = np.minimum(i, j), np.maximum(i, j)
+    query = a * n + b
+    pos = np.searchsorted(keys, query)
+    found = pos < keys.size
+    found[found] = keys[pos[found]] == query[found]
+    return np.where(found, pos, -1).astype(np.int64)
+
+
+dependency_sum = Kernel(_dependency_sum)
+tie_spans = Kernel(_tie_spans)
+same_label_counts = Kernel(_same_label_counts, _same_label_counts_numpy)
+pair_positions = Kernel(_pair_positions, _pair_positions_numpy)

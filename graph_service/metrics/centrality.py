@@ -24,30 +24,33 @@ distinct neighbours (directed: in- or out-). ``None`` for isolates.
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import FloatArray, IndexedGraph, IntArray, indexed
 from graph_service.metrics._kernels import dependency_sum, run_chunks
 
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
+
 __all__ = ["betweenness", "bridging_centrality", "pivots"]
 
 
-def pivots(G: nx.Graph, k: int, seed: int) -> list[Hashable]:
-    """The ``k`` sources networkx would draw for ``betweenness_centrality(k=k, seed=seed)``."""
-    return random.Random(seed).sample(list(G.nodes()), k)
+def pivots(nodes: Iterable[Hashable], k: int, seed: int) -> list[Hashable]:
+    """The ``k`` sources networkx would draw for ``betweenness_centrality(k=k, seed=seed)``
+    on a graph whose nodes come in this order (a graph ``G`` iterates its nodes)."""
+    return random.Random(seed).sample(list(nodes), k)
 
 
 def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
     """Brandes' dependencies summed over ``sources`` (numba, sources split over threads)."""
     indptr, indices, position = ix.laid_out(skeleton=False)
     symmetric = not ix.directed
-    parts = run_chunks(
-        lambda chunk: dependency_sum(indptr, indices, chunk, symmetric), position[sources]
-    )
+    kernel = dependency_sum.pick(len(sources) * (indices.size + ix.n))
+    parts = run_chunks(lambda chunk: kernel(indptr, indices, chunk, symmetric), position[sources])
     total = np.zeros(ix.n)
     for part in parts:
         total += part

@@ -34,9 +34,8 @@ from __future__ import annotations
 
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import (
@@ -55,6 +54,9 @@ from graph_service.metrics.ties import (
     node_tie_counts,
     tie_class_array,
 )
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = ["ei_index", "ei_permutation_test", "ei_range"]
 
@@ -193,7 +195,8 @@ def ei_p_value_arrays(
 
     def count(batch: IntArray) -> IntArray:
         lab = np.empty(sig.size, dtype=small)
-        return same_label_counts(batch, first, second, share, lab)
+        kernel = same_label_counts.pick(batch.shape[0] * first.size)
+        return kernel(batch, first, second, share, lab)
 
     rng = np.random.default_rng(seed)
     inline = threads() == 1

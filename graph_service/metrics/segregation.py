@@ -18,7 +18,7 @@ infinite (``b c = 0`` for the odds ratio, ``a d + b c = 0`` for Q).
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph_service.metrics._core import (
     GroupLabels,
@@ -30,6 +30,9 @@ from graph_service.metrics._core import (
 )
 from graph_service.metrics.ei import dyad_counts
 from graph_service.metrics.ties import BONDING, BRIDGING, tie_class_array
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = ["dyad_table", "odds_ratio", "yules_q"]
 

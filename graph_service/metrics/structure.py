@@ -21,8 +21,8 @@ ties), as in networkx, which defines them for undirected graphs only.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import (
@@ -34,6 +34,9 @@ from graph_service.metrics._core import (
     indexed,
 )
 from graph_service.metrics._kernels import run_chunks, tie_spans
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = ["articulation_points", "bridges", "local_bridges"]
 
@@ -73,7 +76,8 @@ def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
     indptr, indices, position = ix.laid_out(skeleton=True)
     edges = local[todo]
     u, v = position[a[edges]], position[b[edges]]
-    parts = run_chunks(lambda idx: tie_spans(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
+    kernel = tie_spans.pick(todo.size * (indices.size + ix.n))  # at most a whole search each
+    parts = run_chunks(lambda idx: kernel(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
     span[todo] = np.concatenate(parts)
     return local, span
 

@@ -19,12 +19,17 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
-from graph_service.metrics._core import Partition, group_labels, group_layout, indexed
+from graph_service.metrics._core import (
+    IndexedGraph,
+    Partition,
+    group_labels,
+    group_layout,
+    indexed,
+)
 from graph_service.metrics.brokerage import COLUMNS, brokerage_arrays
 from graph_service.metrics.centrality import betweenness_array, bridging_coefficient_array, pivots
 from graph_service.metrics.ei import (
@@ -56,7 +61,10 @@ from graph_service.metrics.ties import (
 )
 from graph_service.progress import OnProgress, no_progress
 
-__all__ = ["GROUP_COLUMNS", "NODE_COLUMNS", "analyze", "report_tables"]
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
+
+__all__ = ["GROUP_COLUMNS", "NODE_COLUMNS", "analyze", "analyze_indexed", "report_tables"]
 
 NODE_COLUMNS = (
     "name",
@@ -150,7 +158,36 @@ def analyze(
     >>> r["network"]["ei"], r["nodes"]["1"]["betweenness"], r["bridges"][0]
     (0.0, 1.0, ['0', '1'])
     """
-    ix = indexed(G, weight)
+    names = [None if n is None else str(n) for _, n in G.nodes(data="name")]
+    return analyze_indexed(
+        indexed(G, weight),
+        partition,
+        names,
+        weighted=weight is not None,
+        k=k,
+        seed=seed,
+        permutations=permutations,
+        on_progress=on_progress,
+    )
+
+
+def analyze_indexed(
+    ix: IndexedGraph,
+    partition: Partition,
+    names: list[str | None],
+    *,
+    weighted: bool,
+    k: int | None = None,
+    seed: int = 42,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    on_progress: OnProgress = no_progress,
+) -> dict[str, Any]:
+    """:func:`analyze` of a graph already in arrays (``graph-service analyze`` reads its
+    files straight into them, :func:`graph_service.metrics.io.read_graph_arrays`).
+
+    ``names[i]`` is the ``name`` attribute of node ``ix.nodes[i]`` (``None``: none);
+    ``weighted`` says whether ``ix.w`` holds tie strengths (else every weight is 1).
+    """
     labels = group_labels(ix.nodes, partition)
     ix.layout = group_layout(labels)
     ids = [str(v) for v in ix.nodes]
@@ -168,7 +205,7 @@ def analyze(
     on_progress(4, ANALYZE_STEPS)
     sources = None
     if k is not None and k < ix.n:
-        sources = [ix.index[v] for v in pivots(G, k, seed)]
+        sources = [ix.index[v] for v in pivots(ix.nodes, k, seed)]
     between = betweenness_array(ix, sources)
     on_progress(5, ANALYZE_STEPS)
     coef = bridging_coefficient_array(ix)
@@ -194,7 +231,7 @@ def analyze(
         "odds_ratio": odds_ratio_from_table(table),
         "yules_q": yules_q_from_table(table),
         "assortativity": assortativity_arrays(ix, labels),
-        "modularity": modularity_arrays(ix, labels, weight is not None),
+        "modularity": modularity_arrays(ix, labels, weighted),
         "brokerage": {
             role: {
                 "raw": _count(broker["network_raw"][c]),
@@ -219,7 +256,6 @@ def analyze(
     # Columns as Python lists first: indexing numpy arrays node by node costs more than
     # the rest of the report at 100k nodes.
     group_text = [_group_text(x, labels.signatures) for x in range(len(labels.signatures))]
-    names = [None if n is None else str(n) for _, n in G.nodes(data="name")]
     columns = zip(
         ids,
         names,

@@ -25,9 +25,8 @@ Counting conventions (UCINET's, Borgatti, Everett & Freeman 2002):
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import networkx as nx
 import numpy as np
 
 from graph_service.metrics._core import (
@@ -38,6 +37,9 @@ from graph_service.metrics._core import (
     group_labels,
     indexed,
 )
+
+if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
+    import networkx as nx
 
 __all__ = [
     "TIE_CLASSES",

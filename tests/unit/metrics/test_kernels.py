@@ -1,0 +1,93 @@
+"""The kernels give the same bits compiled (numba) and as Python (small inputs)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from graph_service.metrics import _kernels, analyze
+from graph_service.metrics._core import indexed
+
+from ._data import load
+
+
+def _sbm(seed: int, directed: bool) -> tuple[nx.Graph, dict]:
+    sizes = [12, 20, 8, 30]
+    probs = [[0.3 if a == b else 0.03 for b in range(4)] for a in range(4)]
+    G = nx.stochastic_block_model(sizes, probs, seed=seed, directed=directed)
+    G.add_node(len(G))  # an isolate
+    partition = {v: frozenset({f"g{G.nodes[v].get('block', 'x')}"}) for v in G if v % 7}
+    return G, partition
+
+
+def _everywhere(limit: int, monkeypatch: pytest.MonkeyPatch, run):
+    monkeypatch.setattr(_kernels, "WORK_LIMIT", limit)
+    return run()
+
+
+@pytest.mark.parametrize(("seed", "directed"), [(1, False), (2, True), (3, False)])
+def test_analyze_same_with_python_and_compiled_kernels(seed, directed, monkeypatch):
+    G, partition = _sbm(seed, directed)
+    for k in (None, 9):
+
+        def run(k=k):
+            return analyze(G, partition, k=k, permutations=100)
+
+        python = _everywhere(10**18, monkeypatch, run)
+        compiled = _everywhere(0, monkeypatch, run)
+        assert python == compiled
+
+
+def test_analyze_dataset_same_with_python_and_compiled_kernels(monkeypatch):
+    G, partition = load("lazega_friends", "office", directed=True)
+    python = _everywhere(10**18, monkeypatch, lambda: analyze(G, partition))
+    compiled = _everywhere(0, monkeypatch, lambda: analyze(G, partition))
+    assert python == compiled
+
+
+def test_each_kernel_same_bits_both_ways():
+    G, _ = _sbm(4, False)
+    ix = indexed(G)
+    indptr, indices = ix.out_adjacency
+    sources = np.arange(ix.n, dtype=np.int64)
+    for kernel, args in [
+        (_kernels.dependency_sum, (indptr, indices, sources, True)),
+        (_kernels.tie_spans, (indptr, indices, ix.src[:40], ix.dst[:40])),
+    ]:
+        a, b = kernel.python(*args), kernel.compiled(*args)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    a, b, _ = ix.skeleton
+    rng = np.random.default_rng(0)
+    i, j = rng.integers(0, ix.n, 500), rng.integers(0, ix.n, 500)
+    i, j = np.concatenate([i, a, b]), np.concatenate([j, b, a])
+    for fn in (_kernels.pair_positions.small, _kernels.pair_positions.compiled):
+        assert np.array_equal(
+            fn(ix.skeleton_starts, b, i, j), _kernels._pair_positions(ix.skeleton_starts, b, i, j)
+        )
+    rows = np.stack([rng.permutation(6).repeat(20) for _ in range(16)])
+    u = rng.integers(0, 120, 300).astype(np.int32)
+    v = rng.integers(0, 120, 300).astype(np.int32)
+    lab = np.empty(120, dtype=np.int8)
+    share = rng.random((6, 6)) < 0.4
+    for table in (np.zeros((0, 0), dtype=bool), share | share.T):
+        want = _kernels._same_label_counts(rows, u, v, table, lab)
+        assert np.array_equal(_kernels.same_label_counts.small(rows, u, v, table, lab), want)
+        assert np.array_equal(_kernels.same_label_counts.compiled(rows, u, v, table, lab), want)
+
+
+def test_same_class_pairs_equals_the_sparse_product():
+    import scipy.sparse as sp
+
+    from graph_service.metrics.brokerage import _same_class_pairs
+
+    rng = np.random.default_rng(5)
+    n, k = 300, 7
+    s, d = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    cl = rng.integers(0, k, n)
+    ones = np.ones(s.size)
+    in_by = sp.csr_matrix((ones, (d, cl[s])), shape=(n, k))
+    out_by = sp.csr_matrix((ones, (s, cl[d])), shape=(n, k))
+    want = np.asarray(in_by.multiply(out_by).sum(axis=1)).ravel()
+    got = _same_class_pairs(n, s, d, cl)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
