@@ -322,7 +322,8 @@ def demo_cmd(
             importer.validate(parsed, None)
             if not yes:
                 whole_graph.refuse_unless_only(rt, parsed)
-            _delete_stored_graph(rt)
+            with progress.step("emptying the store"):
+                _delete_stored_graph(rt)
             with progress.step("loading the sample network", unit="rows") as step:
                 importer.import_parsed(rt, parsed, on_progress=step.update)
             counts = whole_graph.counts(rt)

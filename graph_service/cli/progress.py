@@ -147,7 +147,8 @@ class Steps:
             return
         if step._timer is not None:
             step._timer.cancel()
-        if not step.announced and not failed and seconds < PLAIN_AFTER:
+        # a quick step says nothing, failed or not: a failure's own error line follows
+        if not step.announced and seconds < PLAIN_AFTER:
             return
         counts = step.counts()
         outcome = "failed" if failed else "done"

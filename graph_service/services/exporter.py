@@ -291,8 +291,12 @@ def xlsx_bytes(nodes: Sequence[Node], ties: Sequence[Tie], neutralise: bool = Tr
 
 def _xlsx_cell(sheet: Any, value: Any, neutralise: bool) -> Any:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
+        # XML 1.0, the workbook's format, cannot hold control characters (other than tab
+        # and line breaks): each becomes U+FFFD, the replacement character (docs/import.md)
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         # a string cell, never a formula, whatever it begins with
         cell = WriteOnlyCell(sheet, value=neutralise_cell(value) if neutralise else value)
         cell.data_type = "s"

@@ -44,7 +44,7 @@ def _big_document(changed_node: dict[str, Any]) -> dict[str, Any]:
         a = j % NODES
         b = (a + 1 + (j // NODES)) % NODES
         ties.append({"type": "ADVISES", "source": f"big{a}", "target": f"big{b}"})
-    return {"nodes": [changed_node, *nodes], "ties": ties}
+    return {"format": "graph-service/v1", "nodes": [changed_node, *nodes], "ties": ties}
 
 
 def _count(runtime: Any, text: str) -> int:

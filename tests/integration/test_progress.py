@@ -58,6 +58,7 @@ def run_on_pty(args: list[str], env: dict[str, str] | None = None, timeout: floa
 
 def big_document(path: Path, nodes: int) -> Path:
     doc = {
+        "format": "graph-service/v1",
         "nodes": [{"id": f"a{i}", "label": "Actor", "name": f"Actor {i}"} for i in range(nodes)],
         "ties": [
             {"source": f"a{i}", "target": f"a{(i + 1) % nodes}", "type": "KNOWS"}
