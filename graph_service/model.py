@@ -221,8 +221,26 @@ PHASE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Phase = Annotated[str, StringConstraints(pattern=PHASE_PATTERN)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+def _at_most(limit: int) -> BeforeValidator:
+    """The length limit on the text as sent: stripping surrounding white space comes after
+    it, so the OpenAPI document's maxLength is what the API accepts."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > limit:
+            raise ValueError(f"at most {limit} characters")
+        return value
+
+    return BeforeValidator(check)
+
+
+Name = Annotated[
+    str,
+    _at_most(200),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+]
+ShortText = Annotated[str, _at_most(200), StringConstraints(strip_whitespace=True, max_length=200)]
 #: What Neo4j stores as an integer: 64 bits, signed.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -304,7 +322,7 @@ class NodeIn(_Strict):
     label: NodeLabel
     name: Name
     kind: ShortText | None = None
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Annotated[str, _at_most(2000), StringConstraints(max_length=2000)] | None = None
     attributes: dict[str, Scalar] = Field(
         default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
     )
@@ -320,7 +338,7 @@ class NodePatch(_Strict):
 
     name: Name | None = None
     kind: ShortText | None = None
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Annotated[str, _at_most(2000), StringConstraints(max_length=2000)] | None = None
     attributes: dict[str, Scalar | None] = Field(
         default_factory=dict, json_schema_extra=attribute_names_schema(RESERVED_NODE_PROPERTIES)
     )
@@ -341,7 +359,9 @@ class Observation(_Strict):
     """One sighting of a tie: by which method, from which source, when, how sure."""
 
     method: EvidenceMethod
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    source: Annotated[
+        str, _at_most(200), StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
     date: _Date | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 

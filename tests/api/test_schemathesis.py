@@ -181,12 +181,22 @@ def _with_existing_ends(path: str, body: Any) -> None:
 _PHASES = sorted({t["phase"] for t in json.loads(sample_network_bytes())["ties"] if t.get("phase")})
 
 
+#: Likewise a partition by a property no node has is refused, naming the ones there are.
+_PROPERTIES = sorted(
+    {k for n in json.loads(sample_network_bytes())["nodes"] for k in n.get("attributes") or {}}
+)
+
+
 def _with_existing_phases(query: Any) -> None:
     if not isinstance(query, dict):
         return
     for key in ("phase", "phase_a", "phase_b"):
         if isinstance(query.get(key), str):
             query[key] = _PHASES[zlib.crc32(query[key].encode()) % len(_PHASES)]
+    partition = query.get("partition")
+    if isinstance(partition, str) and partition.startswith("property:"):
+        pick = _PROPERTIES[zlib.crc32(partition.encode()) % len(_PROPERTIES)]
+        query["partition"] = f"property:{pick}"
 
 
 def map_case(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import PurePath
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph_service.errors import Invalid
 from graph_service.textfiles import read_table, restore_cell
+
+if TYPE_CHECKING:  # networkx loads with the graph readers (start-up time of the command)
+    import networkx as nx
 
 
 class SourceFormat(StrEnum):
@@ -158,6 +159,8 @@ def read_xlsx(data: bytes, name: str) -> RawSource:
 def _parse_gml(text: str) -> nx.Graph:
     """GML's labels are the ids when they are unique (networkx's convention, and how it
     writes GML); otherwise the numeric ids are, and the labels the names."""
+    import networkx as nx
+
     lines = text.splitlines()
     try:
         return nx.parse_gml(lines, label="label")
@@ -166,6 +169,8 @@ def _parse_gml(text: str) -> nx.Graph:
 
 
 def _parse_graph(data: bytes, name: str, fmt: SourceFormat, encoding: str | None) -> nx.Graph:
+    import networkx as nx
+
     from graph_service.textfiles import decode_text
 
     if not data.strip():
