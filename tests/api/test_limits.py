@@ -212,6 +212,11 @@ def test_openapi_declares_the_limits(live: tuple[FastAPI, int]) -> None:
 # --- time ----------------------------------------------------------------------------------
 
 
+#: How long a cancelled analysis may take to end: the C call under way when it is
+#: cancelled (a layout, a kernel) finishes first; on 2 busy cores that took over 5 s.
+CANCEL_SECONDS = 20
+
+
 @pytest.fixture(scope="module")
 def large_graph(runtime: Any) -> Iterator[Any]:
     """3,000 nodes and about 16,000 ties: a map of it takes several seconds."""
@@ -273,8 +278,11 @@ def test_analysis_past_its_limit_is_504_and_stops(
     body = is_problem(answer, 504)
     assert "ANALYSIS_TIMEOUT" in body["detail"] and f"{limit:g} s" in body["detail"]
     assert took < limit + 2.0
-    # the work stops too: the worker thread ends, Neo4j holds no transaction of it
-    assert _settles(lambda: limits.running() == 0, 5)
+    # the work stops too: the worker thread ends, Neo4j holds no transaction of it. The
+    # cancellation lands between Python steps, so a C call under way (an igraph layout of
+    # the 3,000 nodes, a numpy kernel) finishes first: seconds, not the whole analysis
+    # (docs/api.md, Limits)
+    assert _settles(lambda: limits.running() == 0, CANCEL_SECONDS)
     assert _settles(lambda: not _open_transactions(large_graph), 5), _open_transactions(large_graph)
 
 
@@ -287,8 +295,8 @@ def test_analysis_stops_when_the_client_leaves(live: tuple[FastAPI, int], large_
             assert _settles(lambda: limits.running() == 1, 5)
             time.sleep(0.5)
         left = time.monotonic()
-        assert _settles(lambda: limits.running() == 0, 5)
-        assert time.monotonic() - left < 5
+        assert _settles(lambda: limits.running() == 0, CANCEL_SECONDS)
+        assert time.monotonic() - left < CANCEL_SECONDS
         assert _settles(lambda: not _open_transactions(large_graph), 5)
     finally:
         app.state.settings = previous
