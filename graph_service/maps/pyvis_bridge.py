@@ -130,7 +130,8 @@ def to_pyvis(G: nx.Graph, *, partition: Partition, **options: Any) -> Network:
     ``notebook``, ``cdn_resources``, ``bgcolor`` and ``font_color`` go to ``Network``.
 
     >>> import networkx as nx
-    >>> G = nx.Graph([("a", "b", {"type": "KNOWS"})])
+    >>> from graph_service.model import RelType
+    >>> G = nx.Graph([("a", "b", {"type": RelType.KNOWS.value})])
     >>> net = to_pyvis(G, partition={"a": frozenset({"x"}), "b": frozenset({"y"})})
     >>> [n["id"] for n in net.nodes], net.edges[0]["color"] != ""
     (['a', 'b'], True)
