@@ -14,6 +14,8 @@ that no other module lists them). Adding a tie type changes this module,
 from __future__ import annotations
 
 import math
+import re
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
@@ -28,6 +30,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from graph_service.errors import Invalid
 
 _Date = date  # an alias: Observation has a field named `date`
 
@@ -220,6 +224,36 @@ PROPERTY_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 PHASE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+#: Network names (docs/networks.md): lower case, digits, '-' and '_', at most 63
+#: characters. Names outside it (e.g. a staging import's) can never be asked for.
+NETWORK_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+#: The network of a command or request that names none, and of a store made before
+#: networks existed (migrated at schema time).
+DEFAULT_NETWORK = "default"
+#: The network the demo loads the sample into (and never another).
+SAMPLE_NETWORK = "sample"
+NetworkName = Annotated[str, StringConstraints(pattern=NETWORK_NAME_PATTERN)]
+
+
+def new_network_key() -> str:
+    """A fresh, opaque network key: what a network's nodes and ties carry (its name is
+    on the Network node only, so a network is renamed, replaced or hidden in one step)."""
+    return secrets.token_hex(12)
+
+
+def network_name(value: str) -> str:
+    """``value`` if it is a valid network name; else :class:`~graph_service.errors.Invalid`
+    naming it and the rule (exit 2 on the command line, 422 in the API)."""
+    if not isinstance(value, str) or not re.fullmatch(NETWORK_NAME_PATTERN, value):
+        raise Invalid(
+            f"network name {value!r} is not valid: lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit, at most 63 characters",
+            errors=[{"field": "network", "message": "invalid name"}],
+        )
+    return value
+
+
 Phase = Annotated[str, StringConstraints(pattern=PHASE_PATTERN)]
 
 
@@ -256,9 +290,14 @@ def _within_64_bits(value: Any) -> Any:
 Int64 = Annotated[int, Field(ge=INT64_MIN, lt=INT64_MAX + 1)]  # lt: the bound survives a float
 Scalar = Annotated[str | Int64 | float | bool, BeforeValidator(_within_64_bits)]
 
-RESERVED_NODE_PROPERTIES = frozenset({"id", "label", "name", "kind", "description", "labels"})
+#: Every node and tie carries its network's key in this property (docs/networks.md).
+NETWORK_PROPERTY = "network"
+RESERVED_NODE_PROPERTIES = frozenset(
+    {"id", "label", "name", "kind", "description", "labels", NETWORK_PROPERTY}
+)
 RESERVED_TIE_PROPERTIES = frozenset(
     {
+        NETWORK_PROPERTY,
         "id",
         "type",
         "source",

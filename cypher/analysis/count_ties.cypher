@@ -3,7 +3,8 @@
 // $labels: the node labels of the analysis graph; $social: every social tie type (the
 // stored ties); the $f_* parameters of the tie filter (cypher/ties/tie_filter.cypher,
 // put in at the mark; $f_types holds the chosen social types).
-MATCH (a:Entity)-[r]->(b:Entity)
+MATCH (net:Network {name: $network})
+MATCH (a:Entity {network: net.key})-[r]->(b:Entity)
 WHERE type(r) IN $social
   AND any(l IN labels(a) WHERE l IN $labels)
   AND any(l IN labels(b) WHERE l IN $labels)

@@ -1,7 +1,8 @@
 // The ties of the analysis graph: social ties between nodes with one of $labels that
 // pass the tie filter (cypher/ties/tie_filter.cypher, put in at the mark; $f_types holds
 // the chosen social types). Streamed to the client in the driver's fetch batches.
-MATCH (a:Entity)-[r]->(b:Entity)
+MATCH (net:Network {name: $network})
+MATCH (a:Entity {network: net.key})-[r]->(b:Entity)
 WHERE any(l IN labels(a) WHERE l IN $labels)
   AND any(l IN labels(b) WHERE l IN $labels)
   AND /*@tie_filter*/ true

@@ -1,4 +1,5 @@
 // Every node of the model in id order, for export.
-MATCH (n:Entity)
+MATCH (net:Network {name: $network})
+MATCH (n:Entity {network: net.key})
 RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props
 ORDER BY n.id

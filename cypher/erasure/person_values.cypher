@@ -1,7 +1,8 @@
 // The properties of a person and of each of its ties, with their element ids: what
 // erasure overwrites in place before it deletes (store/erasure.py). No row when the
 // node is absent or not a person.
-MATCH (n:Entity {id: $id})
+MATCH (net:Network {name: $network})
+MATCH (n:Entity {network: net.key, id: $id})
 WHERE n:Staff OR (n:Actor AND n.kind IN $person_kinds)
 OPTIONAL MATCH (n)-[r]-(:Entity)
 RETURN elementId(n) AS node, properties(n) AS props,

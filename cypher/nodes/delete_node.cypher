@@ -1,5 +1,6 @@
 // Delete one node and its ties. Returns how many ties went with it (no row: not found).
-MATCH (n:Entity {id: $id})
+MATCH (net:Network {name: $network})
+MATCH (n:Entity {network: net.key, id: $id})
 WITH n, COUNT { (n)--() } AS ties
 DETACH DELETE n
 RETURN ties

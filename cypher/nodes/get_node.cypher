@@ -1,3 +1,4 @@
 // One node by id, with its domain label. $id.
-MATCH (n:Entity {id: $id})
+MATCH (net:Network {name: $network})
+MATCH (n:Entity {network: net.key, id: $id})
 RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props

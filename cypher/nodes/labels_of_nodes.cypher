@@ -1,4 +1,5 @@
 // The domain label of each stored node among $ids (those not stored are absent).
+MATCH (net:Network {name: $network})
 UNWIND $ids AS id
-MATCH (n:Entity {id: id})
+MATCH (n:Entity {network: net.key, id: id})
 RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label

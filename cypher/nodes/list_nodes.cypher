@@ -3,16 +3,17 @@
 // $name_contains (case-insensitive substring of the name), $where (list of {key, values}: the
 // property `key` - a validated name, used as a parameter, never spliced - equals one of
 // `values`). $offset, $limit. An empty page still returns one row (props null) for the total.
-MATCH (n:Entity)
+MATCH (net:Network {name: $network})
+MATCH (n:Entity {network: net.key})
 WHERE ($label IS NULL OR $label IN labels(n))
-  AND ($group IS NULL OR EXISTS { (n)-[:MEMBER_OF]->(:Group {id: $group}) })
+  AND ($group IS NULL OR EXISTS { (n)-[:MEMBER_OF]->(:Group {network: net.key, id: $group}) })
   AND ($name_contains IS NULL OR toLower(n.name) CONTAINS toLower($name_contains))
   AND all(f IN $where WHERE n[f.key] IN f.values)
-WITH n.id AS id ORDER BY id
-WITH collect(id) AS ids
-WITH ids, ids[$offset..($offset + $limit)] AS page
+WITH net, n.id AS id ORDER BY id
+WITH net, collect(id) AS ids
+WITH net, ids, ids[$offset..($offset + $limit)] AS page
 UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS id
-OPTIONAL MATCH (n:Entity {id: id})
+OPTIONAL MATCH (n:Entity {network: net.key, id: id})
 RETURN size(ids) AS total,
        [l IN labels(n) WHERE l <> 'Entity'][0] AS label,
        properties(n) AS props

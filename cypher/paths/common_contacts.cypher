@@ -1,6 +1,7 @@
 // The common contacts of two nodes: every node tied to both (ties that pass the tie
 // filter, either direction), with the ties to each. $a, $b.
-MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
+MATCH (net:Network {name: $network})
+MATCH (a:Entity {network: net.key, id: $a}), (b:Entity {network: net.key, id: $b})
 MATCH (a)-[r]-(c:Entity)
 WHERE c <> b AND /*@tie_filter*/ true
 WITH a, b, c, collect({type: type(r), source: startNode(r).id, target: endNode(r).id,

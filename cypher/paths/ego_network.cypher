@@ -5,8 +5,9 @@
 // validated) where it says /*@max_hops*/. ANY SHORTEST gives one path per reached node,
 // i.e. a breadth-first search. Several ids at once: the API gathers the ego networks
 // that concurrent requests ask for into one query (api/coalesce.py).
+MATCH (net:Network {name: $network})
 UNWIND $ids AS id
-MATCH (c:Entity {id: id})
+MATCH (c:Entity {network: net.key, id: id})
 CALL (c) {
   OPTIONAL MATCH p = ANY SHORTEST (c)(()-[r]-() WHERE /*@tie_filter*/ true){1,/*@max_hops*/3}(n:Entity)
   WITH c, [x IN collect({node: n, distance: length(p)}) WHERE x.node <> c] AS found

@@ -3,8 +3,9 @@
 // maximum length (an int 1..8, validated, that the repository writes where it says
 // /*@max_hops*/: Cypher takes no parameter there); at most $max_paths rows. The service
 // ranks the brokers from these paths (services/paths.py).
-MATCH (:Group {id: $group_a})<-[:MEMBER_OF]-(a:Entity)
-MATCH (:Group {id: $group_b})<-[:MEMBER_OF]-(b:Entity)
+MATCH (net:Network {name: $network})
+MATCH (:Group {network: net.key, id: $group_a})<-[:MEMBER_OF]-(a:Entity)
+MATCH (:Group {network: net.key, id: $group_b})<-[:MEMBER_OF]-(b:Entity)
 WHERE a <> b
 MATCH p = ALL SHORTEST (a)(()-[r]-() WHERE /*@tie_filter*/ true){1,/*@max_hops*/8}(b)
 WITH a, b, p LIMIT $max_paths

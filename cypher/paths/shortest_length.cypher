@@ -1,6 +1,7 @@
 // How many ties the shortest path between two nodes has, over the ties that pass the tie
 // filter (read as undirected), at any length: the answer's hint when no path fits the
 // requested maximum. No row when no path joins them. $source, $target.
-MATCH (s:Entity {id: $source}), (t:Entity {id: $target})
+MATCH (net:Network {name: $network})
+MATCH (s:Entity {network: net.key, id: $source}), (t:Entity {network: net.key, id: $target})
 MATCH p = SHORTEST 1 (s)(()-[r]-() WHERE /*@tie_filter*/ true)+(t)
 RETURN length(p) AS length

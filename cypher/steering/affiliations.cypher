@@ -3,7 +3,8 @@
 // the input of goal coverage and parallel structures. A tie without a phase or validity
 // dates counts in every phase and on every date (as in analysis/project_ties).
 // $types: relationship type names from the RelType vocabulary; $f_phase, $f_from, $f_to: the phase and date window of the tie filter (null: any).
-MATCH (a:Entity)-[r]->(b:Entity)
+MATCH (net:Network {name: $network})
+MATCH (a:Entity {network: net.key})-[r]->(b:Entity)
 WHERE type(r) IN $types
   AND ($f_phase IS NULL OR r.phase IS NULL OR r.phase = $f_phase)
   AND ($f_from IS NULL OR r.valid_to IS NULL OR r.valid_to >= $f_from)

@@ -1,7 +1,8 @@
 // Erase a person (Staff, or an Actor whose kind is one of $person_kinds) with every tie
 // it has, and so every observation (evidence lives on the ties). Returns what was erased;
 // no row when the node is absent or not a person. Idempotent: a retry finds nothing left.
-MATCH (n:Entity {id: $id})
+MATCH (net:Network {name: $network})
+MATCH (n:Entity {network: net.key, id: $id})
 WHERE n:Staff OR (n:Actor AND n.kind IN $person_kinds)
 OPTIONAL MATCH (n)-[r]-(other:Entity)
 WITH n, [l IN labels(n) WHERE l <> 'Entity'][0] AS label,

@@ -1,7 +1,8 @@
 // Social ties with their whole evidence (methods and sources), for triangulation: the
 // tie filter as analysis/project_ties (cypher/ties/tie_filter.cypher, put in at the mark)
 // between nodes with one of $labels.
-MATCH (a:Entity)-[r]->(b:Entity)
+MATCH (net:Network {name: $network})
+MATCH (a:Entity {network: net.key})-[r]->(b:Entity)
 WHERE any(l IN labels(a) WHERE l IN $labels)
   AND any(l IN labels(b) WHERE l IN $labels)
   AND /*@tie_filter*/ true

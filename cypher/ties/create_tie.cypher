@@ -1,7 +1,8 @@
 // Create one tie (the caller checked that no tie has its id). $source, $target, $type
 // (from the RelType vocabulary, validated before), $props (whole property map).
-MATCH (s:Entity {id: $source})
-MATCH (t:Entity {id: $target})
+MATCH (net:Network {name: $network})
+MATCH (s:Entity {network: net.key, id: $source})
+MATCH (t:Entity {network: net.key, id: $target})
 CREATE (s)-[r:$($type)]->(t)
-SET r = $props
+SET r = $props, r.network = net.key
 RETURN r.id AS id

@@ -1,7 +1,8 @@
 // A page of ties in (id, type) order, with the total that match: the tie filter plus
 // $node (either end), $source, $target (ids; null = any). $offset, $limit. An empty page
 // still returns one row (type null) for the total.
-MATCH (s:Entity)-[r]->(t:Entity)
+MATCH (net:Network {name: $network})
+MATCH (s:Entity {network: net.key})-[r]->(t:Entity)
 WHERE ($node IS NULL OR s.id = $node OR t.id = $node)
   AND ($source IS NULL OR s.id = $source)
   AND ($target IS NULL OR t.id = $target)

@@ -9,7 +9,8 @@
 // A tie with no observation has 0 observations, 0 methods, 0 sources and no confidence:
 // it passes every null condition (TieFilter turns a threshold of 0 into null) and fails
 // every real threshold (coalesce: false, never null, so the predicate can be negated).
-MATCH (:Entity)-[r]->(:Entity)
+MATCH (net:Network {name: $network})
+MATCH (:Entity {network: net.key})-[r]->(:Entity)
 WHERE
 // BEGIN tie_filter
   ($f_types IS NULL OR type(r) IN $f_types)

@@ -2,9 +2,10 @@
 // props is the tie's whole property map (evidence as parallel arrays ev_*), so a second
 // import of the same tie changes nothing. The type is dynamic but comes from the
 // RelType vocabulary, validated before; both ends were checked to exist.
+MATCH (net:Network {name: $network})
 UNWIND $rows AS row
-MATCH (s:Entity {id: row.source})
-MATCH (t:Entity {id: row.target})
-MERGE (s)-[r:$(row.type) {id: row.id}]->(t)
-SET r = row.props
+MATCH (s:Entity {network: net.key, id: row.source})
+MATCH (t:Entity {network: net.key, id: row.target})
+MERGE (s)-[r:$(row.type) {network: net.key, id: row.id}]->(t)
+SET r = row.props, r.network = net.key
 RETURN count(r) AS written

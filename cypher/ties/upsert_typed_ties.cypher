@@ -4,9 +4,10 @@
 // text where it says /*@rel_type*/ (a RelType member, never user text; KNOWS when run as
 // is): with a static type MERGE seeks the type's unique index on id, where a dynamic
 // type ($(row.type)) scans every relationship for each row. Both ends were checked to exist.
+MATCH (net:Network {name: $network})
 UNWIND $rows AS row
-MATCH (s:Entity {id: row.source})
-MATCH (t:Entity {id: row.target})
-MERGE (s)-[r:/*@rel_type*/KNOWS {id: row.id}]->(t)
-SET r = row.props
+MATCH (s:Entity {network: net.key, id: row.source})
+MATCH (t:Entity {network: net.key, id: row.target})
+MERGE (s)-[r:/*@rel_type*/KNOWS {network: net.key, id: row.id}]->(t)
+SET r = row.props, r.network = net.key
 RETURN count(r) AS written

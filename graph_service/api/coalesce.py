@@ -89,34 +89,50 @@ class Coalescer(Generic[K, V]):
             self._in_flight -= 1
 
 
-EgoKey = tuple[int, tuple[tuple[str, Any], ...], str]
+#: A node read: (network, id); an ego network: (network, radius, filter, id).
+NodeKey = tuple[str, str]
+EgoKey = tuple[str, int, tuple[tuple[str, Any], ...], str]
 
 
 class Reads:
-    """The app's coalesced reads: single nodes and ego networks (the hot reads)."""
+    """The app's coalesced reads: single nodes and ego networks (the hot reads). Keys carry
+    the network, and each fetch reads one network (a view of the app's runtime)."""
 
     def __init__(self, services: Runtime) -> None:
         self._services = services
-        self.nodes: Coalescer[str, Node] = Coalescer(lambda ids: nodes.nodes_by_id(services, ids))
+        self.nodes: Coalescer[NodeKey, Node] = Coalescer(self._fetch_nodes)
         self.egos: Coalescer[EgoKey, EgoRecord] = Coalescer(self._fetch_egos)
 
-    async def node(self, node_id: str) -> Node | None:
-        return await self.nodes.get(node_id)
+    async def node(self, network: str, node_id: str) -> Node | None:
+        return await self.nodes.get((network, node_id))
 
-    async def ego(self, filters: TieFilter, node_id: str, radius: int) -> EgoRecord | None:
+    async def ego(
+        self, network: str, filters: TieFilter, node_id: str, radius: int
+    ) -> EgoRecord | None:
         params = tuple(
             sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.params().items())
         )
-        return await self.egos.get((radius, params, node_id))
+        return await self.egos.get((network, radius, params, node_id))
+
+    def _fetch_nodes(self, keys: Sequence[NodeKey]) -> dict[NodeKey, Node]:
+        """One query per network among ``keys``: usually one."""
+        by_network: dict[str, list[str]] = {}
+        for network, node_id in keys:
+            by_network.setdefault(network, []).append(node_id)
+        found: dict[NodeKey, Node] = {}
+        for network, ids in by_network.items():
+            got = nodes.nodes_by_id(self._services.on(network), ids)
+            found.update({(network, i): node for i, node in got.items()})
+        return found
 
     def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, EgoRecord]:
-        """One query per (radius, filter) among ``keys``: usually one."""
-        groups: dict[tuple[int, tuple[tuple[str, Any], ...]], list[str]] = {}
-        for radius, params, node_id in keys:
-            groups.setdefault((radius, params), []).append(node_id)
+        """One query per (network, radius, filter) among ``keys``: usually one."""
+        groups: dict[tuple[str, int, tuple[tuple[str, Any], ...]], list[str]] = {}
+        for network, radius, params, node_id in keys:
+            groups.setdefault((network, radius, params), []).append(node_id)
         found: dict[EgoKey, EgoRecord] = {}
-        for (radius, params), ids in groups.items():
+        for (network, radius, params), ids in groups.items():
             filters = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
-            egos = paths.ego_networks(self._services, filters, ids, radius)
-            found.update({(radius, params, i): ego for i, ego in egos.items()})
+            egos = paths.ego_networks(self._services.on(network), filters, ids, radius)
+            found.update({(network, radius, params, i): ego for i, ego in egos.items()})
         return found

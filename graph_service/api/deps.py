@@ -16,25 +16,42 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from graph_service.api.auth import KeyRing, Role
 from graph_service.config import Settings
+from graph_service.model import DEFAULT_NETWORK, NETWORK_NAME_PATTERN
 from graph_service.services.runtime import Runtime
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey")
 _bearer = HTTPBearer(auto_error=False, scheme_name="Bearer")
 
 
-async def get_services(request: Request) -> Runtime:
-    """The service context (services/runtime.py), after the schema check: the one thing
-    a route hands to the use cases in ``services``."""
+async def get_store_services(request: Request) -> Runtime:
+    """The service context (services/runtime.py) of the whole store, after the schema
+    check: for the routes that are not about one network (``/networks``, ``/cypher``)."""
     runtime: Runtime = request.app.state.runtime
     if not runtime.schema_applied:
         await run_in_threadpool(runtime.ensure_schema)
     return runtime
+
+
+async def get_services(
+    runtime: Annotated[Runtime, Depends(get_store_services)],
+    network: Annotated[
+        str,
+        Query(
+            pattern=NETWORK_NAME_PATTERN,
+            description="the network the request works on (docs/networks.md)",
+        ),
+    ] = DEFAULT_NETWORK,
+) -> Runtime:
+    """The service context bound to the request's network (the query parameter
+    ``network``, ``default`` when absent): the one thing a data route hands to the use
+    cases in ``services``. Declared here once, so every data route takes it."""
+    return runtime.on(network)
 
 
 async def get_settings(request: Request) -> Settings:
@@ -43,6 +60,8 @@ async def get_settings(request: Request) -> Settings:
 
 
 ServicesDep = Annotated[Runtime, Depends(get_services)]
+#: The whole store, no network: ``/networks`` and the ``/cypher`` console.
+StoreServicesDep = Annotated[Runtime, Depends(get_store_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

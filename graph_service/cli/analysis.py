@@ -10,10 +10,11 @@ from typing import Annotated, Any
 import typer
 
 from graph_service.cli.common import reports_errors, say
-from graph_service.cli.options import PartitionOpt, filter_options
+from graph_service.cli.options import NetworkOpt, PartitionOpt, filter_options
 from graph_service.cli.progress import steps
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
+from graph_service.model import DEFAULT_NETWORK
 
 app = typer.Typer()
 
@@ -121,12 +122,17 @@ def metrics_cmd(
     k: Annotated[int | None, typer.Option("--k", min=1)] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.JSON,
     out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Bonding and bridging metrics of the stored graph, with its filters."""
     from graph_service.services.metrics import stored_report
     from graph_service.services.runtime import Runtime
 
-    with steps() as progress, progress.step("computing the metrics") as step, Runtime() as rt:
+    with (
+        steps() as progress,
+        progress.step("computing the metrics") as step,
+        Runtime(network=network) as rt,
+    ):
         report = stored_report(
             rt, filters, partition=partition, directed=directed, k=k, on_progress=step.update
         )
@@ -165,6 +171,7 @@ def map_cmd(
             "--pseudonymise", help="replace people by salted pseudonyms (needs the salt setting)"
         ),
     ] = False,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Write an interactive map of the stored graph: one HTML file that works offline."""
     from graph_service.services.maps import MapRequest, render_store_map
@@ -190,7 +197,11 @@ def map_cmd(
         phase_b=phase_b,
         title=title,
     )
-    with steps() as progress, progress.step(f"drawing the {view} map"), Runtime() as rt:
+    with (
+        steps() as progress,
+        progress.step(f"drawing the {view} map"),
+        Runtime(network=network) as rt,
+    ):
         req.pseudonymiser = pseudonymiser_for(pseudonymise, rt.settings)
         result = render_store_map(rt, req)
     out.write_text(result.html, encoding="utf-8")

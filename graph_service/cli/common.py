@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,6 +23,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def say(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def interactive() -> bool:
+    """Whether a person can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, without_terminal: str) -> None:
+    """Ask ``question`` on a terminal (no: Invalid, exit 2, nothing changed); without a
+    terminal refuse with ``without_terminal``, which names the flag that confirms."""
+    if not interactive():
+        raise Invalid(without_terminal)
+    if not typer.confirm(question):
+        raise Invalid("not confirmed: nothing changed")
 
 
 def reports_errors(func: F) -> F:

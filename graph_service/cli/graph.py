@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +11,17 @@ from typing import Annotated, Any
 
 import typer
 
-from graph_service.cli.common import ensure_local_server, reports_errors, say
+from graph_service.cli.common import confirm, ensure_local_server, reports_errors, say
+from graph_service.cli.options import NetworkOpt
 from graph_service.cli.progress import steps
 from graph_service.errors import Invalid
-from graph_service.model import EvidenceMethod, NodeLabel, RelType
+from graph_service.model import (
+    DEFAULT_NETWORK,
+    SAMPLE_NETWORK,
+    EvidenceMethod,
+    NodeLabel,
+    RelType,
+)
 from graph_service.services.importing.options import ImportOptions
 from graph_service.services.importing.sources import SourceFormat
 
@@ -72,16 +78,6 @@ def progress_lines(what: str, every: float = 2.0) -> Callable[[int, int], None]:
     return show
 
 
-def _delete_stored_graph(rt: Any) -> None:
-    """Delete the stored graph, saying first when that is not atomic, with progress."""
-    from graph_service.services import deletion
-
-    plan = deletion.plan_delete(rt)
-    if not plan.atomic:
-        say(plan.notice())
-    deletion.delete_graph(rt, progress_lines("deleted (ties, then nodes)"))
-
-
 def _parse_native(file: Path, ties: Path | None) -> tuple[Any, Any]:
     """The service's own layouts: a JSON document, or the CSV pair (``--ties``)."""
     from graph_service.services import importer
@@ -103,17 +99,15 @@ def _parse_native(file: Path, ties: Path | None) -> tuple[Any, Any]:
     return parsed, preview_of(parsed, "csv pair", files)
 
 
-def _confirm_replace(yes: bool) -> None:
-    """``--replace`` deletes what is stored: asked on a terminal, refused without one."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise Invalid(
-            "--replace deletes every stored node and tie first: pass --yes to confirm "
-            "(there is no terminal to ask on)"
+def _confirm_replace(yes: bool, network: str) -> None:
+    """``--replace`` replaces what the network holds: asked on a terminal, refused
+    without one (unless ``--yes``)."""
+    if not yes:
+        confirm(
+            f"--replace replaces every node and tie of network {network!r}. Go on?",
+            f"--replace replaces every node and tie of network {network!r}: pass --yes to "
+            "confirm (there is no terminal to ask on)",
         )
-    if not typer.confirm("--replace deletes every stored node and tie first. Go on?"):
-        raise Invalid("nothing imported: --replace not confirmed")
 
 
 TiesOption = Annotated[
@@ -178,7 +172,8 @@ EncodingOpt = Annotated[
     typer.Option("--encoding", help="force the encoding (default: detected)", rich_help_panel=_O),
 ]
 ReplaceOpt = Annotated[
-    bool, typer.Option("--replace", help="delete the stored graph first (asks; see --yes)")
+    bool,
+    typer.Option("--replace", help="replace what the network holds (asks; see --yes)"),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="confirm --replace without asking")]
 
@@ -211,6 +206,7 @@ def import_cmd(
     dry_run: DryRunOption = False,
     replace: ReplaceOpt = False,
     yes: YesOpt = False,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Import a network file in one command: all or nothing, every problem listed once.
 
@@ -241,9 +237,9 @@ def import_cmd(
         )
     options = None if native else given
     if replace and not dry_run:
-        _confirm_replace(yes)
+        _confirm_replace(yes, network)
     node_table = (nodes.read_bytes(), nodes.name) if nodes is not None else None
-    with steps() as progress, Runtime() as rt:
+    with steps() as progress, Runtime(network=network) as rt:
         rt.ensure_schema()
         store_ctx = None if replace else rt
         with progress.step(f"reading {file.name}"):
@@ -254,15 +250,15 @@ def import_cmd(
                 parsed, preview = built.parsed, built.preview
         if dry_run and preview is not None:
             _print_preview(preview)
-        if replace and not dry_run:
-            # validate against an empty store before deleting anything
-            importer.validate(parsed, None)
-            # its own plain progress lines (and the notice when it is not atomic)
-            _delete_stored_graph(rt)
-        what = "validating (dry run)" if dry_run else "importing"
+        what = "validating (dry run)" if dry_run else f"importing into network {network!r}"
         with progress.step(what, unit="rows") as step:
             report = importer.import_parsed(
-                rt, parsed, dry_run=dry_run, on_progress=step.update, on_notice=say
+                rt,
+                parsed,
+                dry_run=dry_run,
+                replace=replace,
+                on_progress=step.update,
+                on_notice=say,
             )
         report.preview = preview
     _print_report(report)
@@ -291,16 +287,13 @@ def demo_cmd(
     out: Annotated[Path, typer.Option("-o", "--out", help="where to write the map")] = Path(
         "sample-map.html"
     ),
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="replace a store that holds other data")
-    ] = False,
 ) -> None:
     """Start the local Neo4j if needed, load the sample network, write its map, serve the API.
 
-    The sample REPLACES what the store holds. A store that is empty or holds only the
-    sample is replaced without asking; anything else is refused unless --yes is given
-    (export it first: graph-service export -f json -o backup.json). With NEO4J_URI set
-    the demo writes to that server and says so."""
+    The sample goes into its own network, `sample`, replacing only that network (no
+    question asked); every other network in the store stays as it is. The API's port is
+    checked before anything is written. With NEO4J_URI set the demo writes to that
+    server and says so."""
     from graph_service.services import importer, whole_graph
     from graph_service.services.runtime import Runtime
 
@@ -312,20 +305,20 @@ def demo_cmd(
 
     settings = get_settings()
     if not settings.uses_local_server:
-        typer.echo(f"writing the sample network to {settings.bolt_uri} (NEO4J_URI)")
+        typer.echo(
+            f"writing the sample network to network {SAMPLE_NETWORK!r} of {settings.bolt_uri} "
+            "(NEO4J_URI)"
+        )
     with steps() as progress:
         ensure_local_server(progress)
-        with Runtime() as rt:
+        with Runtime(network=SAMPLE_NETWORK) as rt:
             with progress.step("preparing the store (constraints and indexes)"):
                 rt.ensure_schema()
             parsed = importer.parse_document(importer.sample_network_bytes())
-            importer.validate(parsed, None)
-            if not yes:
-                whole_graph.refuse_unless_only(rt, parsed)
-            with progress.step("emptying the store"):
-                _delete_stored_graph(rt)
-            with progress.step("loading the sample network", unit="rows") as step:
-                importer.import_parsed(rt, parsed, on_progress=step.update)
+            with progress.step(
+                f"loading the sample network into network {SAMPLE_NETWORK!r}", unit="rows"
+            ) as step:
+                importer.import_parsed(rt, parsed, replace=True, on_progress=step.update)
             counts = whole_graph.counts(rt)
     nodes = ", ".join(f"{v} {k}" for k, v in counts["nodes"].items())
     ties = ", ".join(f"{v} {k}" for k, v in counts["ties"].items())
@@ -340,7 +333,7 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
     from graph_service.services.runtime import Runtime
 
     with steps() as progress, progress.step("drawing the map of the sample network"):
-        with Runtime() as rt:
+        with Runtime(network=SAMPLE_NETWORK) as rt:
             result = render_store_map(
                 rt, MapRequest(title="Sample network: bonding and bridging ties")
             )
@@ -362,17 +355,19 @@ def _demo_extras(out: Path, serve: bool, port: int) -> None:
 
 @app.command("info")
 @reports_errors
-def info_cmd() -> None:
-    """Which Neo4j the service talks to, and what it holds."""
+def info_cmd(network: NetworkOpt = DEFAULT_NETWORK) -> None:
+    """Which Neo4j the service talks to, and what the network holds."""
     from graph_service.services import whole_graph
     from graph_service.services.runtime import Runtime
 
-    with Runtime() as rt:
+    with Runtime(network=network) as rt:
         comp = whole_graph.server(rt)
         counts = whole_graph.counts(rt)
     typer.echo(
         json.dumps(
-            {"uri": rt.settings.bolt_uri, "server": comp, "counts": counts}, indent=2, default=str
+            {"uri": rt.settings.bolt_uri, "server": comp, "network": network, "counts": counts},
+            indent=2,
+            default=str,
         )
     )
 
@@ -393,8 +388,9 @@ def export_cmd(
             "--raw-csv", help="write cells as stored, without the apostrophe before formulas"
         ),
     ] = False,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
-    """Export the stored graph. JSON imports back unchanged; GraphML and GEXF carry the
+    """Export one network. JSON imports back unchanged; GraphML and GEXF carry the
     map's positions and group colours (Gephi); xlsx has a nodes and a ties sheet; csv
     writes nodes.csv and ties.csv (into a zip when OUT ends with .zip, else into the
     folder OUT). In csv and xlsx, text that a spreadsheet would run as a formula (=, +, -,
@@ -407,7 +403,7 @@ def export_cmd(
     except ValueError:
         raise Invalid(f"unknown format {format!r}: use json, graphml, gexf, xlsx or csv") from None
     neutralise = not raw_csv
-    with Runtime() as rt:
+    with Runtime(network=network) as rt:
         if fmt is exporter.ExportFormat.CSV and out.suffix.lower() != ".zip":
             nodes, ties = exporter.stored_graph(rt)
             out.mkdir(parents=True, exist_ok=True)
@@ -423,3 +419,52 @@ def export_cmd(
     out.write_bytes(result.content)
     n_nodes, n_ties = sum(counts["nodes"].values()), sum(counts["ties"].values())
     typer.echo(f"exported {n_nodes} nodes, {n_ties} ties to {out} ({fmt.value})")
+
+
+@app.command("networks")
+@reports_errors
+def networks_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List the networks in the store with their nodes per label and ties per type."""
+    from graph_service.services import networks
+    from graph_service.services.runtime import Runtime
+
+    with Runtime() as rt:
+        rt.ensure_schema()
+        found = networks.list_networks(rt)
+    if as_json:
+        rows = [{"name": n.name, "nodes": n.nodes, "ties": n.ties} for n in found]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not found:
+        typer.echo("no networks: import one (graph-service import FILE --network NAME)")
+    for n in found:
+        labels = ", ".join(f"{v} {k}" for k, v in sorted(n.nodes.items())) or "none"
+        types = ", ".join(f"{v} {k}" for k, v in sorted(n.ties.items())) or "none"
+        typer.echo(f"{n.name}: {n.node_count} nodes ({labels}); {n.tie_count} ties ({types})")
+
+
+@app.command("delete")
+@reports_errors
+def delete_cmd(
+    network: NetworkOpt = DEFAULT_NETWORK,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
+) -> None:
+    """Delete one network, every node and tie of it (asks; --yes without a terminal).
+
+    The network vanishes in one step; its data is then deleted in batches. Other
+    networks are not touched."""
+    from graph_service.services import deletion
+    from graph_service.services.runtime import Runtime
+
+    with Runtime(network=network) as rt:
+        rt.ensure_schema()
+        plan = deletion.plan_delete(rt)
+        if not yes:
+            confirm(
+                f"Delete network {network!r} ({plan.nodes:,} nodes, {plan.ties:,} ties)?",
+                f"deleting network {network!r} needs --yes (there is no terminal to ask on)",
+            )
+        gone = deletion.delete_graph(rt, progress_lines(f"deleting network {network!r}"))
+    typer.echo(f"deleted network {network!r}: {gone:,} nodes and ties")

@@ -1,4 +1,4 @@
-"""Options every analysis command shares: the tie filter and the partition.
+"""Options the commands share: the network, the tie filter and the partition.
 
 The filter options are not written out here: :func:`filter_options` derives them from the
 fields of :class:`~graph_service.filters.TieFilter`, the model the API reads as its query
@@ -23,6 +23,18 @@ from graph_service.errors import Invalid
 from graph_service.filters import CLI_NAMES, TieFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The network a command works on (docs/networks.md): one option for every command that
+#: touches graph data, GRAPH_SERVICE_NETWORK as its fallback, ``default`` without either.
+#: The name is checked by the runtime (model.network_name): a bad one is exit 2.
+NetworkOpt = Annotated[
+    str,
+    typer.Option(
+        "--network",
+        envvar="GRAPH_SERVICE_NETWORK",
+        help="the network to work on (lower case, digits, - and _)",
+    ),
+]
 
 PartitionOpt = Annotated[
     str,

@@ -14,9 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from graph_service.cli.common import reports_errors, say
-from graph_service.cli.options import PartitionOpt, filter_options, option_name, tie_filter
+from graph_service.cli.options import (
+    NetworkOpt,
+    PartitionOpt,
+    filter_options,
+    option_name,
+    tie_filter,
+)
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
+from graph_service.model import DEFAULT_NETWORK
 from graph_service.words import count
 
 if TYPE_CHECKING:  # pydantic loads with the commands that use it (start-up time)
@@ -45,10 +52,10 @@ def _emit(result: BaseModel, fmt: Format, text: Any) -> None:
         typer.echo(text(result))
 
 
-def _runtime() -> Any:
+def _runtime(network: str) -> Any:
     from graph_service.services.runtime import Runtime
 
-    return Runtime()
+    return Runtime(network=network)
 
 
 # --- compare ----------------------------------------------------------------------------
@@ -68,13 +75,14 @@ def compare_cmd(
         Path | None, typer.Option("--map", help="also write the comparison map (HTML)")
     ] = None,
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """What changed between two phases (or dates): ties, bonding/bridging, brokers."""
     from graph_service.services.steering import phases
 
     first, second = _side(phase_a, as_of_a, "a"), _side(phase_b, as_of_b, "b")
     a, b = phases.phase_filters(filters, first.phase, second.phase, first.as_of, second.as_of)
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         result = phases.compare_phases(rt, a, b, partition=partition)
         if map_out is not None:
             phases.comparison_map(rt, a, b, partition=partition).write(str(map_out))
@@ -120,11 +128,12 @@ def goals_cmd(
     filters: TieFilter,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Which goals have initiatives, tasks and people behind them; which hang on one."""
     from graph_service.services.steering.goals import goal_coverage
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         result = goal_coverage(rt, filters, partition=partition)
     _emit(result, fmt, _goals_text)
 
@@ -152,11 +161,12 @@ def parallel_cmd(
     filters: TieFilter,
     min_shared: Annotated[int, typer.Option("--min-shared", min=1)] = 1,
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Staff pairs whose task portfolios overlap without a working tie; task loads."""
     from graph_service.services.steering.parallel import parallel_structures
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         result = parallel_structures(rt, filters, min_shared=min_shared)
     _emit(result, fmt, _parallel_text)
 
@@ -186,11 +196,12 @@ def evidence_cmd(
     filters: TieFilter,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Triangulation of every tie, and the findings that rest on single-source ties."""
     from graph_service.services.steering.evidence import evidence_report
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         result = evidence_report(rt, filters, partition=partition)
     _emit(result, fmt, _evidence_text)
 
@@ -217,11 +228,12 @@ def resilience_cmd(
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """What a departure costs (--remove ID …), or the ranking of costliest departures."""
     from graph_service.services.steering import resilience
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         if remove:
             dep = resilience.departure(rt, remove, filters, partition=partition)
             _emit(dep, fmt, _departure_text)
@@ -255,11 +267,12 @@ def recommend_cmd(
     top: Annotated[int, typer.Option("--top", min=1)] = 10,
     partition: PartitionOpt = "membership",
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Introductions that would close structural holes between groups, with reasons."""
     from graph_service.services.steering.recommendations import recommend
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         result = recommend(rt, filters, partition=partition, top=top)
     _emit(
         result,
@@ -284,12 +297,13 @@ def report_cmd(
         typer.Option("--pseudonymise", help="replace people by salted pseudonyms"),
     ] = False,
     title: Annotated[str | None, typer.Option("--title")] = None,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """One self-contained HTML report: figures, charts, the map, in plain language."""
     from graph_service.reports import build_report
     from graph_service.services.steering.privacy import pseudonymiser_for
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         html = build_report(
             rt,
             filters,
@@ -311,11 +325,12 @@ def erase_cmd(
     node_id: Annotated[str, typer.Argument(metavar="ID", help="the person's id")],
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
     fmt: FormatOpt = Format.TEXT,
+    network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Erase a person with all their ties and the evidence on them; say what was erased."""
     from graph_service.services.steering.privacy import check_erasable, erase_person
 
-    with _runtime() as rt:
+    with _runtime(network) as rt:
         check_erasable(rt, node_id)  # an unknown id is said before any question
         if not yes and not typer.confirm(f"Erase {node_id} with all their ties and evidence?"):
             raise typer.Exit(1)

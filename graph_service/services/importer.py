@@ -403,37 +403,54 @@ def import_parsed(
     parsed: Parsed,
     *,
     dry_run: bool = False,
+    replace: bool = False,
     on_progress: OnProgress = no_progress,
     on_notice: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Validate the whole import; write it only when every row is good. ``on_progress``
-    hears the rows written (``graph_service.progress``). An import too large for one
-    transaction (``IMPORT_ATOMIC_ROWS``) is written in batches, and ``on_notice`` is told
-    so before anything is written."""
+    r"""Validate the whole import into the runtime's network; write it only when every row
+    is good. ``on_progress`` hears the rows written (``graph_service.progress``).
+
+    An import into an empty or new network, or one that ``replace``\ s the network, is
+    staged (services/networks.py): written under a fresh key and made visible in one
+    final step, whatever its size. An append into a network that holds data is written
+    in one transaction up to ``IMPORT_ATOMIC_ROWS``, in batches above (not atomic), and
+    ``on_notice`` is told so before anything is written."""
+    from graph_service.services import networks
+
     repo = services.repo
-    validate(parsed, repo)
+    staged = replace or repo.entity_counts() == (0, 0)
+    validate(parsed, None if replace else repo)
     nodes = _dedupe_nodes(parsed.nodes)
     ties = _dedupe_ties(parsed.ties)
     report = ImportReport(
         dry_run=dry_run,
         nodes=len(nodes),
         ties=len(ties),
-        atomic=repo.import_is_atomic(len(nodes) + len(ties)),
+        atomic=staged or repo.import_is_atomic(len(nodes) + len(ties)),
     )
     if dry_run:
         return report
     if not report.atomic and on_notice is not None:
-        on_notice(not_atomic_notice(report.nodes + report.ties))
-    report.written_nodes, report.written_ties = repo.write_graph(nodes, ties, on_progress)
+        on_notice(not_atomic_notice(report.nodes + report.ties, services.network))
+    networks.clean_leftovers(services)
+    if staged:
+        written = networks.write_staged(
+            services, nodes, ties, replace=replace, on_progress=on_progress, on_notice=on_notice
+        )
+    else:
+        written = repo.write_graph(nodes, ties, on_progress)
+    report.written_nodes, report.written_ties = written
     return report
 
 
-def not_atomic_notice(rows: int) -> str:
-    """What a surface says before an import too large for one transaction."""
+def not_atomic_notice(rows: int, network: str) -> str:
+    """What a surface says before an import that cannot be atomic: an append of more than
+    IMPORT_ATOMIC_ROWS rows into a network that holds data."""
     return (
-        f"importing {rows:,} nodes and ties in batches of {BATCH_SIZE:,}: not atomic "
-        "(above IMPORT_ATOMIC_ROWS, docs/import.md); if it is interrupted, run the same "
-        "import again to complete it"
+        f"adding {rows:,} nodes and ties to network {network!r}, which holds data, in "
+        f"batches of {BATCH_SIZE:,}: not atomic (an append above IMPORT_ATOMIC_ROWS "
+        "cannot be staged, docs/import.md); if it is interrupted, run the same import "
+        "again to complete it"
     )
 
 

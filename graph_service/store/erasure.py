@@ -31,13 +31,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graph_service.model import NETWORK_PROPERTY
 from graph_service.store.neo4j_store import Neo4jStore
 
 #: A character that no compact string encoding of Neo4j takes (3 bytes in UTF-8), so the
 #: filler is stored in dynamic records like the long text it overwrites.
 FILLER_CHAR = "\u2588"
 #: Properties erasure needs to find and delete the node: not overwritten.
-KEPT = frozenset({"id", "kind"})
+KEPT = frozenset({"id", "kind", NETWORK_PROPERTY})
 #: Rotation sizes up to this are filled on erasure; past it (Neo4j's default is 256 MiB)
 #: the log is left to rotate by itself and the report says so.
 MAX_FILL_BYTES = 8 * 1024 * 1024
@@ -74,9 +75,14 @@ def _overwritten(props: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def overwrite_in_place(store: Neo4jStore, node_id: str, person_kinds: list[str]) -> bool:
-    """Overwrite the person's and its ties' text values; False when there is no such person."""
-    rows = store.read("erasure/person_values", id=node_id, person_kinds=person_kinds)
+def overwrite_in_place(
+    store: Neo4jStore, network: str, node_id: str, person_kinds: list[str]
+) -> bool:
+    """Overwrite the person's and its ties' text values in the network ``network`` (its
+    key is kept: the erasure finds the person by it); False when there is no such person."""
+    rows = store.read(
+        "erasure/person_values", network=network, id=node_id, person_kinds=person_kinds
+    )
     if not rows:
         return False
     node = rows[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
 
@@ -275,29 +275,35 @@ class Neo4jStore:
         batch_size: int = 10_000,
         text: LiteralString | None = None,
         on_batch: Callable[[int], None] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> int:
         """Write ``rows`` through the shipped query ``name`` (which UNWINDs ``$rows``), a
         transaction a batch, so the query must be idempotent; ``text`` when the query was
         assembled from shipped files (``name`` then names it in the log), e.g. one with a
         relationship type from the vocabulary written in; ``on_batch(rows)`` hears each
-        batch written. Rows written."""
+        batch written; ``params`` go with every batch (e.g. ``$network``). Rows written."""
         text = query(name) if text is None else text
         written = 0
         with translate_errors(f"running {name}"), self.session() as session:
             for start in range(0, len(rows), batch_size):
                 batch = rows[start : start + batch_size]
-                written += session.execute_write(unwind_batches, text, batch, batch_size)
+                written += session.execute_write(
+                    unwind_batches, text, batch, batch_size, None, params
+                )
                 if on_batch is not None:
                     on_batch(len(batch))
         return written
 
     def apply_schema(self) -> None:
-        """Create the constraints and indexes (idempotent)."""
+        """Create the constraints and indexes (idempotent), then move a store made before
+        networks into the network ``default`` (store/migration.py)."""
         from graph_service.store.cypher import statements
+        from graph_service.store.migration import migrate_to_networks
 
         with translate_errors("applying the schema"), self.session() as session:
             for statement in statements("schema/constraints"):
                 session.run(statement).consume()
+        migrate_to_networks(self)
 
     def ping(self) -> dict[str, Any]:
         """The server's name, version and edition; Unavailable when it does not answer."""
@@ -321,15 +327,17 @@ def unwind_batches(
     rows: Sequence[dict[str, Any]],
     batch_size: int,
     on_batch: Callable[[int], None] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> int:
     """Run ``text`` (which UNWINDs ``$rows`` and returns a count) over ``rows``, at most
-    ``batch_size`` rows a statement, inside the transaction ``tx``; the counts summed. The
+    ``batch_size`` rows a statement, inside the transaction ``tx``, with ``params`` besides
+    ``$rows``; the counts summed. The
     one batch writer: :meth:`Neo4jStore.write_batches` gives it a transaction a batch, an
     atomic import one transaction for all."""
     written = 0
     for start in range(0, len(rows), batch_size):
         batch = list(rows[start : start + batch_size])
-        record = tx.run(text, {"rows": batch}).single()
+        record = tx.run(text, {**(params or {}), "rows": batch}).single()
         written += int(record[0]) if record is not None else 0
         if on_batch is not None:
             on_batch(len(batch))

@@ -21,13 +21,16 @@ from neo4j import ManagedTransaction
 
 from graph_service.errors import Invalid, OverMemory, Unavailable
 from graph_service.model import (
+    DEFAULT_NETWORK,
     DIRECTED,
+    NETWORK_PROPERTY,
     Node,
     NodeIn,
     RelType,
     Tie,
     TieIn,
     is_person,
+    new_network_key,
 )
 from graph_service.progress import OnProgress, no_progress
 from graph_service.store.console import ReadOnlyResult, run_read_only
@@ -88,7 +91,7 @@ def tie_row(tie: TieIn) -> dict[str, Any]:
     }
 
 
-_NODE_FIELDS = {"id", "name", "kind", "description"}
+_NODE_FIELDS = {"id", "name", "kind", "description", NETWORK_PROPERTY}
 
 
 def _iso(value: Any) -> str | None:
@@ -269,10 +272,27 @@ def _props(node: NodeIn) -> dict[str, Any]:
 
 
 class GraphRepository:
-    """Reads and writes of the graph model; one instance per store."""
+    """Reads and writes of the graph model in ONE network: every query it runs gets
+    ``$network`` (the network's name), which the query resolves to the network's key
+    (docs/architecture.md); writes that may create the network get ``$new_key`` too."""
 
-    def __init__(self, store: Neo4jStore) -> None:
+    def __init__(self, store: Neo4jStore, network: str = DEFAULT_NETWORK) -> None:
         self.store = store
+        self.network = network
+
+    def on(self, network: str) -> GraphRepository:
+        """The same store, bound to another network (a name checked by the caller)."""
+        return GraphRepository(self.store, network)
+
+    @property
+    def _net(self) -> dict[str, Any]:
+        return {"network": self.network}
+
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self.store.read(name, **self._net, **params)
+
+    def _write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self.store.write(name, **self._net, new_key=new_network_key(), **params)
 
     # --- bulk writes -----------------------------------------------------------------------
 
@@ -282,7 +302,7 @@ class GraphRepository:
             return {}
         found: dict[str, str] = {}
         for start in range(0, len(ids), 50_000):
-            rows = self.store.read("nodes/labels_of_nodes", ids=list(ids[start : start + 50_000]))
+            rows = self._read("nodes/labels_of_nodes", ids=list(ids[start : start + 50_000]))
             found.update({r["id"]: r["label"] for r in rows})
         return found
 
@@ -296,8 +316,10 @@ class GraphRepository:
         nodes: Sequence[NodeIn],
         ties: Sequence[TieIn],
         on_progress: OnProgress = no_progress,
+        atomic: bool | None = None,
     ) -> tuple[int, int]:
-        """Upsert nodes then ties. When :meth:`import_is_atomic`, in one transaction (all
+        """Upsert nodes then ties. When ``atomic`` (by default :meth:`import_is_atomic`;
+        a staged import, visible in one step anyway, passes False), in one transaction (all
         or nothing: a transaction the server refuses, or a client killed in the middle,
         leaves the store as it was); larger loads in batched transactions of
         :data:`BATCH_SIZE` rows, which are idempotent, so a load cut short completes when
@@ -320,10 +342,11 @@ class GraphRepository:
             sent[0] += rows
             on_progress(sent[0], total)
 
-        if self.import_is_atomic(total):
+        if self.import_is_atomic(total) if atomic is None else atomic:
             return self._write_graph_at_once(node_rows, tie_rows, sent, on_batch)
+        params = {**self._net, "new_key": new_network_key()}
         written_nodes = self.store.write_batches(
-            "nodes/upsert_nodes", node_rows, BATCH_SIZE, on_batch=on_batch
+            "nodes/upsert_nodes", node_rows, BATCH_SIZE, on_batch=on_batch, params=params
         )
         written_ties = 0
         for rel, rows in tie_rows.items():
@@ -333,6 +356,7 @@ class GraphRepository:
                 BATCH_SIZE,
                 typed_query("ties/upsert_typed_ties", rel),
                 on_batch=on_batch,
+                params=params,
             )
         return written_nodes, written_ties
 
@@ -348,10 +372,16 @@ class GraphRepository:
         def work(tx: ManagedTransaction) -> tuple[int, int]:
             sent[0] = 0  # progress starts again with the transaction
             nodes_text = query("nodes/upsert_nodes")
-            written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE, on_batch)
+            params = {**self._net, "new_key": new_network_key()}
+            written_nodes = unwind_batches(tx, nodes_text, node_rows, BATCH_SIZE, on_batch, params)
             written_ties = sum(
                 unwind_batches(
-                    tx, typed_query("ties/upsert_typed_ties", rel), rows, BATCH_SIZE, on_batch
+                    tx,
+                    typed_query("ties/upsert_typed_ties", rel),
+                    rows,
+                    BATCH_SIZE,
+                    on_batch,
+                    params,
                 )
                 for rel, rows in tie_rows.items()
             )
@@ -379,29 +409,29 @@ class GraphRepository:
         **params: Any,
     ) -> list[dict[str, Any]]:
         text = filtered_query(name, max_hops)
-        return self.store.read_text(name, text, timeout, **filters, **params)
+        return self.store.read_text(name, text, timeout, **self._net, **filters, **params)
 
     # --- single records, lists, connections, export (the API) ------------------------------
 
     def get_node(self, node_id: str) -> Node | None:
-        rows = self.store.read("nodes/get_node", id=node_id)
+        rows = self._read("nodes/get_node", id=node_id)
         return _node(rows[0]) if rows else None
 
     def nodes_by_id(self, ids: Sequence[str]) -> dict[str, Node]:
-        rows = self.store.read("nodes/nodes_by_id", ids=list(ids))
+        rows = self._read("nodes/nodes_by_id", ids=list(ids))
         return {n.id: n for n in map(_node, rows)}
 
     def create_node(self, node: NodeIn) -> None:
         """Create ``node``; :class:`~graph_service.errors.Conflict` when its id is taken."""
-        self.store.write("nodes/create_node", id=node.id, label=node.label.value, **_props(node))
+        self._write("nodes/create_node", id=node.id, label=node.label.value, **_props(node))
 
     def patch_node(self, node_id: str, changes: dict[str, Any], remove: list[str]) -> Node | None:
-        rows = self.store.write("nodes/patch_node", id=node_id, set=changes, remove=remove)
+        rows = self._write("nodes/patch_node", id=node_id, set=changes, remove=remove)
         return _node(rows[0]) if rows else None
 
     def delete_node(self, node_id: str) -> int | None:
         """Delete a node and its ties: how many ties went, None when there was no node."""
-        rows = self.store.write("nodes/delete_node", id=node_id)
+        rows = self._write("nodes/delete_node", id=node_id)
         return int(rows[0]["ties"]) if rows else None
 
     def list_nodes(
@@ -414,7 +444,7 @@ class GraphRepository:
         offset: int,
         limit: int,
     ) -> tuple[int, list[Node]]:
-        rows = self.store.read(
+        rows = self._read(
             "nodes/list_nodes",
             label=label,
             group=group,
@@ -430,11 +460,13 @@ class GraphRepository:
 
     def get_tie(self, tie_id: str) -> list[Tie]:
         """Every tie with this id (one per type at most; normally one)."""
-        rows = self.store.read_text("ties/get_tie", typed_union_query("ties/get_tie"), id=tie_id)
+        rows = self.store.read_text(
+            "ties/get_tie", typed_union_query("ties/get_tie"), **self._net, id=tie_id
+        )
         return [_tie(r) for r in rows]
 
     def create_tie(self, tie: TieIn) -> None:
-        self.store.write(
+        self._write(
             "ties/create_tie",
             source=tie.source,
             target=tie.target,
@@ -443,7 +475,7 @@ class GraphRepository:
         )
 
     def delete_tie(self, rel: RelType, tie_id: str) -> int:
-        rows = self.store.write("ties/delete_tie", type=rel.value, id=tie_id)
+        rows = self._write("ties/delete_tie", type=rel.value, id=tie_id)
         return int(rows[0]["deleted"]) if rows else 0
 
     def list_ties(
@@ -566,8 +598,8 @@ class GraphRepository:
         """Every node (id order) and tie ((id, type) order), read in one transaction."""
 
         def work(tx: ManagedTransaction) -> tuple[list[Node], list[Tie]]:
-            nodes = [_node(r) for r in tx.run(query("api/export_nodes"))]
-            ties = [_tie(r) for r in tx.run(query("api/export_ties"))]
+            nodes = [_node(r) for r in tx.run(query("api/export_nodes"), self._net)]
+            ties = [_tie(r) for r in tx.run(query("api/export_ties"), self._net)]
             return nodes, ties
 
         return self.store.read_tx(work, "exporting the graph")
@@ -576,7 +608,7 @@ class GraphRepository:
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {"nodes": {}, "ties": {}}
-        for row in self.store.read("graph/count_graph"):
+        for row in self._read("graph/count_graph"):
             out["nodes" if row["kind"] == "node" else "ties"][row["name"]] = row["count"]
         return out
 
@@ -588,8 +620,8 @@ class GraphRepository:
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """The rows of the shipped read query ``name`` (analysis queries that return plain
-        rows, not model objects)."""
-        return self.store.read(name, **params)
+        rows, not model objects), in the bound network."""
+        return self._read(name, **params)
 
     def read_filtered(
         self, name: str, filters: Mapping[str, Any], **params: Any
@@ -605,13 +637,14 @@ class GraphRepository:
         return run_read_only(self.store, text, params, timeout, limit, byte_limit)
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run the shipped write query ``name`` (retried: it must be idempotent)."""
-        return self.store.write(name, **params)
+        """Run the shipped write query ``name`` (retried: it must be idempotent), in the
+        bound network."""
+        return self._write(name, **params)
 
     def overwrite_person(self, node_id: str, person_kinds: list[str]) -> bool:
         """Overwrite a person's and its ties' text values in place before erasure
         (store/erasure.py says why)."""
-        return overwrite_in_place(self.store, node_id, person_kinds)
+        return overwrite_in_place(self.store, self.network, node_id, person_kinds)
 
     def fill_freed_records(self) -> LogRotation:
         """Reuse the records and rotate the log that held erased values (store/erasure.py)."""
@@ -619,51 +652,101 @@ class GraphRepository:
 
     def entity_counts(self) -> tuple[int, int]:
         """How many nodes of the model and ties starting at them the store holds."""
-        rows = self.store.read("graph/count_entities")
+        rows = self._read("graph/count_entities")
         return (int(rows[0]["nodes"]), int(rows[0]["ties"])) if rows else (0, 0)
 
-    def delete_all_at_once(self, batch: int = DELETE_BATCH) -> tuple[int, int]:
-        """Delete up to ``batch`` ties and then up to ``batch`` nodes in one transaction
-        (all or nothing): the whole graph of a store that holds no more; how many ties and
-        nodes went."""
+    # --- networks as wholes: list, delete, staged imports (services/networks.py) ----------
 
-        def work(tx: ManagedTransaction) -> tuple[int, int]:
-            ties = _run_query_count(tx, query("graph/delete_ties_batch"), batch=batch)
-            return ties, _run_query_count(tx, query("graph/delete_nodes_batch"), batch=batch)
+    def list_networks(self) -> list[dict[str, Any]]:
+        """Every visible network with its nodes per label and ties per type (any binding)."""
+        return self.store.read("networks/list_networks")
 
-        return self.store.write_tx(work, "deleting the graph")
+    def retire(self) -> str | None:
+        """Make the bound network invisible in one transaction; its key, whose entities
+        are left for :meth:`purge_key` (None: there was no such network)."""
+        rows = self.store.write("networks/retire_network", **self._net)
+        return str(rows[0]["key"]) if rows else None
+
+    def begin_staging(self, host: str, pid: int) -> tuple[GraphRepository, str]:
+        """Start a staged import into the bound network: a repository bound to an
+        invisible staging network under a fresh key, and that key."""
+        key = new_network_key()
+        name = staging_name(key)
+        self.store.write(
+            "networks/begin_staging",
+            **self._net,
+            staging_name=name,
+            key=key,
+            host=host,
+            pid=pid,
+        )
+        return GraphRepository(self.store, name), key
+
+    def renew_staging(self, key: str) -> None:
+        self.store.write("networks/renew_staging", key=key)
+
+    def publish_staging(self, key: str, replace: bool) -> tuple[bool, str | None]:
+        """Publish the staging under ``key`` as the bound network in one transaction:
+        (published, the key it retired). Without ``replace`` a network that has been
+        filled meanwhile is left alone: (False, None)."""
+        rows = self.store.write("networks/publish_staging", **self._net, key=key, replace=replace)
+        if not rows:
+            return False, None
+        retired = rows[0]["retired"]
+        return True, (str(retired) if retired is not None else None)
+
+    def abandon_staging(self, key: str) -> None:
+        """Turn a staging that will not be published into a retired key (purged later)."""
+        self.store.write("networks/abandon_staging", key=key)
+
+    def leftovers(self) -> list[dict[str, Any]]:
+        """Retired keys and stagings with their leases (services/networks.py)."""
+        return self.store.read("networks/leftovers")
+
+    def purge_key(
+        self, key: str, on_batch: Callable[[int], None] | None = None, batch: int = DELETE_BATCH
+    ) -> int:
+        """Delete the entities under the network key ``key`` (no visible network points
+        to it): ties first, then nodes, in transactions of at most ``batch`` of them, so a
+        transaction's memory is bounded whatever the degrees; then its Network node.
+        Idempotent: a purge cut short completes when run again. ``on_batch(done)`` hears
+        the running count. How many ties and nodes went."""
+        done = 0
+        for name in ("graph/delete_ties_batch", "graph/delete_nodes_batch"):
+            while deleted := self.store.write_count(name, key=key, batch=batch):
+                done += deleted
+                if on_batch is not None:
+                    on_batch(done)
+        self.store.write("networks/forget_key", key=key)
+        return done
 
     def delete_all(
         self,
         on_progress: OnProgress | None = None,
         batch: int = DELETE_BATCH,
     ) -> int:
-        """Delete every node and tie; how many of both went. A store that
-        :func:`delete_is_atomic` is deleted in one transaction. A larger one is deleted
-        ties first, then nodes, each in transactions of at most ``batch`` of them, so that
-        a transaction's memory is bounded whatever the degrees (10,000 nodes of a dense
-        graph carry 200,000 ties): not atomic, but idempotent, so an interrupted delete
-        completes when run again. ``on_progress(done, total)`` is called after each
-        transaction of a large delete, counting ties and nodes together."""
+        """Delete the bound network, every node and tie of it; how many of both went. It
+        becomes invisible in one transaction (:meth:`retire`); its entities are then
+        deleted in batches (:meth:`purge_key`), which nobody sees any more.
+        ``on_progress(done, total)`` is called after each batch, counting ties and nodes
+        together."""
         nodes, ties = self.entity_counts()
-        if delete_is_atomic(nodes, ties, batch):
-            ties_gone, nodes_gone = self.delete_all_at_once(batch)
-            if ties_gone < batch and nodes_gone < batch:
-                return ties_gone + nodes_gone
-            # the store grew since it was counted: finish in batches
-        total, done = nodes + ties, 0
-        for name in ("graph/delete_ties_batch", "graph/delete_nodes_batch"):
-            while deleted := self.store.write_count(name, batch=batch):
-                done += deleted
-                total = max(total, done)  # a concurrent writer can add some
-                if on_progress is not None:
-                    on_progress(done, total)
-        return done
+        key = self.retire()
+        if key is None:
+            return 0
+        total = nodes + ties
+
+        def on_batch(done: int) -> None:
+            if on_progress is not None:
+                on_progress(done, max(total, done))
+
+        return self.purge_key(key, on_batch, batch)
 
 
-def delete_is_atomic(nodes: int, ties: int, batch: int = DELETE_BATCH) -> bool:
-    """Whether deleting ``nodes`` and ``ties`` runs as one transaction."""
-    return nodes + ties <= batch
+def staging_name(key: str) -> str:
+    """The name of the staging network under ``key``: outside the names users may give
+    (model.NETWORK_NAME_PATTERN), so no command or request can reach it."""
+    return f"~staging-{key}"
 
 
 @contextmanager
@@ -679,13 +762,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _run_count(tx: ManagedTransaction, text: LiteralString, rows: list[dict[str, Any]]) -> int:
-    record = tx.run(text, {"rows": rows}).single()
-    return int(record[0]) if record is not None else 0
-
-
-def _run_query_count(tx: ManagedTransaction, text: LiteralString, **params: Any) -> int:
-    record = tx.run(text, params).single()
-    return int(record[0]) if record is not None else 0

@@ -75,7 +75,7 @@ async def ego_network(
     radius: Annotated[int, Query(ge=1, le=paths.MAX_RADIUS, description="hops")] = 1,
 ) -> DocumentResponse:
     # coalesced with the ego networks other requests ask for meanwhile (api/coalesce.py)
-    nodes, ties = await services.reads.ego(filters, node_id, radius) or ([], [])
+    nodes, ties = await services.reads.ego(services.network, filters, node_id, radius) or ([], [])
     return DocumentResponse(paths.ego_document(node_id, radius, nodes, ties))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from graph_service.api.deps import READ, ServicesDep
+from graph_service.api.deps import READ, StoreServicesDep
 from graph_service.services import cypher_console
 from graph_service.services.cypher_console import CypherRequest, CypherResult
 
@@ -14,5 +14,5 @@ router = APIRouter(tags=["cypher"])
 
 
 @router.post("/cypher", dependencies=[READ], summary="Run a read-only Cypher query")
-def run_cypher(services: ServicesDep, body: CypherRequest) -> CypherResult:
+def run_cypher(services: StoreServicesDep, body: CypherRequest) -> CypherResult:
     return cypher_console.run(services, body)

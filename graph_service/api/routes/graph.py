@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from graph_service.api.deps import ADMIN, READ, WRITE, ServicesDep
+from graph_service.api.deps import ADMIN, READ, WRITE, ServicesDep, StoreServicesDep
 from graph_service.api.limits import bounded
 from graph_service.errors import Invalid
-from graph_service.services import exporter, importer, whole_graph
+from graph_service.services import exporter, importer, networks, whole_graph
 from graph_service.services.importer import ImportReport
 from graph_service.services.importing.files import import_file
 from graph_service.services.importing.options import ImportOptions, ImportQuery
@@ -174,8 +175,31 @@ def counts(services: ServicesDep) -> dict[str, dict[str, int]]:
 
 
 @router.delete(
-    "/graph", dependencies=[ADMIN], summary="Delete every node and tie (admin)", status_code=204
+    "/graph",
+    dependencies=[ADMIN],
+    summary="Delete one network: every node and tie of it (admin)",
+    description="The network named by `network` vanishes in one step and its data is then "
+    "deleted in batches; other networks are not touched.",
+    status_code=204,
 )
 def delete_all(services: ServicesDep) -> Response:
     whole_graph.delete_all(services)
     return Response(status_code=204)
+
+
+class NetworkCounts(BaseModel):
+    name: str = Field(description="the network's name (the `network` parameter of the routes)")
+    nodes: dict[str, int] = Field(description="nodes per label")
+    ties: dict[str, int] = Field(description="ties per type")
+
+
+@router.get(
+    "/networks",
+    dependencies=[READ],
+    summary="Every network in the store, with its nodes per label and ties per type",
+)
+def list_networks(services: StoreServicesDep) -> list[NetworkCounts]:
+    return [
+        NetworkCounts(name=n.name, nodes=n.nodes, ties=n.ties)
+        for n in networks.list_networks(services)
+    ]

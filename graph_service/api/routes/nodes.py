@@ -83,7 +83,9 @@ def node_router(label: NodeLabel | None) -> APIRouter:
     )
     async def get_node(services: ServicesDep, node_id: NodeId) -> Node:
         # coalesced with the node reads of other requests meanwhile (api/coalesce.py)
-        return node_service.found_node(await services.reads.node(node_id), node_id, label)
+        return node_service.found_node(
+            await services.reads.node(services.network, node_id), node_id, label
+        )
 
     @router.put(
         "/{node_id}",

@@ -75,5 +75,8 @@ def test_the_api_has_one_dependency_for_the_service_context() -> None:
     from graph_service.api import deps
 
     aliases = {name for name in vars(deps) if name.endswith("Dep")}
-    # CallerRoleDep is who calls (api/auth.py), not a way into the store
-    assert aliases == {"ServicesDep", "SettingsDep", "CallerRoleDep"}
+    # CallerRoleDep is who calls (api/auth.py), not a way into the store; StoreServicesDep
+    # is the same service context before it is bound to the request's network (the
+    # routes about the store as a whole: /networks, /cypher), and ServicesDep derives
+    # from it
+    assert aliases == {"ServicesDep", "StoreServicesDep", "SettingsDep", "CallerRoleDep"}

@@ -84,7 +84,7 @@ def test_every_type_and_label_is_fully_described() -> None:
     assert set(TYPE_PRECEDENCE) == set(SOCIAL_TYPES)
     schema = query("schema/constraints")
     for rel in RelType:
-        assert f"[r:{rel.value}]-() REQUIRE r.id IS UNIQUE" in schema, rel
+        assert f"[r:{rel.value}]-() REQUIRE (r.network, r.id) IS UNIQUE" in schema, rel
     for label in NodeLabel:
         assert f"(n:{label.value}) ON (n.name)" in schema, label
 
@@ -139,7 +139,7 @@ _CHECK_NEW_TYPE = textwrap.dedent(
     mentors = RelType("MENTORS")
     assert "MENTORS" in SOCIAL_TIE_TYPES and "MENTORS" in DIRECTED_TIE_TYPES
     assert mentors in TieFilter().social_types()
-    assert "[r:MENTORS {id: $id}]" in typed_union_query("ties/get_tie")
+    assert "[r:MENTORS {network: net.key, id: $id}]" in typed_union_query("ties/get_tie")
     assert TieIn(type="MENTORS", source="a", target="b").id == "MENTORS:a:b"
     create_app()
     actor = {"label": "Actor", "name": "n", "groups": ("g",)}
