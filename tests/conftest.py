@@ -30,9 +30,19 @@ def runtime(settings: Settings) -> Iterator[object]:
     rt.close()
 
 
+def empty_store(runtime) -> None:  # type: ignore[no-untyped-def]
+    """Delete every network of the store (and the leftovers of aborted imports)."""
+    from graph_service.services import networks
+
+    networks.clean_leftovers(runtime)
+    for network in networks.list_networks(runtime):
+        networks.delete_network(runtime.on(network.name))
+
+
 @pytest.fixture()
 def empty_graph(runtime):  # type: ignore[no-untyped-def]
-    """The store emptied before the test and after it."""
-    runtime.repo.delete_all()
+    """The store emptied (every network) before the test and after it; the runtime is
+    bound to the network ``default``."""
+    empty_store(runtime)
     yield runtime
-    runtime.repo.delete_all()
+    empty_store(runtime)

@@ -77,7 +77,12 @@ def test_roles(
 ) -> None:
     if "auth-a" in path:
         empty_graph.repo.store.write(
-            "nodes/create_node", id="auth-a", label="Actor", props={"id": "auth-a", "name": "A"}
+            "nodes/create_node",
+            network="default",
+            new_key="auth-test-key",
+            id="auth-a",
+            label="Actor",
+            props={"id": "auth-a", "name": "A"},
         )
     ranks = [r.value for r in Role]
     for role in ranks:

@@ -18,7 +18,7 @@ def test_demo_loads_the_sample_network(empty_graph, tmp_path: Path) -> None:  # 
     result = runner.invoke(app, ["demo", "--no-serve", "-o", str(tmp_path / "map.html")])
     assert result.exit_code == 0, result.output
     assert "sample network loaded: 94 nodes" in result.output
-    counts = empty_graph.repo.counts()
+    counts = empty_graph.on("sample").repo.counts()
     assert counts["nodes"]["Staff"] == 9 and sum(counts["ties"].values()) == 298
 
 

@@ -1,42 +1,30 @@
-"""Deleting the stored graph on the test server: one transaction when it fits, batches of
-counted ties then nodes with progress when not (the million-tie case is in
-test_delete_large.py)."""
+"""Deleting one network on the test server: it vanishes in one step (its Network node is
+retired), then its entities go by key in batches of counted ties then nodes, with
+progress; a purge cut short is finished by the next delete or import (the million-tie
+case is in test_delete_large.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from graph_service.services import deletion, importer
-from graph_service.store.repository import DELETE_BATCH
+from graph_service.services import deletion, importer, networks
 
 pytestmark = pytest.mark.neo4j
 
 
-def _sample(repo) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    report = importer.import_document(repo, importer.sample_network_bytes())
+def _sample(runtime) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    report = importer.import_document(runtime, importer.sample_network_bytes())
     return report.nodes, report.ties
 
 
-def test_delete_plan_counts_the_store_and_says_when_not_atomic(empty_graph) -> None:  # type: ignore[no-untyped-def]
+def test_delete_plan_counts_the_network(empty_graph) -> None:  # type: ignore[no-untyped-def]
     nodes, ties = _sample(empty_graph)
+    _sample(empty_graph.on("other"))
     plan = deletion.plan_delete(empty_graph)
-    assert (plan.nodes, plan.ties, plan.batch) == (nodes, ties, DELETE_BATCH)
-    assert plan.atomic
-    big = deletion.DeletePlan(nodes=20_000, ties=1_000_000)
-    assert not big.atomic
-    assert big.notice().startswith("deleting 1,000,000 ties and 20,000 nodes in transactions")
-    assert "not atomic" in big.notice()
+    assert (plan.network, plan.nodes, plan.ties) == ("default", nodes, ties)
 
 
-def test_small_delete_is_one_transaction_without_progress(empty_graph) -> None:  # type: ignore[no-untyped-def]
-    nodes, ties = _sample(empty_graph)
-    calls: list[tuple[int, int]] = []
-    assert deletion.delete_graph(empty_graph, lambda d, t: calls.append((d, t))) == (nodes + ties)
-    assert calls == []
-    assert empty_graph.repo.entity_counts() == (0, 0)
-
-
-def test_batched_delete_takes_ties_first_and_reports_progress(empty_graph) -> None:  # type: ignore[no-untyped-def]
+def test_delete_takes_ties_first_and_reports_progress(empty_graph) -> None:  # type: ignore[no-untyped-def]
     nodes, ties = _sample(empty_graph)
     calls: list[tuple[int, int]] = []
     done = empty_graph.repo.delete_all(lambda d, t: calls.append((d, t)), batch=10)
@@ -48,10 +36,13 @@ def test_batched_delete_takes_ties_first_and_reports_progress(empty_graph) -> No
     tie_batches = -(-ties // 10)  # ties went in batches of 10 before the first node
     assert calls[tie_batches - 1][0] == ties
     assert empty_graph.repo.entity_counts() == (0, 0)
+    assert [n.name for n in networks.list_networks(empty_graph)] == []
 
 
-def test_interrupted_batched_delete_finishes_when_run_again(empty_graph) -> None:  # type: ignore[no-untyped-def]
+def test_interrupted_delete_is_invisible_and_finished_by_the_next(empty_graph) -> None:  # type: ignore[no-untyped-def]
     nodes, ties = _sample(empty_graph)
+    other = empty_graph.on("other")
+    _sample(other)
 
     class Stop(Exception):
         pass
@@ -61,17 +52,25 @@ def test_interrupted_batched_delete_finishes_when_run_again(empty_graph) -> None
 
     with pytest.raises(Stop):
         empty_graph.repo.delete_all(stop_after_first, batch=10)
-    assert empty_graph.repo.entity_counts() == (nodes, ties - 10)
-    assert empty_graph.repo.delete_all(batch=10) == nodes + ties - 10
+    # the network is gone at once, though most of its entities are still stored
     assert empty_graph.repo.entity_counts() == (0, 0)
+    assert [n.name for n in networks.list_networks(empty_graph)] == ["other"]
+    leftovers = empty_graph.repo.leftovers()
+    assert len(leftovers) == 1 and leftovers[0]["retired"]
+    # the next delete (of another network) finishes the purge first
+    assert networks.delete_network(other) == nodes + ties
+    assert empty_graph.repo.leftovers() == []
 
 
-def test_delete_route_empties_the_store(empty_graph) -> None:  # type: ignore[no-untyped-def]
+def test_delete_route_empties_one_network(empty_graph) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from graph_service.api.app import create_app
 
-    _sample(empty_graph)
+    nodes, ties = _sample(empty_graph)
+    _sample(empty_graph.on("kept"))
     with TestClient(create_app(empty_graph.settings)) as client:
-        assert client.delete("/graph").status_code == 204
-    assert empty_graph.repo.entity_counts() == (0, 0)
+        assert client.delete("/graph", params={"network": "kept"}).status_code == 204
+        listed = client.get("/networks").json()
+    assert [n["name"] for n in listed] == ["default"]
+    assert empty_graph.repo.entity_counts() == (nodes, ties)

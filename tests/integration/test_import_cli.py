@@ -44,7 +44,9 @@ def test_import_cli_replace_without_terminal_refuses(empty_graph: Any) -> None:
     assert runner.invoke(app, KARATE).exit_code == 0
     refused = runner.invoke(app, [*KARATE, "--replace"])
     assert refused.exit_code == 2
-    assert refused.output.strip().startswith("error: --replace deletes every stored node")
+    assert refused.output.strip().startswith(
+        "error: --replace replaces every node and tie of network 'default'"
+    )
     assert len(refused.output.strip().splitlines()) == 1
     assert runner.invoke(app, [*KARATE, "--replace", "--yes"]).exit_code == 0
 
@@ -82,18 +84,26 @@ def test_analyze_reads_latin1_semicolon_files(tmp_path: Path) -> None:
     assert '"ei": 1.0' in result.output
 
 
-def test_demo_refuses_to_replace_other_data(empty_graph: Any, tmp_path: Path) -> None:
+def _export(network: str, tmp_path: Path) -> bytes:
+    out = tmp_path / f"{network}.json"
+    result = runner.invoke(app, ["export", "-f", "json", "-o", str(out), "--network", network])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_demo_twice_leaves_the_user_s_network_byte_identical(
+    empty_graph: Any, tmp_path: Path
+) -> None:
     out = str(tmp_path / "map.html")
-    assert runner.invoke(app, KARATE).exit_code == 0
-    refused = runner.invoke(app, ["demo", "--no-serve", "-o", out])
-    assert refused.exit_code == 2
-    assert "holds 36 nodes and 112 ties that are not the sample" in refused.output
-    assert len(refused.output.strip().splitlines()) == 1
-    assert sum(empty_graph.repo.counts()["nodes"].values()) == 36
-    # the sample itself is replaced without asking; --yes replaces anything
-    assert runner.invoke(app, ["demo", "--no-serve", "-o", out, "--yes"]).exit_code == 0
-    again = runner.invoke(app, ["demo", "--no-serve", "-o", out])
-    assert again.exit_code == 0, again.output
+    assert runner.invoke(app, [*KARATE, "--network", "mine"]).exit_code == 0
+    assert runner.invoke(app, KARATE).exit_code == 0  # and one in the default network
+    before = _export("mine", tmp_path), _export("default", tmp_path)
+    for _ in range(2):
+        result = runner.invoke(app, ["demo", "--no-serve", "-o", out])
+        assert result.exit_code == 0, result.output
+        assert "sample network loaded: 94 nodes" in result.output
+    assert (_export("mine", tmp_path), _export("default", tmp_path)) == before
+    assert sum(empty_graph.on("sample").repo.counts()["nodes"].values()) == 94
 
 
 def test_demo_checks_its_port_before_writing(empty_graph: Any, tmp_path: Path) -> None:
@@ -107,15 +117,12 @@ def test_demo_checks_its_port_before_writing(empty_graph: Any, tmp_path: Path) -
 
 
 def test_import_cli_replace_on_a_terminal_asks(empty_graph: Any, monkeypatch: Any) -> None:
-    from types import SimpleNamespace
-
-    from graph_service.cli import graph as graph_cli
+    from graph_service.cli import common
 
     assert runner.invoke(app, KARATE).exit_code == 0
-    terminal = SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True))
-    monkeypatch.setattr(graph_cli, "sys", terminal)
+    monkeypatch.setattr(common, "interactive", lambda: True)
     no = runner.invoke(app, [*KARATE, "--replace"], input="n\n")
-    assert "deletes every stored node and tie first. Go on?" in no.output
+    assert "replaces every node and tie of network 'default'. Go on?" in no.output
     assert no.exit_code == 2 and "not confirmed" in no.output
     yes = runner.invoke(app, [*KARATE, "--replace"], input="y\n")
     assert yes.exit_code == 0 and "imported: 36 nodes, 112 ties" in yes.output
@@ -136,4 +143,6 @@ def test_demo_names_the_server_of_neo4j_uri(
         monkeypatch.undo()
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"writing the sample network to {local.bolt_uri} (NEO4J_URI)")
+    assert result.output.startswith(
+        f"writing the sample network to network 'sample' of {local.bolt_uri} (NEO4J_URI)"
+    )

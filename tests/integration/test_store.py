@@ -61,7 +61,7 @@ def test_import_writes_nodes_ties_and_evidence(empty_graph) -> None:  # type: ig
     counts = empty_graph.repo.counts()
     assert counts["nodes"] == {"Actor": 1, "Group": 1, "Staff": 1}
     assert counts["ties"] == {"COLLABORATES_WITH": 1, "MEMBER_OF": 1}
-    rows = empty_graph.store.read("graph/count_graph")
+    rows = empty_graph.store.read("graph/count_graph", network="default")
     assert rows
     with empty_graph.store.session() as s:
         rec = s.run(

@@ -41,7 +41,14 @@ def test_erased_text_is_gone_from_store_files_and_transaction_logs(
     marker = f"ERASE-ME-{uuid.uuid4().hex}-lives-at-Hauptstrasse-12-and-confided-a-secret"
     person = f"st-erase-{uuid.uuid4().hex[:8]}"
     props = {"id": person, "name": "Erika Mustermann", "description": marker}
-    store.write("nodes/create_node", id=person, label="Staff", props=props)
+    store.write(
+        "nodes/create_node",
+        network="default",
+        new_key=uuid.uuid4().hex,
+        id=person,
+        label="Staff",
+        props=props,
+    )
     # let a checkpoint write the text into the store files, so the test shows it leaves them
     seconds = local_server.CHECKPOINT_SECONDS * 4
     stores = data / "databases"
@@ -52,7 +59,7 @@ def test_erased_text_is_gone_from_store_files_and_transaction_logs(
     assert report.id == person and report.transaction_log_rotated
     gone = _wait_for(lambda: _files_with(marker, data) == [], seconds * 2)
     assert gone, f"still in {_files_with(marker, data)}"
-    assert not store.read("steering/node_identity", id=person)
+    assert not store.read("steering/node_identity", network="default", id=person)
 
 
 @pytest.mark.parametrize(
