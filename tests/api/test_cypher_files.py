@@ -24,7 +24,9 @@ FILTERED = [n for n in names() if TIE_FILTER_MARK in query(n)]
 
 def test_get_tie_has_one_branch_per_type() -> None:
     text = typed_union_query("ties/get_tie")
-    assert sorted(re.findall(r"\[r:([A-Z_]+) \{network: net.key, id: \$id\}\]", text)) == sorted(RelType)
+    assert sorted(re.findall(r"\[r:([A-Z_]+) \{network: net.key, id: \$id\}\]", text)) == sorted(
+        RelType
+    )
     assert text.count("\nUNION ALL\n") == len(RelType) - 1
 
 
@@ -57,6 +59,8 @@ def test_filtered_queries_compile(runtime: Any, name: str) -> None:
 def test_typed_query_takes_only_the_vocabulary() -> None:
     from graph_service.store.repository import typed_query
 
-    assert "[r:FUNDS {network: net.key, id: row.id}]" in typed_query("ties/upsert_typed_ties", RelType.FUNDS)
+    assert "[r:FUNDS {network: net.key, id: row.id}]" in typed_query(
+        "ties/upsert_typed_ties", RelType.FUNDS
+    )
     with pytest.raises(TypeError):
         typed_query("ties/upsert_typed_ties", "KNOWS]->() DETACH DELETE n //")  # type: ignore[arg-type]
