@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graph_service.config import Settings
+from graph_service.model import DEFAULT_NETWORK, new_network_key
 from graph_service.store import local_server
 from graph_service.store.neo4j_store import Neo4jStore
 
@@ -20,7 +21,7 @@ PORTS = range(7740, 7750)
 FILL_NODES = """
 UNWIND range(0, $nodes - 1) AS i
 CALL (i) {
-  CREATE (:Entity:Actor {id: 'n' + i, name: 'Node ' + i, sector: 's' + (i % 17)})
+  CREATE (:Entity:Actor {network: $key, id: 'n' + i, name: 'Node ' + i, sector: 's' + (i % 17)})
 } IN TRANSACTIONS OF 50000 ROWS
 """
 
@@ -30,10 +31,10 @@ FILL_TIES = """
 UNWIND range(0, $ties - 1) AS j
 CALL (j) {
   WITH j, j % $nodes AS a, (j % $nodes + 1 + (j / $nodes) % ($nodes - 1)) % $nodes AS b
-  MATCH (s:Entity {id: 'n' + a})
-  MATCH (t:Entity {id: 'n' + b})
+  MATCH (s:Entity {network: $key, id: 'n' + a})
+  MATCH (t:Entity {network: $key, id: 'n' + b})
   CREATE (s)-[:KNOWS {
-    id: 'KNOWS:n' + a + ':n' + b + ':1', weight: 1.0, phase: '1',
+    network: $key, id: 'KNOWS:n' + a + ':n' + b + ':1', weight: 1.0, phase: '1',
     ev_methods: ['interview'], ev_sources: ['src-' + (j % 1000)], ev_dates: [''],
     ev_confidences: [0.5], evidence_count: 1, method_count: 1, source_count: 1,
     max_confidence: 0.5
@@ -76,8 +77,11 @@ def throwaway_server(home: Path, heap: str = "1g", pagecache: str = "512m") -> I
         local_server.stop(settings)
 
 
-def fill_store(store: Neo4jStore, nodes: int, ties: int) -> None:
-    """Add ``nodes`` Actors (ids n0…) and ``ties`` KNOWS ties among them."""
+def fill_store(store: Neo4jStore, nodes: int, ties: int, network: str = DEFAULT_NETWORK) -> None:
+    """Add ``nodes`` Actors (ids n0…) and ``ties`` KNOWS ties among them to ``network``
+    (created if needed; the schema must be applied)."""
+    rows = store.write("schema/default_network", network=network, new_key=new_network_key())
+    key = rows[0]["key"]
     with store.session() as session:
-        session.run(FILL_NODES, nodes=nodes).consume()
-        session.run(FILL_TIES, nodes=nodes, ties=ties).consume()
+        session.run(FILL_NODES, nodes=nodes, key=key).consume()
+        session.run(FILL_TIES, nodes=nodes, ties=ties, key=key).consume()
