@@ -190,6 +190,10 @@ _PROPERTIES = sorted(
 def _with_existing_phases(query: Any) -> None:
     if not isinstance(query, dict):
         return
+    # the sample is loaded into the network default: a generated name is another, empty
+    # network, where the data rules below (existing phases, ends) cannot hold
+    if isinstance(query.get("network"), str):
+        query["network"] = "default"
     for key in ("phase", "phase_a", "phase_b"):
         if isinstance(query.get(key), str):
             query[key] = _PHASES[zlib.crc32(query[key].encode()) % len(_PHASES)]
