@@ -96,7 +96,7 @@ def test_a_quick_import_prints_no_progress_in_a_log(empty_graph, tmp_path: Path)
 def test_demo_shows_each_step(empty_graph, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, shown = run_on_pty(["demo", "--no-serve", "-o", str(tmp_path / "map.html")])
     assert code == 0, shown
-    for step in ("emptying the store", "loading the sample network", "drawing the map"):
+    for step in ("preparing the store", "loading the sample network", "drawing the map"):
         assert step in shown
     assert "sample network loaded: 94 nodes" in out
 
