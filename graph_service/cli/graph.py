@@ -431,7 +431,6 @@ def networks_cmd(
     from graph_service.services.runtime import Runtime
 
     with Runtime() as rt:
-        rt.ensure_schema()
         found = networks.list_networks(rt)
     if as_json:
         rows = [{"name": n.name, "nodes": n.nodes, "ties": n.ties} for n in found]
@@ -459,7 +458,6 @@ def delete_cmd(
     from graph_service.services.runtime import Runtime
 
     with Runtime(network=network) as rt:
-        rt.ensure_schema()
         plan = deletion.plan_delete(rt)
         if not yes:
             confirm(

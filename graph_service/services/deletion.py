@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph_service.errors import NotFound
 from graph_service.progress import OnProgress
 from graph_service.services.runtime import Runtime
 
@@ -25,7 +26,12 @@ class DeletePlan:
 
 
 def plan_delete(services: Runtime) -> DeletePlan:
-    """What deleting the runtime's network will do (counts: no tie is read)."""
+    """What deleting the runtime's network will do (counts: no tie is read); NotFound
+    when there is no such network."""
+    from graph_service.services.networks import list_networks
+
+    if services.network not in {n.name for n in list_networks(services)}:
+        raise NotFound(f"no network named {services.network!r} (graph-service networks lists them)")
     nodes, ties = services.repo.entity_counts()
     return DeletePlan(network=services.network, nodes=nodes, ties=ties)
 

@@ -68,6 +68,9 @@ class Runtime:
         self.store.close()
 
     def __enter__(self) -> Runtime:
+        """Entered (a command's unit of work), the runtime applies the schema first, so a
+        store made before networks is migrated before anything reads it."""
+        self.ensure_schema()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -327,3 +327,24 @@ def test_commands_and_routes_answer_for_the_network_named(
     params = {p["name"] for p in create_app(settings).openapi()["paths"]["/nodes/{node_id}"]
               ["get"]["parameters"]}  # fmt: skip
     assert "network" in params
+
+
+def test_delete_command_asks_on_a_terminal_and_refuses_without_one(
+    runtime: Any, monkeypatch: Any
+) -> None:
+    from graph_service.cli import app, common
+
+    runner = CliRunner()
+    importer.import_document(runtime.on("doomed"), A)
+    refused = runner.invoke(app, ["delete", "--network", "doomed"])
+    assert refused.exit_code == 2 and "needs --yes" in refused.output
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    no = runner.invoke(app, ["delete", "--network", "doomed"], input="n\n")
+    assert "Delete network 'doomed' (37 nodes, 113 ties)?" in no.output
+    assert no.exit_code == 2 and "not confirmed" in no.output
+    assert "doomed" in {n.name for n in networks.list_networks(runtime)}
+    yes = runner.invoke(app, ["delete", "--network", "doomed"], input="y\n")
+    assert yes.exit_code == 0 and "deleted network 'doomed': 150 nodes and ties" in yes.output
+    assert "doomed" not in {n.name for n in networks.list_networks(runtime)}
+    missing = runner.invoke(app, ["delete", "--network", "doomed", "--yes"])
+    assert missing.exit_code == 2 and "no network named 'doomed'" in missing.output
