@@ -301,7 +301,8 @@ Row = tuple[float, ...]
 
 class CpuMeter:
     """CPU time (user + system) spent by Neo4j, by each app's processes and by this load
-    generator: where an answer's cost goes, so that a ratio can be explained."""
+    generator: where an answer's cost goes, so that a ratio can be explained; and the
+    cores that the rest of the machine (other users' work) kept busy meanwhile."""
 
     def __init__(self, neo4j: int, apps: dict[str, int]) -> None:
         def tree(pid: int) -> list[psutil.Process]:
@@ -312,17 +313,26 @@ class CpuMeter:
         self.parts.update({app: tree(pid) for app, pid in apps.items()})
 
     def seconds(self) -> dict[str, float]:
-        spent = {}
+        spent = {"wall": time.perf_counter()}
         for part, processes in self.parts.items():
             times = [p.cpu_times() for p in processes]
             spent[part] = sum(t.user + t.system for t in times)
+        # busy time of every core, and time the hypervisor gave to other machines (steal)
+        busy = psutil.cpu_times()._asdict()
+        spent["machine"] = sum(
+            busy.get(kind, 0.0) for kind in ("user", "nice", "system", "irq", "softirq", "steal")
+        )
         return spent
 
     def per_answer(self, before: dict[str, float], app: str, answers: int) -> Row:
-        """CPU ms per answer since ``before``: Neo4j, the app, the load generator."""
+        """CPU ms per answer since ``before`` of Neo4j, the app and the load generator;
+        then the cores that other processes used meanwhile, on average."""
         after = self.seconds()
-        return tuple(
-            (after[part] - before[part]) * 1000 / answers for part in ("neo4j", app, "generator")
+        used = {part: after[part] - before[part] for part in after}
+        ours = sum(used[part] for part in self.parts)
+        return (
+            *(used[part] * 1000 / answers for part in ("neo4j", app, "generator")),
+            max(0.0, used["machine"] - ours) / used["wall"],
         )
 
 
@@ -413,7 +423,7 @@ def _print_closed(
         f"median of {args.rounds} rounds"
     )
     columns = ("requests", "1 client", "p50 ms", "p95 ms", "p99 ms", "req/s", "p95 range")
-    cpu_columns = ("neo4j", "app", "gen")
+    cpu_columns = ("neo4j", "app", "gen", "others")
     print(
         f"{'scenario':<34} {'app':<14}"
         + " ".join(f"{c:>9}" for c in columns)
@@ -435,7 +445,8 @@ def _print_closed(
     print(
         "(1 client: the median latency in ms of one client alone; the rest with all clients; "
         "p95 range: lowest and highest p95 of the rounds; CPU ms/answer: CPU time of Neo4j, "
-        "of the app's processes and of the load generator per answer, all clients)"
+        "of the app's processes and of the load generator per answer, all clients; others: "
+        "cores that other processes kept busy meanwhile, or the hypervisor gave elsewhere)"
     )
     for name, _, _ in scenarios[1:]:
         ratio = throughput[name, OURS] / throughput[name, BASELINE]
@@ -452,7 +463,7 @@ def _print_open(rows: dict[tuple[str, str], list[Row]], args: argparse.Namespace
     print(
         f"{'app':<14}"
         + " ".join(f"{c:>10}" for c in columns)
-        + "  CPU ms/answer: neo4j    app    gen"
+        + "  CPU ms/answer: neo4j    app    gen others"
     )
     for app in (OURS, BASELINE):
         (sent, answered, p50, p95, p99, top, *spent), low, high = _medians(rows["open", app], 3)
