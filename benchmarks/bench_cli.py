@@ -22,10 +22,15 @@ run, ``repeat`` times each:
   1,000 nodes two of its parts (local-bridge spans, the permutation test) run on a sample
   and are extrapolated linearly, as in ``bench_metrics.py``; the table marks them.
 
-Wall time of each process (start to exit, interpreter start-up and imports included) and
-its peak RSS (``os.wait4``'s ``ru_maxrss`` of that child); medians and the ratio. One
-``analyze`` run before the timed ones fills the numba cache (its time is printed: on a
-fresh install it includes compiling the kernels; every later run loads them).
+Wall time of each process (start to exit, interpreter start-up and imports included), its
+CPU time (user + system) and its peak RSS (``os.wait4``'s ``ru_usage`` of that child);
+medians and the ratio, and the load average before and after (other work on the machine
+stretches the wall time, much less the CPU time). One ``analyze`` run before the timed
+ones fills the numba cache and Python's bytecode cache (its time is printed: on a fresh
+install it includes compiling the kernels; every later run loads them). The processes run
+as a user's Python does, writing and reading bytecode caches, even where the environment
+says ``PYTHONDONTWRITEBYTECODE`` (without the cache each run compiles the package's modules
+again: about 50 ms of CPU of a 100-node ``analyze``).
 """
 
 from __future__ import annotations
@@ -65,10 +70,17 @@ def write_files(folder: Path, n: int, m: int, group_size: int) -> tuple[Path, Pa
     return edges, nodes
 
 
-def run(cmd: list[str], cwd: str | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of one process (started in ``cwd``)."""
+#: The environment of the timed processes: bytecode cached, as a user's Python does.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run(cmd: list[str], cwd: str | None = None) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS (MiB) and stdout of one process (started in
+    ``cwd``)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     assert proc.stdout is not None and proc.stderr is not None
@@ -76,7 +88,7 @@ def run(cmd: list[str], cwd: str | None = None) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
 
 
 def bench(
@@ -94,37 +106,47 @@ def bench(
     nx_cmd += ["--sample"] if sample else []
     # ``python -c`` puts its working directory first on sys.path: it runs in ``before``
     old_cmd = [sys.executable, "-c", "from graph_service.cli import app; app()", *ours_cmd[1:]]
-    first, _, _ = run(ours_cmd)
-    ours: list[tuple[float, float]] = []
-    base: list[tuple[float, float]] = []
-    old: list[tuple[float, float]] = []
+    first, *_ = run(ours_cmd)
+    ours: list[Timed] = []
+    base: list[Timed] = []
+    old: list[Timed] = []
     for _ in range(repeat):
-        wall, rss, _ = run(ours_cmd)
-        ours.append((wall, rss))
+        ours.append(run(ours_cmd)[:3])
         if before:
-            wall, rss, _ = run(old_cmd, before)
-            old.append((wall, rss))
+            old.append(run(old_cmd, before)[:3])
         if not baseline:
             continue
-        wall, rss, out = run(nx_cmd)
+        wall, cpu, rss, out = run(nx_cmd)
         extra = float(out.strip().splitlines()[-1].split(":")[1])
-        base.append((wall + extra, rss))
-    t_ours = statistics.median(w for w, _ in ours)
+        base.append((wall + extra, cpu + extra, rss))
     note = " (2 parts extrapolated)" if sample else ""
     print(f"## SBM {n:,} nodes, {m:,} ties, groups of {group_size}; median of {repeat}")
-    print(f"{'':34s} {'wall (s)':>10s} {'peak RSS (MiB)':>15s}")
+    print(f"{'':34s} {'wall (s)':>10s} {'CPU (s)':>10s} {'peak RSS (MiB)':>15s}")
     print(f"{'graph-service analyze, 1st run':34s} {first:10.2f}")
-    print(f"{'graph-service analyze':34s} {t_ours:10.2f} {max(r for _, r in ours):15,.0f}")
+    t_ours = _row("graph-service analyze", ours)
     if old:
-        t_old = statistics.median(w for w, _ in old)
-        print(f"{'the same, --before checkout':34s} {t_old:10.2f} {max(r for _, r in old):15,.0f}")
-        print(f"ratio before / now: {t_old / t_ours:,.1f}x")
+        t_old = _row("the same, --before checkout", old)
+        print(f"ratio before / now: {t_old[0] / t_ours[0]:,.1f}x")
     if not base:
         print("plain networkx script: not run (see --large-baseline, --no-baseline)\n")
         return
-    t_base = statistics.median(w for w, _ in base)
-    print(f"{'plain networkx script' + note:34s} {t_base:10.2f} {max(r for _, r in base):15,.0f}")
-    print(f"ratio networkx / analyze: {t_base / t_ours:,.1f}x\n")
+    t_base = _row("plain networkx script" + note, base)
+    print(
+        f"ratio networkx / analyze: {t_base[0] / t_ours[0]:,.1f}x wall, "
+        f"{t_base[1] / t_ours[1]:,.1f}x CPU (load average {os.getloadavg()[0]:.1f})\n"
+    )
+
+
+#: (wall s, CPU s, peak RSS MiB) of one process
+Timed = tuple[float, float, float]
+
+
+def _row(name: str, runs: list[Timed]) -> tuple[float, float]:
+    """Print the medians of ``runs`` (the largest RSS); the median wall and CPU times."""
+    wall = statistics.median(w for w, _, _ in runs)
+    cpu = statistics.median(c for _, c, _ in runs)
+    print(f"{name:34s} {wall:10.2f} {cpu:10.2f} {max(r for _, _, r in runs):15,.0f}")
+    return wall, cpu
 
 
 def main() -> None:
@@ -142,6 +164,7 @@ def main() -> None:
     if args.large:
         sizes.append((100_000, 1_000_000, 100))
     sizes = [size for size in sizes if args.max_nodes is None or size[0] <= args.max_nodes]
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
         for n, m, group_size in sizes:
             repeat = args.repeat if n <= 10_000 else max(1, args.repeat // 2)

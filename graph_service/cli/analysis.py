@@ -1,15 +1,15 @@
-"""Commands for analysts: metrics of their own files or of the stored graph, and maps."""
+"""Commands for analysts: metrics and maps of the stored graph (the metrics of their own
+files, ``analyze``, are in cli/files.py)."""
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from graph_service.cli.common import reports_errors, say
+from graph_service.cli.files import OutputFormat, emit_report
 from graph_service.cli.options import NetworkOpt, PartitionOpt, filter_options
 from graph_service.cli.progress import steps
 from graph_service.errors import Invalid
@@ -17,95 +17,6 @@ from graph_service.filters import TieFilter
 from graph_service.model import DEFAULT_NETWORK
 
 app = typer.Typer()
-
-
-class OutputFormat(StrEnum):
-    JSON = "json"
-    CSV = "csv"
-
-
-def _write(text: str, out: Path | None) -> None:
-    if out is None:
-        typer.echo(text)
-    else:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
-
-
-def _write_json(report: dict[str, Any], out: Path | None) -> None:
-    """The report as indented UTF-8 JSON, written by orjson (the standard library's
-    encoder took 1.6 s of the 3.5 s of ``analyze`` at 10k nodes / 100k ties). Reports
-    hold no NaN (undefined values are null); orjson would write NaN as null too."""
-    import orjson
-
-    data = orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-    if out is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data + b"\n")
-        sys.stdout.buffer.flush()
-    else:
-        out.write_bytes(data)
-        typer.echo(f"wrote {out}", err=True)
-
-
-def _emit(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
-    if fmt is OutputFormat.JSON:
-        _write_json(report, out)
-        return
-    from graph_service.metrics.suite import report_tables
-
-    tables = report_tables(report)
-    if out is None:
-        for name, text in tables.items():
-            typer.echo(f"# {name}")
-            typer.echo(text)
-        return
-    stem = out.with_suffix("")
-    for name, text in tables.items():
-        path = stem.parent / f"{stem.name}_{name}.csv"
-        path.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {path}", err=True)
-
-
-@app.command(
-    "analyze",
-    epilog="Example: graph-service analyze --edges ties.csv --nodes people.csv "
-    "--group department --format csv -o metrics.csv",
-)
-@reports_errors
-def analyze_cmd(
-    edges: Annotated[Path, typer.Option("--edges", help="CSV with source,target[,weight]")],
-    nodes: Annotated[Path, typer.Option("--nodes", help="CSV with id and attributes")],
-    group: Annotated[str, typer.Option("--group", help="node attribute that draws the groups")],
-    directed: Annotated[bool, typer.Option("--directed", help="ties are arcs")] = False,
-    weight: Annotated[
-        str | None, typer.Option("--weight", help="edge column holding the weight")
-    ] = None,
-    k: Annotated[
-        int | None, typer.Option("--k", min=1, help="approximate betweenness with K pivots")
-    ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.JSON,
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="file (default: stdout)")] = None,
-) -> None:
-    """Bonding and bridging metrics of your own network files (no database needed)."""
-    from graph_service.metrics.io import read_graph_arrays
-    from graph_service.metrics.suite import analyze_indexed
-
-    with steps() as progress:
-        with progress.step(f"reading {edges.name} and {nodes.name}"):
-            files = read_graph_arrays(
-                edges, nodes, group_attr=group, directed=directed, weight_column=weight
-            )
-        with progress.step("computing the metrics") as step:
-            report = analyze_indexed(
-                files.ix,
-                files.partition,
-                files.names,
-                weighted=files.weighted,
-                k=k,
-                on_progress=step.update,
-            )
-    _emit(report, fmt, out)
 
 
 @app.command(
@@ -137,7 +48,7 @@ def metrics_cmd(
             rt, filters, partition=partition, directed=directed, k=k, on_progress=step.update
         )
     say(report["scope"]["ties"]["sentence"])
-    _emit(report, fmt, out)
+    emit_report(report, fmt, out)
 
 
 @app.command(

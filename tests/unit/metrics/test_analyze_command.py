@@ -39,9 +39,11 @@ def test_analyze_command_prints_the_report_of_analyze(tmp_path, name, group, ext
 
 
 def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(tmp_path):
-    """What ``analyze`` loads for a small network: the metrics and the CLI, not networkx
-    (the files go straight into arrays), scipy, numba (its kernels run as Python there), the
-    settings or the database driver (typer itself loads pydantic)."""
+    """What ``analyze`` loads for a small network through the console script (``main``):
+    the metrics and its own command, not networkx (the files go straight into arrays),
+    scipy, numba (its kernels run as Python there), the settings, the database driver, nor
+    the graph vocabulary and tie filter the other commands are built from (typer itself
+    loads pydantic)."""
     args = [
         "analyze",
         *("--edges", str(DATASETS / "strike_edges.csv")),
@@ -49,12 +51,26 @@ def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(
         *("--group", "group", "-o", str(tmp_path / "out.json")),
     ]
     code = (
-        "import sys; from graph_service.cli import app\n"
+        "import sys; from graph_service.cli import main\n"
         f"sys.argv = ['graph-service', *{args!r}]\n"
-        "try:\n    app()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'neo4j', 'pydantic_settings', 'fastapi', 'numba', 'networkx', 'scipy'}))"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(set(sys.modules) & {'neo4j', 'pydantic_settings', 'fastapi', 'numba', "
+        "'networkx', 'scipy', 'graph_service.model', 'graph_service.filters'}))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip().splitlines()[-1] == "[]"
     assert json.loads((tmp_path / "out.json").read_text())["network"]["nodes"] == 24
+
+
+@pytest.mark.parametrize(
+    "args", [["analyze", "--help"], ["analyze"], ["analyze", "--edges", "e.csv", "--bogus"]]
+)
+def test_analyze_alone_answers_as_the_whole_command_line(args):
+    """``graph-service analyze`` starts with its own command only (cli/__init__.py): the
+    same help and the same usage errors as within the whole command line."""
+    from graph_service.cli import _standalone
+
+    alone = runner.invoke(_standalone("analyze"), args, env={"COLUMNS": "120"})
+    whole = runner.invoke(app, args, env={"COLUMNS": "120"})
+    assert alone.exit_code == whole.exit_code
+    assert alone.output == whole.output
