@@ -361,7 +361,40 @@ def _pair_positions_numpy(starts: IntArray, ends: IntArray, i: IntArray, j: IntA
     return np.where(found, pos, -1).astype(np.int64)
 
 
+def _stable_order(keys: IntArray, k: int) -> IntArray:
+    """``np.argsort(keys, kind="stable")`` for integer keys in ``[0, k)``: a counting sort,
+    O(m + k) instead of numpy's merge sort (O(m log m), about 2 s for 20M keys)."""
+    start = np.zeros(k + 1, dtype=np.int64)
+    for e in range(keys.size):
+        start[keys[e] + 1] += 1
+    for x in range(k):
+        start[x + 1] += start[x]
+    out = np.empty(keys.size, dtype=np.int64)
+    for e in range(keys.size):
+        x = keys[e]
+        out[start[x]] = e
+        start[x] += 1
+    return out
+
+
+def _stable_order_numpy(keys: IntArray, k: int) -> IntArray:
+    """:func:`_stable_order` with numpy (a stable sort gives one order)."""
+    return np.argsort(keys, kind="stable")
+
+
+def stable_order_by(major: IntArray, minor: IntArray | None, k: int) -> IntArray:
+    """``np.argsort(major * k + minor, kind="stable")`` (or of ``major`` alone) for
+    integers in ``[0, k)``, without the product: least significant key first, each a
+    stable counting sort once the input is large."""
+    kernel = stable_order.pick(2 * major.size)
+    if minor is None:
+        return np.asarray(kernel(major, k), dtype=np.int64)
+    order = np.asarray(kernel(minor, k), dtype=np.int64)
+    return order[kernel(np.ascontiguousarray(major[order]), k)]
+
+
 dependency_sum = Kernel(_dependency_sum)
 tie_spans = Kernel(_tie_spans)
 same_label_counts = Kernel(_same_label_counts, _same_label_counts_numpy)
 pair_positions = Kernel(_pair_positions, _pair_positions_numpy)
+stable_order = Kernel(_stable_order, _stable_order_numpy)

@@ -91,3 +91,17 @@ def test_same_class_pairs_equals_the_sparse_product():
     want = np.asarray(in_by.multiply(out_by).sum(axis=1)).ravel()
     got = _same_class_pairs(n, s, d, cl)
     assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("k", [1, 7, 5000])
+def test_stable_order_is_numpys_stable_argsort(k, monkeypatch):
+    rng = np.random.default_rng(k)
+    major, minor = rng.integers(0, k, 3000), rng.integers(0, k, 3000)
+    for kernel in (_kernels.stable_order.small, _kernels.stable_order.compiled):
+        assert np.array_equal(kernel(major, k), np.argsort(major, kind="stable"))
+    for limit in (0, 10**18):
+        monkeypatch.setattr(_kernels, "WORK_LIMIT", limit)
+        by_both = _kernels.stable_order_by(major, minor, k)
+        assert np.array_equal(by_both, np.argsort(major * k + minor, kind="stable"))
+        by_major = _kernels.stable_order_by(major, None, k)
+        assert np.array_equal(by_major, np.argsort(major, kind="stable"))
