@@ -32,11 +32,12 @@ slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct
 3. How cost grows (first, unless ``--no-growth``): ``analyze_indexed`` on the SBM built
    straight into arrays (no networkx graph: at 10M ties one would take over 10 GiB), for
    1k/10k, 10k/100k, 100k/1M and, with ``--huge``, 1M nodes / 10M ties (one call; skipped
-   with the reason when less than 14 GiB of memory is available). Each size runs in a
-   process of its own, so its peak RSS (``ru_maxrss``: the generated graph included) is
-   its own; the table gives the median time of the calls and the first call's time
-   (which includes loading the numba kernels from their cache), and how the
-   median grew from the size before (each size has 10x the nodes and ties).
+   with the reason when less than 8 GiB of memory is available: its peak is about 4.5
+   GiB). Each size runs in a process of its own, so its peak RSS (``ru_maxrss``: the
+   generated graph included) is its own; the table gives the median time of the calls
+   and the first call's time (which includes loading the numba kernels from their
+   cache), and how the median grew from the size before (each size has 10x the nodes
+   and ties).
 4. ``--profile N M``: the parts of ``analyze_indexed`` on the arrays SBM of ``N`` nodes and
    ``M`` ties, one by one, each with its wall and CPU time (CPU: all threads of the
    process; on a shared machine wall time mostly measures the other work, CPU time much
@@ -308,7 +309,7 @@ def traced_peak(G: nx.Graph, partition: dict) -> float:
 
 GROWTH = [(1_000, 10_000, 5), (10_000, 100_000, 5), (100_000, 1_000_000, 3)]
 HUGE = (1_000_000, 10_000_000, 1)
-HUGE_MEMORY_GIB = 14
+HUGE_MEMORY_GIB = 8  # the 1M / 10M run peaks at about 4.5 GiB (graph included)
 
 
 def arrays_graph(n: int, m: int, group_size: int) -> tuple[IndexedGraph, dict]:
