@@ -36,8 +36,9 @@ slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct
    GiB). Each size runs in a process of its own, so its peak RSS (``ru_maxrss``: the
    generated graph included) is its own; the table gives the median time of the calls
    and the first call's time (which includes loading the numba kernels from their
-   cache), and how the median grew from the size before (each size has 10x the nodes
-   and ties).
+   cache), the median CPU time of the calls (all threads; on a shared machine the wall
+   time mostly measures the other work), and how the median grew from the size before
+   (each size has 10x the nodes and ties).
 4. ``--profile N M``: the parts of ``analyze_indexed`` on the arrays SBM of ``N`` nodes and
    ``M`` ties, one by one, each with its wall and CPU time (CPU: all threads of the
    process; on a shared machine wall time mostly measures the other work, CPU time much
@@ -327,17 +328,20 @@ def growth_child(n: int, m: int, repeat: int) -> None:
     (ix, partition), gen = timed(lambda: arrays_graph(n, m, 100))
     rss_graph = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     names: list[str | None] = [None] * n
-    calls = []
+    calls, cpu = [], []
     for _ in range(repeat):
         fresh = IndexedGraph(ix.nodes, ix.index, False, ix.src, ix.dst, ix.w)
+        start = time.process_time()
         _, seconds = timed(
             lambda fresh=fresh: analyze_indexed(
                 fresh, partition, names, weighted=False, k=K_PIVOTS, permutations=PERMUTATIONS
             )
         )
         calls.append(seconds)
+        cpu.append(time.process_time() - start)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    print(json.dumps({"gen": gen, "calls": calls, "rss_graph": rss_graph, "rss": rss}))
+    row = {"gen": gen, "calls": calls, "cpu": cpu, "rss_graph": rss_graph, "rss": rss}
+    print(json.dumps(row))
 
 
 def profile_parts(n: int, m: int) -> None:
@@ -398,8 +402,9 @@ def growth_table(huge: bool) -> None:
     sizes = GROWTH + ([HUGE] if huge else [])
     print(f"## How cost grows: analyze_indexed, {K_PIVOTS} pivots, {PERMUTATIONS} permutations")
     print(
-        f"{'nodes / ties':>22s} {'calls':>5s} {'median (s)':>11s} {'1st call (s)':>13s} "
-        f"{'x before':>9s} {'peak RSS (GiB)':>15s} {'graph alone (GiB)':>18s}"
+        f"{'nodes / ties':>22s} {'calls':>5s} {'median (s)':>11s} {'CPU (s)':>8s} "
+        f"{'1st call (s)':>13s} {'x before':>9s} {'peak RSS (GiB)':>15s} "
+        f"{'graph alone (GiB)':>18s}"
     )
     before = None
     for n, m, repeat in sizes:
@@ -416,10 +421,14 @@ def growth_table(huge: bool) -> None:
         median = statistics.median(row["calls"])
         grew = "" if before is None else f"{median / before:8.1f}x"
         before = median
+        cpu = statistics.median(row["cpu"])
         print(
-            f"{label:>22s} {repeat:5d} {median:11.2f} {row['calls'][0]:13.2f} {grew:>9s} "
-            f"{row['rss']:15.2f} {row['rss_graph']:18.2f}"
+            f"{label:>22s} {repeat:5d} {median:11.2f} {cpu:8.2f} {row['calls'][0]:13.2f} "
+            f"{grew:>9s} {row['rss']:15.2f} {row['rss_graph']:18.2f}",
+            flush=True,
         )
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        print(f"load average at the end: {' '.join(handle.read().split()[:3])}")
     print()
 
 
