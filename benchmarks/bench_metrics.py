@@ -9,6 +9,7 @@ Prints a table. Not a test (nothing here is asserted); run it from the repositor
     .venv/bin/python benchmarks/bench_metrics.py --repeat 3 # median of 3 analyze() calls
     .venv/bin/python benchmarks/bench_metrics.py --growth   # only the growth table
     .venv/bin/python benchmarks/bench_metrics.py --growth --huge  # and 1M nodes / 10M ties
+    .venv/bin/python benchmarks/bench_metrics.py --profile 100000 1000000  # parts, one size
 
 The numba kernels (betweenness, local-bridge spans, the permutation test's counting, tie
 lookups) are compiled once and cached; the first ``analyze`` of a fresh install includes
@@ -31,11 +32,17 @@ slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct
 3. How cost grows (first, unless ``--no-growth``): ``analyze_indexed`` on the SBM built
    straight into arrays (no networkx graph: at 10M ties one would take over 10 GiB), for
    1k/10k, 10k/100k, 100k/1M and, with ``--huge``, 1M nodes / 10M ties (one call; skipped
-   with the reason when less than 14 GiB of memory is available). Each size runs in a
-   process of its own, so its peak RSS (``ru_maxrss``: the generated graph included) is
-   its own; the table gives the median time of the calls and the first call's time
-   (which includes loading the numba kernels from their cache), and how the
-   median grew from the size before (each size has 10x the nodes and ties).
+   with the reason when less than 8 GiB of memory is available: its peak is about 4.5
+   GiB). Each size runs in a process of its own, so its peak RSS (``ru_maxrss``: the
+   generated graph included) is its own; the table gives the median time of the calls
+   and the first call's time (which includes loading the numba kernels from their
+   cache), the median CPU time of the calls (all threads; on a shared machine the wall
+   time mostly measures the other work), and how the median grew from the size before
+   (each size has 10x the nodes and ties).
+4. ``--profile N M``: the parts of ``analyze_indexed`` on the arrays SBM of ``N`` nodes and
+   ``M`` ties, one by one, each with its wall and CPU time (CPU: all threads of the
+   process; on a shared machine wall time mostly measures the other work, CPU time much
+   less) and the process's peak RSS after it: which part grows worse than the graph.
 """
 
 from __future__ import annotations
@@ -303,7 +310,7 @@ def traced_peak(G: nx.Graph, partition: dict) -> float:
 
 GROWTH = [(1_000, 10_000, 5), (10_000, 100_000, 5), (100_000, 1_000_000, 3)]
 HUGE = (1_000_000, 10_000_000, 1)
-HUGE_MEMORY_GIB = 14
+HUGE_MEMORY_GIB = 8  # the 1M / 10M run peaks at about 4.5 GiB (graph included)
 
 
 def arrays_graph(n: int, m: int, group_size: int) -> tuple[IndexedGraph, dict]:
@@ -321,17 +328,66 @@ def growth_child(n: int, m: int, repeat: int) -> None:
     (ix, partition), gen = timed(lambda: arrays_graph(n, m, 100))
     rss_graph = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     names: list[str | None] = [None] * n
-    calls = []
+    calls, cpu = [], []
     for _ in range(repeat):
         fresh = IndexedGraph(ix.nodes, ix.index, False, ix.src, ix.dst, ix.w)
+        start = time.process_time()
         _, seconds = timed(
             lambda fresh=fresh: analyze_indexed(
                 fresh, partition, names, weighted=False, k=K_PIVOTS, permutations=PERMUTATIONS
             )
         )
         calls.append(seconds)
+        cpu.append(time.process_time() - start)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    print(json.dumps({"gen": gen, "calls": calls, "rss_graph": rss_graph, "rss": rss}))
+    row = {"gen": gen, "calls": calls, "cpu": cpu, "rss_graph": rss_graph, "rss": rss}
+    print(json.dumps(row))
+
+
+def profile_parts(n: int, m: int) -> None:
+    """Each part of ``analyze_indexed`` on the arrays SBM, with wall and CPU seconds."""
+    (ix, partition), gen = timed(lambda: arrays_graph(n, m, 100))
+    print(f"## Parts on {n:,} nodes / {m:,} ties (generated in {gen:.1f} s)")
+    print(f"{'part':40s} {'wall (s)':>9s} {'CPU (s)':>9s} {'peak RSS (GiB)':>15s}")
+    labels = group_labels(ix.nodes, partition)
+    ix.layout = group_layout(labels)
+    cls = tie_class_array(ix, labels)
+    src = [ix.index[v] for v in pivots(ix.nodes, K_PIVOTS, 42)]
+    parts: list[tuple[str, Callable[[], Any]]] = [
+        (
+            "tie counts, E-I, density",
+            lambda: (
+                node_tie_counts(ix, labels, cls),
+                group_row_sums(ix, labels),
+                group_density_arrays(ix, labels),
+                ei_range_arrays(ix, labels, cls),
+                dyad_table_arrays(ix, labels, cls),
+            ),
+        ),
+        ("skeleton (sorted ties)", lambda: ix.skeleton),
+        ("triangles (igraph) and their ties", lambda: ix.triangle_ties),
+        ("brokerage", lambda: brokerage_arrays(ix, labels)),
+        ("constraint, eff. size, hierarchy", lambda: structural_holes_arrays(ix)),
+        ("adjacency in group layout", lambda: ix.laid_out(skeleton=False)),
+        (f"betweenness ({K_PIVOTS} pivots)", lambda: betweenness_array(ix, src)),
+        ("articulation points, bridges", lambda: articulation_arrays(ix, labels)),
+        ("local bridges + spans", lambda: local_bridge_arrays(ix)),
+        (
+            "assortativity, modularity",
+            lambda: (assortativity_arrays(ix, labels), modularity_arrays(ix, labels, False)),
+        ),
+        (
+            f"E-I permutation test ({PERMUTATIONS})",
+            lambda: ei_p_value_arrays(ix, labels, cls, PERMUTATIONS, 42),
+        ),
+    ]
+    for name, part in parts:
+        wall, cpu = time.perf_counter(), time.process_time()
+        part()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(f"{name:40s} {wall:9.2f} {cpu:9.2f} {rss:15.2f}", flush=True)
+    print()
 
 
 def available_gib() -> float:
@@ -346,8 +402,9 @@ def growth_table(huge: bool) -> None:
     sizes = GROWTH + ([HUGE] if huge else [])
     print(f"## How cost grows: analyze_indexed, {K_PIVOTS} pivots, {PERMUTATIONS} permutations")
     print(
-        f"{'nodes / ties':>22s} {'calls':>5s} {'median (s)':>11s} {'1st call (s)':>13s} "
-        f"{'x before':>9s} {'peak RSS (GiB)':>15s} {'graph alone (GiB)':>18s}"
+        f"{'nodes / ties':>22s} {'calls':>5s} {'median (s)':>11s} {'CPU (s)':>8s} "
+        f"{'1st call (s)':>13s} {'x before':>9s} {'peak RSS (GiB)':>15s} "
+        f"{'graph alone (GiB)':>18s}"
     )
     before = None
     for n, m, repeat in sizes:
@@ -364,10 +421,14 @@ def growth_table(huge: bool) -> None:
         median = statistics.median(row["calls"])
         grew = "" if before is None else f"{median / before:8.1f}x"
         before = median
+        cpu = statistics.median(row["cpu"])
         print(
-            f"{label:>22s} {repeat:5d} {median:11.2f} {row['calls'][0]:13.2f} {grew:>9s} "
-            f"{row['rss']:15.2f} {row['rss_graph']:18.2f}"
+            f"{label:>22s} {repeat:5d} {median:11.2f} {cpu:8.2f} {row['calls'][0]:13.2f} "
+            f"{grew:>9s} {row['rss']:15.2f} {row['rss_graph']:18.2f}",
+            flush=True,
         )
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        print(f"load average at the end: {' '.join(handle.read().split()[:3])}")
     print()
 
 
@@ -390,7 +451,13 @@ def main() -> None:
     parser.add_argument("--growth", action="store_true", help="only the growth table")
     parser.add_argument("--no-growth", action="store_true", help="no growth table")
     parser.add_argument("--huge", action="store_true", help="growth up to 1M nodes / 10M ties")
+    parser.add_argument(
+        "--profile", nargs=2, type=int, metavar=("N", "M"), help="time each part at one size"
+    )
     args = parser.parse_args()
+    if args.profile:
+        profile_parts(*args.profile)
+        return
     if not args.no_growth:
         growth_table(args.huge)
     if args.growth:

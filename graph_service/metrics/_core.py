@@ -141,17 +141,18 @@ class IndexedGraph:
         for an undirected tie it is twice the weight, for a reciprocated pair of arcs the
         sum of both.
         """
+        from graph_service.metrics._kernels import stable_order_by  # _kernels imports _core
+
         if not self.directed:
             # ties are distinct pairs src < dst already: sort them; w + w is exactly 2 w
-            key = self.src * self.n + self.dst
-            order = np.argsort(key, kind="stable")
+            order = stable_order_by(self.src, self.dst, self.n)
             return self.src[order], self.dst[order], 2.0 * self.w[order]
         s, d, w = self.arcs
         a = np.minimum(s, d)
         b = np.maximum(s, d)
-        key = a * self.n + b
-        order = np.argsort(key, kind="stable")
-        key, w = key[order], w[order]
+        order = stable_order_by(a, b, self.n)
+        key = a[order] * self.n + b[order]
+        w = w[order]
         first = np.ones(key.size, dtype=bool)
         first[1:] = key[1:] != key[:-1]
         uniq = key[first]
@@ -252,7 +253,9 @@ def group_layout(labels: GroupLabels) -> IntArray:
 def csr_arrays(n: int, src: IntArray, dst: IntArray) -> tuple[IntArray, Int32Array]:
     """``indptr`` (int64) and ``indices`` (int32: half the memory traffic of the kernels)
     of the arcs ``src -> dst``."""
-    order = np.argsort(src, kind="stable")
+    from graph_service.metrics._kernels import stable_order_by  # _kernels imports _core
+
+    order = stable_order_by(src, None, n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
     return indptr, np.ascontiguousarray(dst[order], dtype=np.int32)

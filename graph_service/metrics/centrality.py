@@ -31,7 +31,7 @@ import igraph as ig
 import numpy as np
 
 from graph_service.metrics._core import FloatArray, IndexedGraph, IntArray, indexed
-from graph_service.metrics._kernels import dependency_sum, run_chunks
+from graph_service.metrics._kernels import dependency_sum, level_scratch, run_chunks
 
 if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
     import networkx as nx
@@ -50,7 +50,10 @@ def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
     indptr, indices, position = ix.laid_out(skeleton=False)
     symmetric = not ix.directed
     kernel = dependency_sum.pick(len(sources) * (indices.size + ix.n))
-    parts = run_chunks(lambda chunk: kernel(indptr, indices, chunk, symmetric), position[sources])
+    parts = run_chunks(
+        lambda chunk: kernel(indptr, indices, chunk, symmetric, *level_scratch(ix.n, symmetric)),
+        position[sources],
+    )
     total = np.zeros(ix.n)
     for part in parts:
         total += part

@@ -76,9 +76,13 @@ def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
     indptr, indices, position = ix.laid_out(skeleton=True)
     edges = local[todo]
     u, v = position[a[edges]], position[b[edges]]
+    # searched by their first end in the layout: consecutive searches start in the same
+    # region of the adjacency (a span does not depend on the order of the searches)
+    order = np.argsort(np.minimum(u, v), kind="stable")
+    u, v = u[order], v[order]
     kernel = tie_spans.pick(todo.size * (indices.size + ix.n))  # at most a whole search each
     parts = run_chunks(lambda idx: kernel(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
-    span[todo] = np.concatenate(parts)
+    span[todo[order]] = np.concatenate(parts)
     return local, span
 
 

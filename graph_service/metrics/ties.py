@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from graph_service.metrics._core import (
+    BoolArray,
     GroupLabels,
     IndexedGraph,
     IntArray,
@@ -179,31 +180,44 @@ def node_tie_counts(
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Per node: degree (incident ties or arcs), bonding ties, bridging ties."""
     n = ix.n
-    ends = np.concatenate([ix.src, ix.dst])
-    c2 = np.concatenate([cls, cls])
-    degree = np.bincount(ends, minlength=n)
-    bonding = np.bincount(ends[c2 == BONDING], minlength=n)
-    bridging = np.bincount(ends[c2 == BRIDGING], minlength=n)
-    return degree, bonding, bridging
+
+    def ends(ties: BoolArray | None) -> IntArray:
+        """Ties at each node, counted from both ends (no concatenated copy of the ends)."""
+        s, d = (ix.src, ix.dst) if ties is None else (ix.src[ties], ix.dst[ties])
+        return np.bincount(s, minlength=n) + np.bincount(d, minlength=n)
+
+    return ends(None), ends(cls == BONDING), ends(cls == BRIDGING)
 
 
 def group_row_sums(ix: IndexedGraph, labels: GroupLabels) -> tuple[IntArray, IntArray, IntArray]:
     """Per group (``labels.groups`` order): size, internal and external row sums."""
+    if labels.proper:  # one group a node: counting, no membership matrix
+        return _proper_row_sums(ix, labels)
     s, d, _ = ix.arcs
     ok = labels.grouped[s] & labels.grouped[d]
     s, d = s[ok], d[ok]
-    if labels.proper:  # one group a node: counting, no membership matrix
-        k = len(labels.groups)
-        size = np.bincount(labels.sig[labels.grouped], minlength=k).astype(np.int64)
-        from_group, to_group = labels.sig[s], labels.sig[d]
-        internal = np.bincount(from_group[from_group == to_group], minlength=k).astype(np.int64)
-        total = np.bincount(from_group, minlength=k).astype(np.int64)
-        return size, internal, total - internal
     mem = labels.membership
     size = np.asarray(mem.sum(axis=0)).ravel().astype(np.int64)
     from_rows = mem[s]
     internal = np.asarray(from_rows.multiply(mem[d]).sum(axis=0)).ravel().astype(np.int64)
     total = np.asarray(from_rows.sum(axis=0)).ravel().astype(np.int64)
+    return size, internal, total - internal
+
+
+def _proper_row_sums(ix: IndexedGraph, labels: GroupLabels) -> tuple[IntArray, IntArray, IntArray]:
+    """:func:`group_row_sums` of a partition with one group a node, from the ties
+    themselves: an undirected tie is an arc each way, so it counts from both ends
+    (twice inside a group), without building the arcs."""
+    k = len(labels.groups)
+    size = np.bincount(labels.sig[labels.grouped], minlength=k).astype(np.int64)
+    ok = labels.grouped[ix.src] & labels.grouped[ix.dst]
+    from_group, to_group = labels.sig[ix.src[ok]], labels.sig[ix.dst[ok]]
+    inside = from_group[from_group == to_group]
+    internal = np.bincount(inside, minlength=k).astype(np.int64)
+    total = np.bincount(from_group, minlength=k).astype(np.int64)
+    if not ix.directed:
+        internal *= 2
+        total += np.bincount(to_group, minlength=k).astype(np.int64)
     return size, internal, total - internal
 
 

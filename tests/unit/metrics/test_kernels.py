@@ -51,8 +51,9 @@ def test_each_kernel_same_bits_both_ways():
     ix = indexed(G)
     indptr, indices = ix.out_adjacency
     sources = np.arange(ix.n, dtype=np.int64)
+    levels = _kernels.level_scratch(ix.n, True)
     for kernel, args in [
-        (_kernels.dependency_sum, (indptr, indices, sources, True)),
+        (_kernels.dependency_sum, (indptr, indices, sources, True, *levels)),
         (_kernels.tie_spans, (indptr, indices, ix.src[:40], ix.dst[:40])),
     ]:
         a, b = kernel.python(*args), kernel.compiled(*args)
@@ -91,3 +92,38 @@ def test_same_class_pairs_equals_the_sparse_product():
     want = np.asarray(in_by.multiply(out_by).sum(axis=1)).ravel()
     got = _same_class_pairs(n, s, d, cl)
     assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("k", [1, 7, 5000])
+def test_stable_order_is_numpys_stable_argsort(k, monkeypatch):
+    rng = np.random.default_rng(k)
+    major, minor = rng.integers(0, k, 3000), rng.integers(0, k, 3000)
+    for kernel in (_kernels.stable_order.small, _kernels.stable_order.compiled):
+        assert np.array_equal(kernel(major, k), np.argsort(major, kind="stable"))
+    for limit in (0, 10**18):
+        monkeypatch.setattr(_kernels, "WORK_LIMIT", limit)
+        by_both = _kernels.stable_order_by(major, minor, k)
+        assert np.array_equal(by_both, np.argsort(major * k + minor, kind="stable"))
+        by_major = _kernels.stable_order_by(major, None, k)
+        assert np.array_equal(by_major, np.argsort(major, kind="stable"))
+
+
+def _deep_graphs() -> list[nx.Graph]:
+    """Graphs with over 255 levels: the levels are kept modulo 255 (undirected)."""
+    path = nx.path_graph(600)
+    path.add_edges_from([(0, 300), (10, 20)])  # shortcuts: a level with two paths
+    arcs = nx.DiGraph(nx.path_graph(600, create_using=nx.DiGraph))
+    arcs.add_edges_from([(590, 335), (400, 5), (300, 45), (299, 45)])  # back to old levels
+    return [path, arcs, nx.cycle_graph(700)]
+
+
+@pytest.mark.parametrize("graph", range(3))
+@pytest.mark.parametrize("limit", [0, 10**18])
+def test_betweenness_over_255_levels_is_networkx(graph, limit, monkeypatch):
+    from graph_service.metrics.centrality import betweenness
+
+    monkeypatch.setattr(_kernels, "WORK_LIMIT", limit)
+    G = _deep_graphs()[graph]
+    want = nx.betweenness_centrality(G, normalized=False)
+    got = betweenness(G)
+    assert got == pytest.approx(want, rel=1e-12)
