@@ -37,7 +37,8 @@ _Date = date  # an alias: Observation has a field named `date`
 
 
 class NodeLabel(StrEnum):
-    """What a node is. Every stored node also carries the label ``Entity`` (global id)."""
+    """What a node is. Every stored node also carries the label ``Entity`` (its id is
+    unique within its network)."""
 
     ACTOR = "Actor"  # organisations and people outside the office
     STAFF = "Staff"  # people of the office
@@ -355,7 +356,7 @@ def _check_attributes(value: dict[str, Any], reserved: frozenset[str]) -> dict[s
 
 
 class NodeIn(_Strict):
-    """A node to create or upsert (keyed by ``id``, unique across all labels)."""
+    """A node to create or upsert (keyed by ``id``, unique across all labels of a network)."""
 
     id: Id
     label: NodeLabel
