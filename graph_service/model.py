@@ -32,6 +32,10 @@ from pydantic import (
 _Date = date  # an alias: Observation has a field named `date`
 
 
+#: The label every stored node carries besides its own (the global id constraint's).
+ENTITY_LABEL = "Entity"
+
+
 class NodeLabel(StrEnum):
     """What a node is. Every stored node also carries the label ``Entity`` (global id)."""
 

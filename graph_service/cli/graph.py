@@ -16,6 +16,7 @@ from graph_service.cli.common import ensure_local_server, reports_errors, say
 from graph_service.cli.progress import steps
 from graph_service.errors import Invalid
 from graph_service.model import EvidenceMethod, NodeLabel, RelType
+from graph_service.services.importing.engine import ImportEngine
 from graph_service.services.importing.options import ImportOptions
 from graph_service.services.importing.sources import SourceFormat
 
@@ -181,6 +182,15 @@ ReplaceOpt = Annotated[
     bool, typer.Option("--replace", help="delete the stored graph first (asks; see --yes)")
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="confirm --replace without asking")]
+EngineOpt = Annotated[
+    ImportEngine,
+    typer.Option(
+        "--engine",
+        help="how the checked rows are written: transactional, offline (neo4j-admin into the "
+        "local server's empty store: stops and restarts it), or auto (offline from "
+        "IMPORT_OFFLINE_ROWS rows on)",
+    ),
+]
 
 
 #: the defaults are the service's (ImportOptions): one declaration for the CLI and the API
@@ -211,6 +221,7 @@ def import_cmd(
     dry_run: DryRunOption = False,
     replace: ReplaceOpt = False,
     yes: YesOpt = False,
+    engine: EngineOpt = ImportEngine.AUTO,
 ) -> None:
     """Import a network file in one command: all or nothing, every problem listed once.
 
@@ -262,7 +273,7 @@ def import_cmd(
         what = "validating (dry run)" if dry_run else "importing"
         with progress.step(what, unit="rows") as step:
             report = importer.import_parsed(
-                rt, parsed, dry_run=dry_run, on_progress=step.update, on_notice=say
+                rt, parsed, dry_run=dry_run, on_progress=step.update, on_notice=say, engine=engine
             )
         report.preview = preview
     _print_report(report)
