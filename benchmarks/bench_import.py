@@ -175,8 +175,13 @@ def _first_load(rt: Runtime, nodes: list[NodeIn], ties: list[TieIn], engine: Any
         ties=[(f"ties[{i}]", t) for i, t in enumerate(ties)],
     )
     t0 = time.perf_counter()
-    report = import_parsed(rt, parsed, engine=engine, on_notice=lambda line: print(line))
+
+    def notice(line: str) -> None:  # each step with the time it began: where the time goes
+        print(f"  {time.perf_counter() - t0:6.1f} s  {line}", file=sys.stderr, flush=True)
+
+    report = import_parsed(rt, parsed, engine=engine, on_notice=notice)
     seconds = time.perf_counter() - t0
+    del parsed
     assert report.engine == engine.value, report
     stored = rt.repo.counts()
     assert sum(stored["ties"].values()) == len(ties), stored

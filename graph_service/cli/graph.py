@@ -25,7 +25,8 @@ app = typer.Typer()
 
 def _print_report(report: Any) -> None:
     verb = "validated (dry run)" if report.dry_run else "imported"
-    typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties")
+    how = " (offline importer)" if report.engine == "offline" else ""
+    typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties{how}")
     preview = report.preview
     if preview is not None and not report.dry_run:
         for original, stored in preview.renamed.items():

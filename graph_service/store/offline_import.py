@@ -109,34 +109,37 @@ class _Section:
     """One CSV file: rows whose property types agree column by column."""
 
     columns: dict[str, str] = field(default_factory=dict)
-    rows: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    rows: list[Mapping[str, Any]] = field(default_factory=list)
 
     def fits(self, kinds: Mapping[str, str]) -> bool:
         return all(self.columns.get(key, kind) == kind for key, kind in kinds.items())
 
 
-def _stored(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The properties the importer writes: all but empty lists (see the module doc)."""
-    return {k: v for k, v in props.items() if v is not None and v != []}
+def _shape(value: Any) -> Any:
+    """What decides a value's column type, cheaply (the rows' lists hold one type)."""
+    if value.__class__ is list:
+        return (list, value[0].__class__) if value else None
+    return value.__class__
 
 
-def _sections(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[_Section]:
-    """Rows ``(key, props)`` spread over as few files as their property types allow."""
+def _sections(rows: Iterable[Mapping[str, Any]]) -> list[_Section]:
+    """Rows (with their ``props``) spread over as few files as their property types allow;
+    a None or an empty list is no property (see the module doc)."""
     sections: list[_Section] = []
-    placed: dict[tuple[tuple[str, str], ...], _Section] = {}
-    for key, props in rows:
-        stored = _stored(props)
-        signature = tuple((k, neo4j_type(v)) for k, v in stored.items())
+    placed: dict[tuple[tuple[str, ...], tuple[Any, ...]], _Section] = {}
+    for row in rows:
+        props = row["props"]
+        signature = (tuple(props), tuple(map(_shape, props.values())))
         section = placed.get(signature)
         if section is None:
-            kinds = dict(signature)
+            kinds = {k: neo4j_type(v) for k, v in props.items() if v is not None and v != []}
             section = next((s for s in sections if s.fits(kinds)), None)
             if section is None:
                 section = _Section()
                 sections.append(section)
             section.columns.update(kinds)
             placed[signature] = section
-        section.rows.append((key, stored))
+        section.rows.append(row)
     return sections
 
 
@@ -186,27 +189,42 @@ def _check_trim(texts: set[str]) -> None:
         )
 
 
+def _formatter(kind: str, delimiter: str) -> Callable[[Any], str]:
+    """How a column of ``kind`` writes a value (as :func:`cell`, without the checks)."""
+    if kind.endswith("[]"):
+        element = _formatter(kind[:-2], delimiter)
+        if kind == "string[]":
+            element = _scalar_text  # unquoted inside the array's quotes
+        return lambda v: _quoted(delimiter.join([element(x) or BLANK for x in v])) if v else ""
+    scalars: dict[str, Callable[[Any], str]] = {
+        "string": _quoted,
+        "long": str,
+        "double": repr,
+        "boolean": _scalar_text,
+        "date": _scalar_text,
+    }
+    return scalars[kind]
+
+
 def _write_section(
-    path: Path, section: _Section, key_column: list[str], extra: Callable[[str], list[str]], d: str
+    path: Path, section: _Section, head: list[str], cells: Callable[[Any], list[str]], d: str
 ) -> bool:
-    """Write one section; whether a value holds a line break."""
-    names = list(section.columns)
-    header = key_column + [f"{name}:{section.columns[name]}" for name in names]
+    """Write one section (``head`` and ``cells(row)`` are the columns before the
+    properties); whether a value holds a line break."""
+    columns = [(name, _formatter(kind, d)) for name, kind in section.columns.items()]
+    header = head + [f"{name}:{kind}" for name, kind in section.columns.items()]
     multiline = False
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(header) + "\n")
-        for key, props in section.rows:
-            cells = extra(key) + [cell(props.get(name), d) for name in names]
-            line = ",".join(cells)
+        for row in section.rows:
+            get = row["props"].get
+            line = ",".join(
+                cells(row) + ["" if (v := get(name)) is None else f(v) for name, f in columns]
+            )
             if "\n" in line or "\r" in line:
                 multiline = True
             out.write(line + "\n")
     return multiline
-
-
-def node_key(row: Mapping[str, Any]) -> str:
-    """The id the importer joins ties to nodes by (not stored: ``id`` is a property)."""
-    return str(row["id"])
 
 
 def write_import_files(
@@ -215,39 +233,34 @@ def write_import_files(
     tie_rows: Sequence[Mapping[str, Any]],
 ) -> ImportFiles:
     """Write ``node_rows`` (``{id, label, props}``) and ``tie_rows`` (``{id, type, source,
-    target, props}``) into ``folder`` as the importer's CSV files."""
+    target, props}``) into ``folder`` as the importer's CSV files. The importer joins ties
+    to nodes by the node's ``id`` (its ``:ID`` column, not stored: ``id`` is a property)."""
     texts = _texts(node_rows, tie_rows)
     d = _array_delimiter(texts)
     _check_trim(texts)
     folder.mkdir(parents=True, exist_ok=True)
-    by_key = {node_key(r): r for r in node_rows}
-    ties_by_key = {f"{i}": r for i, r in enumerate(tie_rows)}
     multiline = False
     nodes: list[Path] = []
-    for i, section in enumerate(_sections((k, r["props"]) for k, r in by_key.items())):
+    for i, section in enumerate(_sections(node_rows)):
         nodes.append(folder / f"nodes-{i}.csv")
         multiline |= _write_section(
             nodes[-1],
             section,
             [":ID", ":LABEL"],
-            lambda k: [_quoted(k), _quoted(f"{ENTITY_LABEL}{d}{by_key[k]['label']}")],
+            lambda r: [_quoted(r["id"]), _quoted(f"{ENTITY_LABEL}{d}{r['label']}")],
             d,
         )
     ties: list[Path] = []
-    for i, section in enumerate(_sections((k, r["props"]) for k, r in ties_by_key.items())):
+    for i, section in enumerate(_sections(tie_rows)):
         ties.append(folder / f"ties-{i}.csv")
         multiline |= _write_section(
             ties[-1],
             section,
             [":START_ID", ":END_ID", ":TYPE"],
-            lambda k: [
-                _quoted(str(ties_by_key[k]["source"])),
-                _quoted(str(ties_by_key[k]["target"])),
-                str(ties_by_key[k]["type"]),
-            ],
+            lambda r: [_quoted(r["source"]), _quoted(r["target"]), r["type"]],
             d,
         )
-    return ImportFiles(nodes, ties, d, multiline, len(by_key), len(tie_rows))
+    return ImportFiles(nodes, ties, d, multiline, len(node_rows), len(tie_rows))
 
 
 def importer_args(files: ImportFiles, database: str, report: Path, memory: str) -> list[str]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from functools import cache
 from typing import Any, LiteralString, cast
 
 from neo4j import ManagedTransaction
 
-from graph_service.errors import Invalid, OverMemory, Unavailable
+from graph_service.errors import DomainError, Invalid, LocalServerError, OverMemory, Unavailable
 from graph_service.model import (
     DIRECTED,
     Node,
@@ -357,7 +357,14 @@ class GraphRepository:
             node_rows = [node_row(n) for n in nodes]
             tie_rows = [tie_row(t) for t in ties]
         self.store.close()  # its connections end with the server
-        written = import_offline(self.store.settings, node_rows, tie_rows, say)
+        try:
+            written = import_offline(self.store.settings, node_rows, tie_rows, say)
+        except LocalServerError:
+            # the server restarted on a new empty database: give it the schema back
+            with suppress(DomainError):
+                self.store.apply_schema()
+            raise
+        say("creating the constraints and indexes, and waiting until they are online")
         self.store.apply_schema()
         # the indexes fill in the background; a load is done when they are online
         self.store.write("schema/await_indexes", seconds=OFFLINE_INDEX_WAIT)

@@ -113,6 +113,7 @@ def _both_ways(rt: Any, tmp_path: Path, args: list[str]) -> tuple[bytes, bytes, 
     # (a later transaction number than the new one has reached): it reconnects
     rt.store.close()
     assert "stopping the local Neo4j" in said and "then starting it again" in said
+    assert "ties (offline importer)" in said
     offline = _exports(tmp_path, "offline")
     for a, b in zip(transactional, offline, strict=True):
         assert a == b
@@ -165,3 +166,58 @@ def test_offline_import_of_generated_data_with_evidence_equals_the_transactional
 def _constraint_names(rt: Any) -> set[str]:
     with rt.store.session() as session:
         return {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name RETURN name")}
+
+
+def test_failed_offline_import_leaves_the_store_empty_and_the_server_running(
+    empty_graph: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph_service.store import local_server, offline_import
+
+    real_args = offline_import.importer_args
+
+    def with_missing_file(*args: Any) -> list[str]:
+        return [*real_args(*args), f"--nodes={tmp_path / 'missing.csv'}"]
+
+    monkeypatch.setattr(offline_import, "importer_args", with_missing_file)
+    sample = tmp_path / "sample.json"
+    sample.write_bytes(sample_network_bytes())
+    done = runner.invoke(app, ["import", str(sample), "--engine", "offline"])
+    empty_graph.store.close()
+    assert done.exit_code == 1, done.output
+    assert "error: the offline import failed, nothing was written (the store is empty " in (
+        done.output
+    )
+    assert "missing.csv" in done.output
+    assert local_server.status(empty_graph.settings).running
+    assert empty_graph.repo.store_counts() == (0, 0)
+    assert {"entity_id", "knows_id"} <= _constraint_names(empty_graph)
+    assert list((empty_graph.settings.local_home / "import").iterdir()) == []
+    monkeypatch.undo()
+    _import([str(sample)], "transactional")  # the server takes the import as before
+    assert empty_graph.repo.store_counts() == (94, 298)
+
+
+def test_engine_choice_follows_the_server_the_store_and_the_threshold(
+    empty_graph: Any, tmp_path: Path
+) -> None:
+    from graph_service.errors import Invalid
+    from graph_service.services.importing.engine import ImportEngine, choose_engine
+    from graph_service.services.runtime import Runtime
+
+    auto, offline = ImportEngine.AUTO, ImportEngine.OFFLINE
+    settings = empty_graph.settings.model_copy(update={"import_offline_rows": 1_000})
+    with Runtime(settings) as rt:
+        assert choose_engine(rt, auto, 999) is ImportEngine.TRANSACTIONAL
+        assert choose_engine(rt, auto, 1_000) is offline
+        assert choose_engine(rt, offline, 1) is offline
+        assert choose_engine(rt, ImportEngine.TRANSACTIONAL, 10**6).value == "transactional"
+        _import([str(DATASETS / "krackhardt_kite_edges.csv")], "auto")  # 10 nodes: below
+        assert rt.repo.store_counts() == (10, 18)
+        assert choose_engine(rt, auto, 10**6) is ImportEngine.TRANSACTIONAL
+        with pytest.raises(Invalid, match="the store holds 10 nodes and 18 relationships"):
+            choose_engine(rt, offline, 10**6)
+    remote = settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
+    with Runtime(remote) as rt:  # decided before anything connects
+        assert choose_engine(rt, auto, 10**6) is ImportEngine.TRANSACTIONAL
+        with pytest.raises(Invalid, match="NEO4J_URI names a server of your own"):
+            choose_engine(rt, offline, 10**6)
