@@ -19,7 +19,12 @@ How a property map becomes CSV, so that the store equals the transactional impor
 - an empty list is left out: the importer cannot write one, and every query reads a
   missing evidence array as empty (``coalesce(r.ev_methods, [])``);
 - the array delimiter is the first of :data:`ARRAY_DELIMITERS` that no array element and
-  no label contains.
+  no label contains;
+- an empty array element (an observation without a date in ``ev_dates``) is written as
+  :data:`BLANK` and emptied again by the importer's ``--trim-strings`` (an array cell of
+  one empty element would read as no value): every other string must come through that
+  trimming unchanged, which the model's stripped strings do unless one begins or ends
+  with a control character (:class:`OfflineUnsupported`, before the server is touched).
 """
 
 from __future__ import annotations
