@@ -3,6 +3,12 @@
 measured in the same run.
 
     .venv/bin/python benchmarks/bench_import.py [--nodes 100000] [--ties 1000000]
+    .venv/bin/python benchmarks/bench_import.py --offline [--memory 2g --pagecache 1g]
+
+``--offline`` runs only the first-load comparison (issue 14): the same validated nodes
+and ties written into an empty store by the transactional import and by the offline
+importer (stop, neo4j-admin database import full, start, schema, indexes online), both
+through ``import_parsed`` as ``graph-service import --engine ...`` runs them.
 
 Starts its own server (home .neo4j-bench/, a free port, heap and page cache 4g, no
 plugins) and stops it at the end. The baseline (a transaction per tie, what a typical
@@ -201,6 +207,53 @@ class _Rows(list[tuple[str, str, str]]):
         super().append(row)
 
 
+def _first_load(rt: Runtime, nodes: list[NodeIn], ties: list[TieIn], engine: Any) -> float:
+    """Seconds to validate and write the graph into the empty store with ``engine``."""
+    from graph_service.services.importer import Parsed, import_parsed
+
+    parsed = Parsed(
+        nodes=[(f"nodes[{i}]", n) for i, n in enumerate(nodes)],
+        ties=[(f"ties[{i}]", t) for i, t in enumerate(ties)],
+    )
+    t0 = time.perf_counter()
+
+    def notice(line: str) -> None:  # each step with the time it began: where the time goes
+        print(f"  {time.perf_counter() - t0:6.1f} s  {line}", file=sys.stderr, flush=True)
+
+    report = import_parsed(rt, parsed, engine=engine, on_notice=notice)
+    seconds = time.perf_counter() - t0
+    del parsed
+    assert report.engine == engine.value, report
+    stored = rt.repo.counts()
+    assert sum(stored["ties"].values()) == len(ties), stored
+    assert sum(stored["nodes"].values()) == len(nodes), stored
+    return seconds
+
+
+def offline_comparison(args: argparse.Namespace, settings: Any) -> None:
+    """The first load both ways, each into a fresh store, in one run."""
+    from graph_service.services.importing.engine import ImportEngine
+
+    nodes, ties = synthetic(args.nodes, args.ties)
+    rows = len(nodes) + len(ties)
+    seconds: dict[str, float] = {}
+    for engine in (ImportEngine.TRANSACTIONAL, ImportEngine.OFFLINE):
+        local_server.stop(settings)
+        fresh_store(args.home)
+        local_server.start(settings)
+        with Runtime(settings) as rt:
+            rt.ensure_schema()
+            seconds[engine.value] = _first_load(rt, nodes, ties, engine)
+        print(f"{engine.value}: {seconds[engine.value]:.1f} s", file=sys.stderr, flush=True)
+    local_server.stop(settings)
+    print(f"\nfirst load of {len(nodes):,} nodes and {len(ties):,} ties into an empty store")
+    print(f"{'engine':<15}  {'seconds':>8}  {'rows/s':>10}")
+    for engine, took in seconds.items():
+        print(f"{engine:<15}  {took:>8.1f}  {rows / took:>10,.0f}")
+    ratio = seconds["transactional"] / seconds["offline"]
+    print(f"\noffline / transactional: {ratio:.1f}x faster; target >= 5x; met: {ratio >= 5}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=100_000)
@@ -212,9 +265,19 @@ def main() -> None:
     parser.add_argument(
         "--staged-only", action="store_true", help="only the staged import of a new network"
     )
+    parser.add_argument("--pagecache", help="page cache of the server (default: --memory)")
+    parser.add_argument("--port", type=int, help="Bolt port of the server (default: a free one)")
+    parser.add_argument(
+        "--offline", action="store_true", help="only the first load, transactional vs offline"
+    )
     args = parser.parse_args()
 
-    settings = bench_settings(args.home, heap=args.memory, pagecache=args.memory)
+    settings = bench_settings(args.home, heap=args.memory, pagecache=args.pagecache or args.memory)
+    if args.port:
+        settings = settings.model_copy(update={"local_bolt_port": args.port})
+    if args.offline:
+        offline_comparison(args, settings)
+        return
     t0 = time.perf_counter()
     nodes, ties = synthetic(args.nodes, args.ties)
     print(

@@ -93,6 +93,14 @@ class Settings(BaseSettings):
         "250,000 per GB of the local server's heap, 500,000 for a server of your own "
         "(docs/import.md)",
     )
+    import_offline_rows: int = Field(
+        default=200_000,
+        gt=0,
+        validation_alias=_env("IMPORT_OFFLINE_ROWS"),
+        description="`import --engine auto` loads an import of at least this many nodes and "
+        "ties with Neo4j's offline importer when the local server's store is empty "
+        "(docs/import.md)",
+    )
 
     # --- the API ---------------------------------------------------------------------------
     api_keys: SecretStr | None = Field(

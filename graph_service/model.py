@@ -36,6 +36,10 @@ from graph_service.errors import Invalid
 _Date = date  # an alias: Observation has a field named `date`
 
 
+#: The label every stored node carries besides its own (the global id constraint's).
+ENTITY_LABEL = "Entity"
+
+
 class NodeLabel(StrEnum):
     """What a node is. Every stored node also carries the label ``Entity`` (its id is
     unique within its network)."""

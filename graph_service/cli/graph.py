@@ -22,6 +22,7 @@ from graph_service.model import (
     NodeLabel,
     RelType,
 )
+from graph_service.services.importing.engine import ImportEngine
 from graph_service.services.importing.options import ImportOptions
 from graph_service.services.importing.sources import SourceFormat
 
@@ -30,7 +31,8 @@ app = typer.Typer()
 
 def _print_report(report: Any) -> None:
     verb = "validated (dry run)" if report.dry_run else "imported"
-    typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties")
+    how = " (offline importer)" if report.engine == "offline" else ""
+    typer.echo(f"{verb}: {report.nodes} nodes, {report.ties} ties{how}")
     preview = report.preview
     if preview is not None and not report.dry_run:
         for original, stored in preview.renamed.items():
@@ -176,6 +178,15 @@ ReplaceOpt = Annotated[
     typer.Option("--replace", help="replace what the network holds (asks; see --yes)"),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="confirm --replace without asking")]
+EngineOpt = Annotated[
+    ImportEngine,
+    typer.Option(
+        "--engine",
+        help="how the checked rows are written: transactional, offline (neo4j-admin into the "
+        "local server's empty store: stops and restarts it), or auto (offline from "
+        "IMPORT_OFFLINE_ROWS rows on)",
+    ),
+]
 
 
 #: the defaults are the service's (ImportOptions): one declaration for the CLI and the API
@@ -207,6 +218,7 @@ def import_cmd(
     replace: ReplaceOpt = False,
     yes: YesOpt = False,
     network: NetworkOpt = DEFAULT_NETWORK,
+    engine: EngineOpt = ImportEngine.AUTO,
 ) -> None:
     """Import a network file in one command: all or nothing, every problem listed once.
 
@@ -259,6 +271,7 @@ def import_cmd(
                 replace=replace,
                 on_progress=step.update,
                 on_notice=say,
+                engine=engine,
             )
         report.preview = preview
     _print_report(report)

@@ -37,6 +37,7 @@ from graph_service.model import (
     endpoint_error,
 )
 from graph_service.progress import OnProgress, no_progress
+from graph_service.services.importing.engine import ImportEngine, choose_engine, write_offline
 from graph_service.services.importing.preview import ImportPreview
 from graph_service.services.runtime import Runtime
 from graph_service.store.repository import BATCH_SIZE, GraphRepository
@@ -58,6 +59,8 @@ class ImportReport(BaseModel):
     written_nodes: int = 0
     written_ties: int = 0
     atomic: bool = True
+    #: which engine wrote it (services/importing/engine.py): transactional or offline
+    engine: str = "transactional"
     #: what the file import creates (services/importing); None for a JSON document
     preview: ImportPreview | None = None
 
@@ -406,6 +409,7 @@ def import_parsed(
     replace: bool = False,
     on_progress: OnProgress = no_progress,
     on_notice: Callable[[str], None] | None = None,
+    engine: ImportEngine = ImportEngine.TRANSACTIONAL,
 ) -> ImportReport:
     r"""Validate the whole import into the runtime's network; write it only when every row
     is good. ``on_progress`` hears the rows written (``graph_service.progress``).
@@ -414,7 +418,9 @@ def import_parsed(
     staged (services/networks.py): written under a fresh key and made visible in one
     final step, whatever its size. An append into a network that holds data is written
     in one transaction up to ``IMPORT_ATOMIC_ROWS``, in batches above (not atomic), and
-    ``on_notice`` is told so before anything is written."""
+    ``on_notice`` is told so before anything is written. ``engine`` chooses how it is
+    written (services/importing/engine.py); the offline engine, for an empty store,
+    tells ``on_notice`` each step."""
     from graph_service.services import networks
 
     repo = services.repo
@@ -428,8 +434,20 @@ def import_parsed(
         ties=len(ties),
         atomic=staged or repo.import_is_atomic(len(nodes) + len(ties)),
     )
+    chosen = choose_engine(services, engine, report.nodes + report.ties)
+    report.engine = chosen.value
+    if chosen is ImportEngine.OFFLINE:
+        report.atomic = True  # a failed offline import leaves the store empty
     if dry_run:
         return report
+    if chosen is ImportEngine.OFFLINE:
+        say = on_notice or (lambda _: None)
+        written = write_offline(services, nodes, ties, say, fall_back=engine is ImportEngine.AUTO)
+        if written is not None:
+            report.written_nodes, report.written_ties = written
+            return report
+        report.engine = ImportEngine.TRANSACTIONAL.value
+        report.atomic = staged or repo.import_is_atomic(report.nodes + report.ties)
     if not report.atomic and on_notice is not None:
         on_notice(not_atomic_notice(report.nodes + report.ties, services.network))
     networks.clean_leftovers(services)

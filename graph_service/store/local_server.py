@@ -538,3 +538,26 @@ def stop(settings: Settings, say: Callable[[str], None] = _say) -> bool:
     _terminate(pid, grace=60)
     _pid_file(settings).unlink(missing_ok=True)
     return True
+
+
+# --- the admin tool on a stopped server ---------------------------------------------------
+
+
+def run_admin_tool(settings: Settings, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``neo4j-admin`` (``args`` follow the tool's name) with the server's own jars,
+    configuration and heap; the caller stops the server first when the command needs it."""
+    jars = ensure_jars(settings)
+    cmd = [_java(), f"-Xmx{settings.local_heap}", "-cp", _classpath(settings, jars), ADMIN_TOOL]
+    return subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, env=_env(settings), check=False
+    )
+
+
+def remove_database(settings: Settings, database: str) -> None:
+    """Delete the store and transaction logs of ``database`` on a stopped server: it
+    starts with that database empty (Neo4j creates the default database's files anew)."""
+    if _read_pid(settings) is not None:
+        raise LocalServerError("the local Neo4j runs: stop it before removing a database")
+    data = settings.local_home / "data"
+    for folder in (data / "databases" / database, data / "transactions" / database):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from functools import cache
 from typing import Any, LiteralString, cast
 
 from neo4j import ManagedTransaction
 
-from graph_service.errors import Invalid, OverMemory, Unavailable
+from graph_service.errors import DomainError, Invalid, LocalServerError, OverMemory, Unavailable
 from graph_service.model import (
     DEFAULT_NETWORK,
     DIRECTED,
@@ -37,11 +37,14 @@ from graph_service.store.console import ReadOnlyResult, run_read_only
 from graph_service.store.cypher import query
 from graph_service.store.erasure import LogRotation, fill_freed_records, overwrite_in_place
 from graph_service.store.neo4j_store import Neo4jStore, unwind_batches
+from graph_service.store.offline_import import import_offline
 
 BATCH_SIZE = 10_000
 #: Ties (then nodes) per transaction of a delete: about 100 MB of transaction memory for
 #: ties of the import's shape, well inside the pool of a 1 GB heap (docs/api.md).
 DELETE_BATCH = 50_000
+#: Seconds an offline import waits for the indexes to come online after the load.
+OFFLINE_INDEX_WAIT = 3600
 #: Told how far a long operation got: (done, total).
 
 
@@ -117,7 +120,10 @@ def _plain(value: Any) -> Any:
 def node_doc(label: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """A stored node as JSON: the fields of :class:`Node` in its order, without building
     the model (the hot reads serialise this directly; :func:`node_from_record` validates
-    it into a Node). ``label`` is the stored label, ``props`` its property map."""
+    it into a Node). ``label`` is the stored label, ``props`` its property map. The
+    attributes are in name order: the store keeps properties in no order of ours (two
+    nodes imported alike come back in different orders), and an export is the same bytes
+    for the same graph."""
     kind = props.get("kind")
     return {
         "id": props["id"],
@@ -127,7 +133,7 @@ def node_doc(label: str, props: Mapping[str, Any]) -> dict[str, Any]:
         "description": props.get("description"),
         "attributes": {
             k: _plain(v)
-            for k, v in props.items()
+            for k, v in sorted(props.items())
             if k not in _NODE_FIELDS and not isinstance(v, list)
         },
         "person": is_person(label, kind),
@@ -359,6 +365,38 @@ class GraphRepository:
                 params=params,
             )
         return written_nodes, written_ties
+
+    def store_counts(self) -> tuple[int, int]:
+        """How many nodes and relationships of any kind the database holds."""
+        rows = self.store.read("graph/count_store")
+        return (int(rows[0]["nodes"]), int(rows[0]["ties"])) if rows else (0, 0)
+
+    def write_graph_offline(
+        self, nodes: Sequence[NodeIn], ties: Sequence[TieIn], say: Callable[[str], None]
+    ) -> tuple[int, int]:
+        """Write nodes and ties into the local server's empty store with the offline
+        importer (store/offline_import.py: the server stops and starts again), from the
+        same rows as :meth:`write_graph`, then apply the schema; all or nothing."""
+        key = new_network_key()
+        with _gc_paused():
+            node_rows = [node_row(n) for n in nodes]
+            tie_rows = [tie_row(t) for t in ties]
+            for row in (*node_rows, *tie_rows):
+                row["props"]["network"] = key  # as the upserts' SET …network = net.key
+        self.store.close()  # its connections end with the server
+        try:
+            written = import_offline(self.store.settings, node_rows, tie_rows, say)
+        except LocalServerError:
+            # the server restarted on a new empty database: give it the schema back
+            with suppress(DomainError):
+                self.store.apply_schema()
+            raise
+        say("creating the constraints and indexes, and waiting until they are online")
+        self.store.apply_schema()
+        # the indexes fill in the background; a load is done when they are online
+        self.store.write("schema/await_indexes", seconds=OFFLINE_INDEX_WAIT)
+        self.store.write("networks/adopt_key", network=self.network, key=key)
+        return written
 
     def _write_graph_at_once(
         self,
