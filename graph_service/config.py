@@ -116,6 +116,18 @@ class Settings(BaseSettings):
         validation_alias=_env("QUERY_BYTE_LIMIT"),
         description="bytes (as JSON) a read-only Cypher answer may hold",
     )
+    query_token_limit: int = Field(
+        default=2_000,
+        gt=0,
+        validation_alias=_env("QUERY_TOKEN_LIMIT"),
+        description="tokens a read-only Cypher query may have (Neo4j plans without a timeout)",
+    )
+    query_depth_limit: int = Field(
+        default=100,
+        gt=0,
+        validation_alias=_env("QUERY_DEPTH_LIMIT"),
+        description="how deep a read-only Cypher query's expressions may nest (planner's stack)",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         gt=0,

@@ -1,6 +1,8 @@
 """Analysts' read-only Cypher: their query text, run so that it cannot write.
 
-Three locks, any one of which stops a write: the query's type from ``EXPLAIN`` must be
+Its size is bounded before the server sees it (tokens and expression depth, by
+:func:`~graph_service.store.query_plan.check_text`: Neo4j plans without a timeout). Then
+three locks, any one of which stops a write: the query's type from ``EXPLAIN`` must be
 read-only (``r``); the plan must pass :func:`~graph_service.store.query_plan.check_plan`
 (no files or URLs, no procedure but schema introspection, no SHOW/TERMINATE/administration
 command, no loop inside an expression that the timeout cannot stop); and it runs in a
@@ -28,7 +30,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from graph_service.errors import AnswerTooLarge, Forbidden, Invalid
 from graph_service.store.neo4j_store import Neo4jStore, translate_errors
-from graph_service.store.query_plan import check_plan
+from graph_service.store.query_plan import check_plan, check_text
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def run_read_only(
     # is refused unless EXPLAIN says it is read-only and then runs in a READ transaction.
     statement = cast(LiteralString, text)
     settings = store.settings
+    # before the server sees it: Neo4j parses and plans without checking the timeout
+    check_text(text, token_limit=settings.query_token_limit, depth_limit=settings.query_depth_limit)
     with (
         translate_errors("running the read-only query", timeout_setting="QUERY_TIMEOUT"),
         store.driver.session(

@@ -18,15 +18,25 @@ as the list an ``UNWIND`` steps through (that is an operator, which checks), and
 iteration (list comprehension, ``all``/``any``/``none``/``single``) nested in another.
 One level of iteration over a list read from the store stays allowed (``[n IN nodes(p) |
 n.id]``): its length is bounded by what the query read, and reading checks the timeout.
+
+Before any of that, :func:`check_text` bounds what the planner is given, counted from the
+query's tokens: Neo4j 5.26 does not check the timeout while it parses and plans either.
+Measured on the local server (2 busy cores, a freshly started JVM): an expression of 400
+terms chained by ``+`` (``size(toString(n.p0)) + … + size(toString(n.p399))``), or 200
+nested brackets, overflowed the planner's stack; the server could not send that error
+back, and the connection hung until its keep-alive gave up, 126-133 s later (503). 100
+nested brackets and a 200-term chain planned. Planning time grows with the number of
+terms as well (a list of 1,600 property reads: 4.9 s of server CPU, 15 s on the clock).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from graph_service.errors import Forbidden
+from graph_service.errors import Forbidden, LimitExceeded
 
 #: Read-only procedures an analyst may call (schema introspection).
 ALLOWED_PROCEDURES = frozenset(
@@ -124,3 +134,116 @@ def _loop_refusal(what: str) -> str:
         "expression at the query's timeout (QUERY_TIMEOUT), so it could run on long after "
         "the answer (docs/security.md)"
     )
+
+
+# --- before the plan: what the planner is given ---------------------------------------
+
+#: Cypher 5's lexical grammar, as far as it tells structure (brackets, operators, words)
+#: from what is not (strings, quoted names, comments, whose brackets mean nothing). An
+#: unterminated string or comment runs to the end, as the server's parser reads it.
+#: (pygments' Cypher lexer follows Neo4j 3.3: no block comments, no ``$parameters``, no
+#: ``\\u`` escapes, so brackets could hide from it in a string.)
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
+    | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
+    | (?P<name>`(?:[^`]|``)*(?:`|\Z)|\$?[^\W\d]\w*|\$\d+)
+    | (?P<number>\d\w*(?:\.\d+(?:[eE][+-]?\d+)?)?)
+    | (?P<open>[(\[{])
+    | (?P<close>[)\]}])
+    | (?P<separator>[,;])
+    | (?P<operator><>|<=|>=|=~|->|<-|\|\||::|\+=|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+#: Words that are operators: each makes an expression one level deeper.
+_OPERATOR_WORDS = frozenset({"and", "or", "xor", "not", "in", "is", "contains", "starts", "ends"})
+#: Words that end one expression and start another at the same level (clauses, aliases,
+#: CASE branches): the planner sees the two side by side, not one inside the other.
+_EXPRESSION_BREAKS = frozenset(
+    {
+        "match", "optional", "where", "with", "return", "unwind", "order", "by", "skip",
+        "limit", "as", "call", "yield", "union", "use", "when", "then", "else", "distinct",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class _Level:
+    """One bracket (or CASE … END) level: the operators chained in its current
+    expression, the deepest level closed inside that expression, the deepest so far."""
+
+    chain: int = 0
+    inner: int = 0
+    deepest: int = 0
+
+    def end_expression(self) -> None:
+        self.deepest = max(self.deepest, self.chain + self.inner)
+        self.chain = self.inner = 0
+
+    def depth(self) -> int:
+        self.end_expression()
+        return self.deepest + 1
+
+
+@dataclass(frozen=True)
+class TextMeasure:
+    tokens: int
+    depth: int
+
+
+def measure_text(text: str) -> TextMeasure:
+    """The tokens of ``text`` (comments and white space left out) and how deep its
+    expressions nest: a bracket, or CASE … END, is one level; within a level, every
+    operator chained in one expression (``a + b + c``, ``x AND y``, ``n.a.b``) is one
+    more, since the parser builds chained operators as nested expressions. An estimate
+    from above of the depth of the parsed expression tree.
+
+    >>> measure_text("MATCH (n) WHERE n.a = 1 AND n.b = 2 RETURN n")
+    TextMeasure(tokens=18, depth=6)
+    """
+    levels = [_Level()]
+    tokens = 0
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group().lower()
+        if kind in ("space", "comment"):
+            continue
+        tokens += 1
+        if kind == "open" or (kind == "name" and value == "case"):
+            levels.append(_Level())
+        elif (kind == "close" or (kind == "name" and value == "end")) and len(levels) > 1:
+            closed = levels.pop().depth()
+            levels[-1].inner = max(levels[-1].inner, closed)
+        elif kind == "separator" or (
+            kind == "name" and value in _EXPRESSION_BREAKS and previous not in ("starts", "ends")
+        ):
+            levels[-1].end_expression()
+        elif kind == "operator" or (kind == "name" and value in _OPERATOR_WORDS):
+            levels[-1].chain += 1
+        previous = value
+    while len(levels) > 1:
+        closed = levels.pop().depth()
+        levels[-1].inner = max(levels[-1].inner, closed)
+    return TextMeasure(tokens=tokens, depth=levels[0].depth())
+
+
+def check_text(text: str, *, token_limit: int, depth_limit: int) -> None:
+    """LimitExceeded unless ``text`` is within the limits the planner is given
+    (QUERY_TOKEN_LIMIT, QUERY_DEPTH_LIMIT), before the server sees it."""
+    measure = measure_text(text)
+    if measure.tokens > token_limit:
+        raise LimitExceeded(
+            f"the query has {measure.tokens} tokens; the Cypher endpoint takes at most "
+            f"{token_limit} (QUERY_TOKEN_LIMIT): Neo4j plans a query without its timeout. "
+            "Pass long lists of values as $parameters"
+        )
+    if measure.depth > depth_limit:
+        raise LimitExceeded(
+            f"the query's expressions nest {measure.depth} levels deep (brackets, and "
+            f"operators chained in one expression); the Cypher endpoint takes at most "
+            f"{depth_limit} (QUERY_DEPTH_LIMIT): deeper ones overflowed Neo4j's planner, "
+            "which does not stop at the query's timeout. Split the expression (WITH), or "
+            "test a list parameter (x IN $values) instead of a chain of OR"
+        )

@@ -173,6 +173,29 @@ def test_expression_loops_end_within_the_timeout_and_leave_the_server_idle(
     assert _cpu_over(2.0) < 0.5
 
 
+PLANNER_BOMBS = [
+    # held a connection 122-133 s: the planner's stack overflowed, the error never came back
+    "MATCH (n) RETURN " + " + ".join(f"size(toString(n.p{i}))" for i in range(400)) + " AS x",
+    "RETURN " + "toString(" * 200 + "1" + ")" * 200 + " AS x",
+    # 4.9 s of server CPU to plan, none of it under the timeout
+    "MATCH (n) RETURN [" + ", ".join(f"n.p{i}" for i in range(1_600)) + "] AS x",
+]
+
+
+@pytest.mark.parametrize("query", PLANNER_BOMBS, ids=["chain", "nesting", "terms"])
+def test_queries_past_the_planners_bounds_are_refused_before_it_and_the_server_idles(
+    open_settings: Any, empty_graph: Any, query: str
+) -> None:
+    with TestClient(create_app(open_settings)) as client:
+        started = time.monotonic()
+        problem = is_problem(client.post("/cypher", json={"query": query}), 422)
+        took = time.monotonic() - started
+    assert took < 1.0, f"answered after {took:.1f} s"
+    assert problem["title"] == "Limit exceeded"
+    assert "QUERY_DEPTH_LIMIT" in problem["detail"] or "QUERY_TOKEN_LIMIT" in problem["detail"]
+    assert _cpu_over(2.0) < 0.5
+
+
 def test_a_long_scan_is_stopped_at_the_timeout_and_the_server_idles(
     open_settings: Any, empty_graph: Any
 ) -> None:

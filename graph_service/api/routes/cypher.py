@@ -1,6 +1,7 @@
 """Read-only Cypher for analysts (role reader): refused if it would write or reach past the
-graph (store/query_plan.py), bounded by QUERY_TIMEOUT (504), QUERY_ROW_LIMIT (truncated)
-and QUERY_BYTE_LIMIT (413) (store/console.py)."""
+graph (store/query_plan.py), bounded by QUERY_TOKEN_LIMIT and QUERY_DEPTH_LIMIT before
+planning (422), QUERY_TIMEOUT (504), QUERY_ROW_LIMIT (truncated) and QUERY_BYTE_LIMIT (413)
+(store/console.py)."""
 
 from __future__ import annotations
 

@@ -1,14 +1,17 @@
 """The plan rules of the read-only Cypher endpoint, on plans shaped as Neo4j 5.26 prints
-them (operator@database, Details with auto-parameters)."""
+them (operator@database, Details with auto-parameters); and the bound on the query's text
+that holds before the server plans it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph_service.errors import Forbidden
-from graph_service.store.query_plan import check_plan
+from graph_service.config import Settings
+from graph_service.errors import Forbidden, LimitExceeded
+from graph_service.store.query_plan import TextMeasure, check_plan, check_text, measure_text
 
 
 def _plan(*ops: tuple[str, str]) -> dict[str, Any]:
@@ -63,3 +66,60 @@ def test_allowed(ops: list[tuple[str, str]]) -> None:
 def test_no_plan_is_refused() -> None:
     with pytest.raises(Forbidden):
         check_plan(None, "neo4j")
+
+
+# --- the text bound, before the plan ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens", "depth"),
+    [
+        ("RETURN 1", 2, 1),
+        ("RETURN 1 + 2 + 3", 6, 3),
+        ("RETURN [[[1]]]", 8, 4),
+        ("RETURN toString(toString(1))", 8, 3),
+        ("RETURN 1 + 2, 3 + 4 AS x", 10, 2),
+        # strings, quoted names and comments hold no structure
+        ("RETURN ')))' + \"(((\" AS `a ((( b` // ((((\n", 6, 2),
+        ("RETURN /* ((( + + */ 1", 2, 1),
+        ("RETURN 'it\\'s (' AS x", 4, 1),
+        ("MATCH (n) WHERE n.a = 1 AND n.b = 2 RETURN n", 18, 6),
+        ("RETURN CASE WHEN $x > 1 THEN 'a' ELSE 'b' END", 11, 3),
+        ("MATCH (n) WHERE n.name STARTS WITH 'a' RETURN n", 13, 3),
+    ],
+)
+def test_measure_text_counts_tokens_and_depth(text: str, tokens: int, depth: int) -> None:
+    assert measure_text(text) == TextMeasure(tokens=tokens, depth=depth)
+
+
+def test_measure_text_counts_chains_and_nesting_as_the_planner_sees_them() -> None:
+    # the query that held a connection 122 s: 400 terms chained by +
+    chain = " + ".join(f"size(toString(n.p{i}))" for i in range(400))
+    assert measure_text(f"MATCH (n) RETURN {chain} AS x").depth == 403
+    assert measure_text("RETURN " + "[" * 200 + "1" + "]" * 200).depth == 201
+    # a nested bracket at the start of a long chain is as deep as the whole chain
+    assert measure_text("RETURN (((1)) + 1 + 1 + 1)").depth == 7
+    # an unclosed bracket or string is measured as far as it goes
+    assert measure_text("RETURN ((((1").depth == 5
+    assert measure_text("RETURN '((((").depth == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ("RETURN " + " + ".join(["1"] * 101), "QUERY_DEPTH_LIMIT"),
+        ("RETURN " + "(" * 100 + "1" + ")" * 100, "QUERY_DEPTH_LIMIT"),
+        ("RETURN [" + ", ".join(f"$p{i}" for i in range(1_000)) + "]", "QUERY_TOKEN_LIMIT"),
+    ],
+)
+def test_check_text_refuses_past_a_limit_naming_its_setting(text: str, setting: str) -> None:
+    with pytest.raises(LimitExceeded, match=setting):
+        check_text(text, token_limit=1_000, depth_limit=100)
+
+
+def test_the_shipped_queries_are_well_within_the_default_limits() -> None:
+    settings = Settings()
+    for path in (Path(__file__).parents[3] / "cypher").rglob("*.cypher"):
+        measure = measure_text(path.read_text(encoding="utf-8"))
+        assert measure.tokens <= settings.query_token_limit // 4, path
+        assert measure.depth <= settings.query_depth_limit // 4, path
