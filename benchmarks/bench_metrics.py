@@ -48,7 +48,6 @@ slow at a million ties): ``n`` nodes in groups of ``group_size``, ``m`` distinct
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 import random
@@ -59,11 +58,16 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repo root
+
+# the networkx baseline's parts are nx_suite's (bench_cli.py runs that as a plain script)
+from benchmarks.nx_suite import brokerage, local_bridge_spans
 from graph_service.metrics import analyze
 from graph_service.metrics._core import IndexedGraph, group_labels, group_layout, indexed
 from graph_service.metrics.brokerage import brokerage_arrays
@@ -200,41 +204,6 @@ def nx_permutations(G: nx.Graph, group: dict, count: int) -> None:
         sum(1 for u, v in edges if perm[u] == perm[v])
 
 
-def nx_brokerage(G: nx.Graph, group: dict) -> None:
-    counts = {v: [0] * 5 for v in G}
-    for v in G:
-        nbrs = list(G[v])
-        for a in nbrs:
-            for b in nbrs:
-                if a == b or G.has_edge(a, b):
-                    continue
-                ga, gv, gb = group[a], group[v], group[b]
-                if ga == gv:
-                    counts[v][0 if gb == gv else 2] += 1
-                elif gv == gb:
-                    counts[v][3] += 1
-                elif ga == gb:
-                    counts[v][1] += 1
-                else:
-                    counts[v][4] += 1
-
-
-def nx_local_bridge_spans(G: nx.Graph, sample: int | None) -> int:
-    """What ``nx.local_bridges(with_span=True)`` does: a Dijkstra search per local bridge
-    with the tie hidden by the weight function (on ``sample`` of them when given)."""
-    bridges = list(nx.local_bridges(G, with_span=False))
-    chosen = bridges if sample is None else random.Random(1).sample(bridges, sample)
-    for u, v in chosen:
-        hide = {u, v}
-
-        def hidden(x: Any, y: Any, _: Any, hide: set = hide) -> int | None:
-            return None if {x, y} == hide else 1
-
-        with contextlib.suppress(nx.NetworkXNoPath):
-            nx.shortest_path_length(G, u, v, weight=hidden)
-    return len(bridges)
-
-
 def parts_networkx(G: nx.Graph, partition: dict, full: bool) -> dict[str, tuple[float, bool]]:
     group = {v: next(iter(gs)) for v, gs in partition.items()}
     communities: dict[str, set] = {}
@@ -253,7 +222,7 @@ def parts_networkx(G: nx.Graph, partition: dict, full: bool) -> dict[str, tuple[
             timed(lambda: nx_permutations(G, group, sample))[1] * PERMUTATIONS / sample,
             True,
         )
-    t["brokerage"] = (timed(lambda: nx_brokerage(G, group))[1], False)
+    t["brokerage"] = (timed(lambda: brokerage(G, group))[1], False)
     t["constraint, eff. size, hierarchy"] = (
         timed(lambda: (nx.constraint(G), nx.effective_size(G)))[1],
         False,
@@ -268,13 +237,13 @@ def parts_networkx(G: nx.Graph, partition: dict, full: bool) -> dict[str, tuple[
     )
     t["bridges"] = (timed(lambda: list(nx.bridges(G)))[1], False)
     if full:
-        t["local bridges + spans"] = (timed(lambda: nx_local_bridge_spans(G, None))[1], False)
+        t["local bridges + spans"] = (timed(lambda: local_bridge_spans(G, None))[1], False)
     else:
         sample = 500
         count = {"n": 0}
 
         def run() -> None:
-            count["n"] = nx_local_bridge_spans(G, sample)
+            count["n"] = local_bridge_spans(G, sample)[1]
 
         seconds = timed(run)[1]
         t["local bridges + spans"] = (seconds * max(count["n"], sample) / sample, True)
