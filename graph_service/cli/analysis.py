@@ -12,7 +12,6 @@ from graph_service.cli.common import reports_errors, say
 from graph_service.cli.files import OutputFormat, emit_report
 from graph_service.cli.options import NetworkOpt, PartitionOpt, filter_options
 from graph_service.cli.progress import steps
-from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 from graph_service.model import DEFAULT_NETWORK
 
@@ -85,35 +84,15 @@ def map_cmd(
     network: NetworkOpt = DEFAULT_NETWORK,
 ) -> None:
     """Write an interactive map of the stored graph: one HTML file that works offline."""
-    from graph_service.services.maps import MapRequest, render_store_map
+    from graph_service.services.maps import map_request, render_store_map
     from graph_service.services.runtime import Runtime
-    from graph_service.services.steering.privacy import pseudonymiser_for
 
-    views = ("network", "ego", "paths", "brokers", "groups", "comparison")
-    if view not in views:
-        raise Invalid(f"--view must be one of {', '.join(views)}")
-    req = MapRequest(
-        view=view,  # type: ignore[arg-type]
-        filters=filters,
-        partition=partition,
-        size_by=size_by,
-        center=center,
-        radius=radius,
-        source=source,
-        target=target,
-        k=k,
-        group_a=group_a,
-        group_b=group_b,
-        phase_a=phase_a,
-        phase_b=phase_b,
-        title=title,
-    )
+    req = map_request(locals())
     with (
         steps() as progress,
         progress.step(f"drawing the {view} map"),
         Runtime(network=network) as rt,
     ):
-        req.pseudonymiser = pseudonymiser_for(pseudonymise, rt.settings)
         result = render_store_map(rt, req)
     out.write_text(result.html, encoding="utf-8")
     if result.tie_count is not None:

@@ -7,8 +7,8 @@ type and phase in the page; node metrics come from the collapsed analysis graph.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import networkx as nx
 
@@ -24,9 +24,13 @@ from graph_service.services.analysis_graph import (
     project,
 )
 from graph_service.services.runtime import Runtime
-from graph_service.services.steering.privacy import Pseudonymiser
+from graph_service.services.steering.privacy import Pseudonymiser, pseudonymiser_for
+
+if TYPE_CHECKING:
+    from graph_service.config import Settings
 
 View = Literal["network", "ego", "paths", "brokers", "groups", "comparison"]
+VIEWS: tuple[str, ...] = get_args(View)
 SIZE_METRICS = ("degree", "betweenness", "bridging_centrality", "constraint", "effective_size")
 
 
@@ -49,6 +53,25 @@ class MapRequest:
     title: str | None = None
     #: people under salted pseudonyms (see services/steering/privacy.pseudonymiser_for)
     pseudonymiser: Pseudonymiser | None = None
+
+
+#: What a surface's options may set by name (the pseudonymiser comes from ``pseudonymise``).
+OPTION_FIELDS = tuple(f.name for f in fields(MapRequest) if f.name != "pseudonymiser")
+
+
+def map_request(options: Mapping[str, Any], settings: Settings | None = None) -> MapRequest:
+    """The map a surface asked for: the one constructor of the ``map`` command's and the
+    ``/maps`` route's request, from their parameters by name (``locals()``). Each field of
+    :class:`MapRequest` present in ``options`` is taken (a surface's other parameters,
+    such as the output file, are not the map's); ``view`` is checked against
+    :data:`VIEWS`; ``pseudonymise`` becomes the pseudonymiser of ``settings`` (the
+    configured ones by default), or a clear error when no salt is set."""
+    view = options.get("view", "network")
+    if view not in VIEWS:
+        raise Invalid(f"view must be one of {', '.join(VIEWS)} (not {view!r})")
+    given = {name: options[name] for name in OPTION_FIELDS if name in options}
+    pseudonymiser = pseudonymiser_for(bool(options.get("pseudonymise")), settings)
+    return MapRequest(**given, pseudonymiser=pseudonymiser)
 
 
 def _node_metrics(

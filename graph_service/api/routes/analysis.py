@@ -16,10 +16,9 @@ from graph_service.api.deps import READ, ServicesDep, SettingsDep
 from graph_service.api.limits import bounded
 from graph_service.api.params import Filters, PartitionParam
 from graph_service.model import ID_PATTERN, PHASE_PATTERN
-from graph_service.services.maps import MapRequest, render_store_map
+from graph_service.services.maps import View, map_request, render_store_map
 from graph_service.services.metrics import stored_report
 from graph_service.services.paths import MAX_K
-from graph_service.services.steering.privacy import pseudonymiser_for
 
 router = APIRouter(tags=["analysis"])
 
@@ -66,9 +65,7 @@ def maps(
     services: ServicesDep,
     settings: SettingsDep,
     filters: Filters,
-    view: Annotated[
-        Literal["network", "ego", "paths", "brokers", "groups", "comparison"], Query()
-    ] = "network",
+    view: Annotated[View, Query()] = "network",
     partition: PartitionParam = "membership",
     size_by: Annotated[
         Literal["degree", "betweenness", "bridging_centrality", "constraint", "effective_size"],
@@ -87,25 +84,5 @@ def maps(
     title: Annotated[str | None, Query(max_length=200)] = None,
     pseudonymise: Annotated[bool, Query(description="people under salted pseudonyms")] = False,
 ) -> HTMLResponse:
-    result = render_store_map(
-        services,
-        MapRequest(
-            view=view,
-            filters=filters,
-            partition=partition,
-            size_by=size_by,
-            width_by=width_by,
-            center=center,
-            radius=radius,
-            source=source,
-            target=target,
-            k=k,
-            group_a=group_a,
-            group_b=group_b,
-            phase_a=phase_a,
-            phase_b=phase_b,
-            title=title,
-            pseudonymiser=pseudonymiser_for(pseudonymise, settings),
-        ),
-    )
+    result = render_store_map(services, map_request(locals(), settings))
     return HTMLResponse(result.html)
