@@ -14,7 +14,7 @@ from __future__ import annotations
 import colorsys
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph_service.metrics.ties import tie_class as social_tie_class
@@ -213,28 +213,36 @@ def group_palette(
     return group_colors(group_order(partition, group_names))
 
 
-def scale_linear(
-    value: float | None, lo: float, hi: float, out_lo: float, out_hi: float, default: float
+def _scale(
+    value: float | None,
+    bounds: tuple[float, float, float, float],
+    default: float,
+    shape: Callable[[float], float],
 ) -> float:
-    """Map ``value`` from ``[lo, hi]`` to ``[out_lo, out_hi]``; ``default`` when unknown."""
+    """Map ``value`` from ``[lo, hi]`` to ``[out_lo, out_hi]`` (``bounds``), ``shape``
+    applied to its place in the range (0 to 1); ``default`` when unknown, the middle of
+    the output when the range is empty."""
+    lo, hi, out_lo, out_hi = bounds
     if value is None or not math.isfinite(value):
         return default
     if hi <= lo:
         return (out_lo + out_hi) / 2
     t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    return out_lo + t * (out_hi - out_lo)
+    return out_lo + shape(t) * (out_hi - out_lo)
+
+
+def scale_linear(
+    value: float | None, lo: float, hi: float, out_lo: float, out_hi: float, default: float
+) -> float:
+    """Map ``value`` from ``[lo, hi]`` to ``[out_lo, out_hi]``; ``default`` when unknown."""
+    return _scale(value, (lo, hi, out_lo, out_hi), default, lambda t: t)
 
 
 def scale_sqrt(
     value: float | None, lo: float, hi: float, out_lo: float, out_hi: float, default: float
 ) -> float:
     """Like :func:`scale_linear` on square roots, so the *area* follows the value."""
-    if value is None or not math.isfinite(value):
-        return default
-    if hi <= lo:
-        return (out_lo + out_hi) / 2
-    t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    return out_lo + math.sqrt(t) * (out_hi - out_lo)
+    return _scale(value, (lo, hi, out_lo, out_hi), default, math.sqrt)
 
 
 @dataclass(frozen=True)

@@ -280,37 +280,36 @@ def parse_csv(
     return parsed
 
 
+def _repeated(
+    seen: dict[str, tuple[str, Any]], key: str, where: str, value: Any, what: str
+) -> RowError | None:
+    """The error of a ``key`` seen before (at ``seen[key]``) with other values; a key
+    seen first is remembered with where it stands. The same record again is no error."""
+    if key in seen and seen[key][1] != value:
+        return RowError(
+            record=where,
+            field="id",
+            message=f"{what} appears again with other values (first at {seen[key][0]})",
+        )
+    seen.setdefault(key, (where, value))
+    return None
+
+
 def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
     """Errors that need the whole document and the store: duplicate ids, labels that
     conflict with stored nodes, ties whose ends are missing or of the wrong label."""
     errors: list[RowError] = []
     labels: dict[str, NodeLabel] = {}
-    first_seen: dict[str, tuple[str, NodeIn]] = {}
+    first_seen: dict[str, tuple[str, Any]] = {}
     for where, node in parsed.nodes:
-        if node.id in first_seen and first_seen[node.id][1] != node:
-            errors.append(
-                RowError(
-                    record=where,
-                    field="id",
-                    message=f"id {node.id} appears again with other values "
-                    f"(first at {first_seen[node.id][0]})",
-                )
-            )
+        if repeated := _repeated(first_seen, node.id, where, node, f"id {node.id}"):
+            errors.append(repeated)
             continue
-        first_seen.setdefault(node.id, (where, node))
         labels[node.id] = node.label
-    tie_seen: dict[str, tuple[str, TieIn]] = {}
+    tie_seen: dict[str, tuple[str, Any]] = {}
     for where, tie in parsed.ties:
-        if tie.key in tie_seen and tie_seen[tie.key][1] != tie:
-            errors.append(
-                RowError(
-                    record=where,
-                    field="id",
-                    message=f"tie {tie.key} appears again with other values "
-                    f"(first at {tie_seen[tie.key][0]})",
-                )
-            )
-        tie_seen.setdefault(tie.key, (where, tie))
+        if repeated := _repeated(tie_seen, tie.key, where, tie, f"tie {tie.key}"):
+            errors.append(repeated)
     ends = {t.source for _, t in parsed.ties} | {t.target for _, t in parsed.ties}
     stored = repo.labels_of(sorted(set(labels) | ends)) if repo is not None else {}
     for where, node in parsed.nodes:

@@ -196,3 +196,25 @@ def test_json_attribute_header_in_every_node_is_one_error() -> None:
         importer.validate(parsed, None)
     assert len(caught.value.errors) == 1
     assert "1 problem(s)" in str(caught.value) and "34 rows" in str(caught.value)
+
+
+def test_import_problems_an_id_again_with_other_values_names_the_first_place() -> None:
+    nodes = _karate_nodes("id,label,name,faction") + "2,Actor,Someone else,1\n3,Actor,Actor 3,1\n"
+    ties = KARATE_TIES + "KNOWS,1,2\n"  # the same tie again (no id: its key) is no error
+    problems = _problems(nodes, ties)
+    assert [(p.record, p.field, p.message) for p in problems] == [
+        (
+            "nodes.csv line 36",
+            "id",
+            "id 2 appears again with other values (first at nodes.csv line 3)",
+        )
+    ]
+    nodes_doc = [{"id": i, "label": "Actor", "name": i.upper()} for i in ("a", "b")]
+    tie = {"id": "t1", "type": "KNOWS", "source": "a", "target": "b"}
+    ties_doc = [tie, tie, {**tie, "weight": 2}]
+    parsed = importer.parse_document(
+        {"format": "graph-service/v1", "nodes": nodes_doc, "ties": ties_doc}
+    )
+    assert [(e.record, e.message) for e in importer.check_graph(parsed, None)] == [
+        ("ties[2] (id t1)", "tie t1 appears again with other values (first at ties[0] (id t1))")
+    ]
