@@ -157,22 +157,19 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-#: Words that are operators: each makes an expression one level deeper.
-_OPERATOR_WORDS = frozenset({"and", "or", "xor", "not", "in", "is", "contains", "starts", "ends"})
-#: Words that end one expression and start another at the same level (clauses, aliases,
-#: CASE branches): the planner sees the two side by side, not one inside the other.
-_EXPRESSION_BREAKS = frozenset(
-    {
-        "match", "optional", "where", "with", "return", "unwind", "order", "by", "skip",
-        "limit", "as", "call", "yield", "union", "use", "when", "then", "else", "distinct",
-    }
-)  # fmt: skip
+#: Words that are operators: each makes an expression one level deeper. CASE counts as
+#: one too (a CASE nested in a branch is one level deeper). Any Cypher keyword may also
+#: be a variable's or a property's name (``WITH 1 AS limit RETURN limit + limit`` runs),
+#: so no word may end an expression or close a level: a word only ever adds depth.
+_OPERATOR_WORDS = frozenset(
+    {"and", "or", "xor", "not", "in", "is", "contains", "starts", "ends", "case"}
+)
 
 
 @dataclass
 class _Level:
-    """One bracket (or CASE … END) level: the operators chained in its current
-    expression, the deepest level closed inside that expression, the deepest so far."""
+    """One bracket level: the operators chained in its current expression (up to a
+    comma), the deepest level closed inside that expression, the deepest so far."""
 
     chain: int = 0
     inner: int = 0
@@ -195,34 +192,30 @@ class TextMeasure:
 
 def measure_text(text: str) -> TextMeasure:
     """The tokens of ``text`` (comments and white space left out) and how deep its
-    expressions nest: a bracket, or CASE … END, is one level; within a level, every
-    operator chained in one expression (``a + b + c``, ``x AND y``, ``n.a.b``) is one
-    more, since the parser builds chained operators as nested expressions. An estimate
-    from above of the depth of the parsed expression tree.
+    expressions nest: a bracket is one level; within a level, every operator chained in
+    one expression (``a + b + c``, ``x AND y``, ``n.a.b``, up to a comma) is one more,
+    since the parser builds chained operators as nested expressions. An estimate from
+    above of the depth of the parsed expression tree (clauses count as one expression).
 
     >>> measure_text("MATCH (n) WHERE n.a = 1 AND n.b = 2 RETURN n")
-    TextMeasure(tokens=18, depth=6)
+    TextMeasure(tokens=18, depth=7)
     """
     levels = [_Level()]
     tokens = 0
-    previous = ""
     for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group().lower()
         if kind in ("space", "comment"):
             continue
         tokens += 1
-        if kind == "open" or (kind == "name" and value == "case"):
+        if kind == "open":
             levels.append(_Level())
-        elif (kind == "close" or (kind == "name" and value == "end")) and len(levels) > 1:
+        elif kind == "close" and len(levels) > 1:
             closed = levels.pop().depth()
             levels[-1].inner = max(levels[-1].inner, closed)
-        elif kind == "separator" or (
-            kind == "name" and value in _EXPRESSION_BREAKS and previous not in ("starts", "ends")
-        ):
+        elif kind == "separator":
             levels[-1].end_expression()
         elif kind == "operator" or (kind == "name" and value in _OPERATOR_WORDS):
             levels[-1].chain += 1
-        previous = value
     while len(levels) > 1:
         closed = levels.pop().depth()
         levels[-1].inner = max(levels[-1].inner, closed)

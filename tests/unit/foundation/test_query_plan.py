@@ -79,13 +79,17 @@ def test_no_plan_is_refused() -> None:
         ("RETURN [[[1]]]", 8, 4),
         ("RETURN toString(toString(1))", 8, 3),
         ("RETURN 1 + 2, 3 + 4 AS x", 10, 2),
+        ("WITH 1 AS limit RETURN limit + limit + limit", 10, 3),
         # strings, quoted names and comments hold no structure
         ("RETURN ')))' + \"(((\" AS `a ((( b` // ((((\n", 6, 2),
         ("RETURN /* ((( + + */ 1", 2, 1),
         ("RETURN 'it\\'s (' AS x", 4, 1),
-        ("MATCH (n) WHERE n.a = 1 AND n.b = 2 RETURN n", 18, 6),
+        ("MATCH (n) WHERE n.a = 1 AND n.b = 2 RETURN n", 18, 7),
         ("RETURN CASE WHEN $x > 1 THEN 'a' ELSE 'b' END", 11, 3),
-        ("MATCH (n) WHERE n.name STARTS WITH 'a' RETURN n", 13, 3),
+        ("RETURN CASE WHEN end THEN CASE WHEN end THEN 1 END END", 12, 3),
+        ("MATCH (n) WHERE n.name STARTS WITH 'a' RETURN n", 13, 4),
+        # keywords may be names: no word ends an expression or closes a level
+        ("RETURN (n.end + n.as + n.return)", 14, 7),
     ],
 )
 def test_measure_text_counts_tokens_and_depth(text: str, tokens: int, depth: int) -> None:
