@@ -1,8 +1,8 @@
 """``analyze``: the bonding and bridging metrics of the analyst's own network files, no
 database needed.
 
-A module of its own, which imports neither the tie filter nor the graph vocabulary (and
-so not pydantic): ``graph-service analyze …`` starts with this module alone
+A module of its own, which imports neither the tie filter nor the graph vocabulary
+(their pydantic models): ``graph-service analyze …`` starts with this module alone
 (``graph_service.cli.main``), not with every command of the tool. Building the whole
 command line loads the graph vocabulary and the tie filter (pydantic models, from which the
 stored-graph commands derive their filter options) and reads some 190 options: about
