@@ -129,7 +129,7 @@ def test_offline_import_of_the_sample_network_equals_the_transactional(
     exported = json.loads(document)
     assert (len(exported["nodes"]), len(exported["ties"])) == (94, 298)
     # the schema came back: an id taken twice is refused by the constraint
-    assert {"entity_id", "knows_id"} <= _constraint_names(empty_graph)
+    assert {"entity_network_id", "knows_network_id"} <= _constraint_names(empty_graph)
 
 
 def test_offline_import_of_an_edge_list_equals_the_transactional(
@@ -190,7 +190,7 @@ def test_failed_offline_import_leaves_the_store_empty_and_the_server_running(
     assert "missing.csv" in done.output
     assert local_server.status(empty_graph.settings).running
     assert empty_graph.repo.store_counts() == (0, 0)
-    assert {"entity_id", "knows_id"} <= _constraint_names(empty_graph)
+    assert {"entity_network_id", "knows_network_id"} <= _constraint_names(empty_graph)
     assert list((empty_graph.settings.local_home / "import").iterdir()) == []
     monkeypatch.undo()
     _import([str(sample)], "transactional")  # the server takes the import as before
