@@ -1,4 +1,13 @@
-"""Project the stored graph into networkx, the interchange format of metrics and maps.
+"""Project the stored graph for the analyses: into the metrics' arrays, or into networkx
+(the interchange format of maps and steering analyses).
+
+The read (:func:`project`) is one query whose records each carry a batch of nodes with,
+per node, the ties it is the source of as parallel lists
+(cypher/analysis/project_graph.cypher): Bolt and the driver carry lists of plain values
+an order of magnitude faster than a record per tie. The ties stay
+columns (:class:`TieTable`); :func:`indexed_ties` collapses them straight into the arrays
+of the metric suite, :func:`collapse` and :func:`multigraph` into networkx for the outputs
+that need a graph. Both give the same analysis graph (tests/integration/test_projection.py).
 
 Conventions (docs/metrics.md):
 
@@ -20,17 +29,19 @@ Conventions (docs/metrics.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from itertools import chain
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-import networkx as nx
+import numpy as np
 from pydantic import BaseModel, Field
 
 from graph_service.errors import Invalid
 from graph_service.filters import TieFilter
 from graph_service.model import (
     DIRECTED,
+    NETWORK_PROPERTY,
     PROPERTY_NAME_PATTERN,
     SOCIAL_LABELS,
     SOCIAL_TYPES,
@@ -41,6 +52,11 @@ from graph_service.model import (
 )
 from graph_service.services.runtime import Runtime
 from graph_service.store.repository import GraphRepository
+
+if TYPE_CHECKING:  # networkx loads only for an output that needs a graph (0.2 s of start-up)
+    import networkx as nx
+
+    from graph_service.metrics._core import BoolArray, FloatArray, IndexedGraph, IntArray
 
 
 class TieCount(BaseModel):
@@ -66,12 +82,101 @@ class TieCount(BaseModel):
         return f"{stored}, {self.passing} pass: {'; '.join(self.conditions)}"
 
 
+#: The per-tie fields of the bulk read (cypher/analysis/project_graph.cypher): record
+#: column -> tie key, in the order a tie's dict lists them (``source``, ``target`` first).
+_TIE_COLUMNS = {
+    "types": "type",
+    "ids": "id",
+    "weights": "weight",
+    "phases": "phase",
+    "evidence_counts": "evidence_count",
+    "method_counts": "method_count",
+    "source_counts": "source_count",
+    "max_confidences": "max_confidence",
+    "methods": "methods",
+}
+
+
+class TieTable(Sequence[dict[str, Any]]):
+    """The filtered social ties as columns, in the order the store returned them.
+
+    ``src[t]`` and ``dst[t]`` are the positions of tie ``t``'s ends in ``node_ids`` (the
+    projection's node order), ``columns`` the other fields as the store sent them. The
+    metrics read the arrays (:func:`indexed_ties`); maps and steering iterate the ties as
+    dicts (``source``, ``target``, ``type``, ``id``, ``weight``, ``phase``,
+    ``evidence_count``, ``method_count``, ``source_count``, ``max_confidence``,
+    ``methods`` sorted and distinct, ``directed``), built only when asked for. A table
+    read without details (``project(..., detail=False)``) has only the ends, types and
+    weights: enough for the arrays, not for the dicts.
+    """
+
+    def __init__(
+        self, node_ids: list[str], src: IntArray, dst: IntArray, columns: dict[str, list[Any]]
+    ) -> None:
+        self.node_ids, self.src, self.dst, self.columns = node_ids, src, dst, columns
+
+    @classmethod
+    def of(cls, nodes: Mapping[str, Any], ties: Iterable[Mapping[str, Any]]) -> TieTable:
+        """The table of tie dicts (e.g. an :class:`AnalysisGraph`'s ``ties``)."""
+        if isinstance(ties, TieTable):
+            return ties
+        rows = list(ties)
+        index = {node: i for i, node in enumerate(nodes)}
+        ends = [
+            np.fromiter((index[t[end]] for t in rows), dtype=np.int64, count=len(rows))
+            for end in ("source", "target")
+        ]
+        columns = {col: [t[key] for t in rows] for col, key in _TIE_COLUMNS.items()}
+        return cls(list(nodes), ends[0], ends[1], columns)
+
+    def __len__(self) -> int:
+        return int(self.src.size)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        if not self.detailed:
+            raise ValueError("ties projected without their details (detail=False)")
+        i = i % len(self)
+        tie = {
+            "source": self.node_ids[int(self.src[i])],
+            "target": self.node_ids[int(self.dst[i])],
+            **{key: self.columns[col][i] for col, key in _TIE_COLUMNS.items()},
+        }
+        tie["methods"] = sorted(set(tie["methods"] or []))
+        tie["directed"] = DIRECTED[RelType(tie["type"])]
+        return tie
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self[i] for i in range(len(self)))
+
+    @property
+    def detailed(self) -> bool:
+        return all(len(values) == len(self) for values in self.columns.values())
+
+    def directed_array(self) -> BoolArray:
+        """Whether each tie's type is directed (docs/model.md)."""
+        directed = {t.value: DIRECTED[t] for t in RelType}
+        types = self.columns["types"]
+        return np.fromiter(map(directed.__getitem__, types), dtype=bool, count=len(types))
+
+    def weight_array(self) -> FloatArray:
+        return np.asarray(self.columns["weights"], dtype=np.float64).reshape(len(self))
+
+
 @dataclass
 class Projection:
-    """What the store returned: node records and one record per stored tie."""
+    """What the store returned: node records and the stored ties that pass the filter
+    (a :class:`TieTable` from :func:`project`; any sequence of tie dicts will do)."""
 
     nodes: dict[str, dict[str, Any]]
-    ties: list[dict[str, Any]]
+    ties: Sequence[dict[str, Any]]
     group_names: dict[str, str]
     filters: TieFilter
     tie_count: TieCount | None = None
@@ -85,62 +190,94 @@ class AnalysisGraph:
     filters: TieFilter
     partition_name: str
     directed: bool
-    ties: list[dict[str, Any]] = field(default_factory=list)
+    ties: Sequence[dict[str, Any]] = field(default_factory=list)
     tie_count: TieCount | None = None
 
     def caption(self) -> str:
-        return f"partition: {self.partition_name}; {self.filters.describe()}"
+        return caption(self.partition_name, self.filters)
+
+
+def caption(partition: str, filters: TieFilter) -> str:
+    """What an analysis shows: ``partition: membership; <the filter in words>``."""
+    return f"partition: {partition}; {filters.describe()}"
+
+
+#: Nodes per record of the bulk read: a few large records (the driver's cost is per
+#: record), each small enough to stream (a few MB at ten ties a node).
+PROJECTION_BATCH = 2_000
 
 
 def project(
     repo: GraphRepository,
     filters: TieFilter | None = None,
     labels: Iterable[NodeLabel] = SOCIAL_LABELS,
+    *,
+    detail: bool = True,
 ) -> Projection:
-    """Read the nodes and the filtered social ties from the repo."""
+    """Read the nodes and the filtered social ties from the repo, in one read: records of
+    :data:`PROJECTION_BATCH` nodes, each node's ties as parallel lists
+    (cypher/analysis/project_graph.cypher). ``detail=False`` reads of each tie only its
+    ends, type and weight (enough for :func:`indexed_ties`, not for :func:`collapse`)."""
     filters = filters or TieFilter()
     check_phase(repo, filters.phase)
-    label_values = [label.value for label in labels]
-    nodes: dict[str, dict[str, Any]] = {}
-    for row in repo.read(
-        "analysis/project_nodes", labels=label_values, **filters.validity_params()
-    ):
-        props = dict(row["props"])
-        nodes[row["id"]] = {
-            **{k: v for k, v in props.items() if not isinstance(v, list)},
-            "label": row["label"],
-            "name": props.get("name") or row["id"],
-            "groups": tuple(sorted(set(row["groups"]))),
-            "person": is_person(row["label"], props.get("kind")),
-        }
-    ties = [
-        {
-            **row,
-            "directed": DIRECTED[RelType(row["type"])],
-            "methods": sorted(set(row["methods"] or [])),
-        }
-        for row in repo.read_filtered(
-            "analysis/project_ties", filters.params(filters.social_types()), labels=label_values
-        )
-    ]
-    group_names = {r["id"]: r["name"] for r in repo.read("analysis/group_names")}
-    return Projection(nodes, ties, group_names, filters, count_ties(repo, filters, label_values))
-
-
-def count_ties(repo: GraphRepository, filters: TieFilter, labels: list[str]) -> TieCount:
-    """Stored social ties between nodes with ``labels``, and how many pass ``filters``."""
-    conditions = filters.conditions()
-    row = repo.read_filtered(
-        "analysis/count_ties",
+    rows = repo.read_filtered(
+        "analysis/project_graph",
         filters.params(filters.social_types()),
-        labels=labels,
+        labels=[label.value for label in labels],
         social=sorted(t.value for t in SOCIAL_TYPES),
-    )[0]
-    return TieCount(stored=row["stored"], passing=row["passing"], conditions=conditions)
+        batch=PROJECTION_BATCH,
+        detail=detail,
+    )
+
+    def column(name: str) -> Iterator[Any]:
+        return chain.from_iterable(row[name] for row in rows)
+
+    nodes = {
+        node_id: _node_attrs(node_id, label, props, groups)
+        for node_id, label, props, groups in zip(
+            column("id"), column("label"), column("props"), column("groups"), strict=True
+        )
+    }
+    ties = _tie_table(list(nodes), column)
+    group_names = {r["id"]: r["name"] for r in repo.read("analysis/group_names")}
+    count = TieCount(
+        stored=sum(column("stored")), passing=len(ties), conditions=filters.conditions()
+    )
+    return Projection(nodes, ties, group_names, filters, count)
+
+
+def _node_attrs(
+    node_id: str, label: str, props: Mapping[str, Any], groups: list[str]
+) -> dict[str, Any]:
+    return {
+        **{
+            k: v
+            for k, v in props.items()
+            if not isinstance(v, list) and k != NETWORK_PROPERTY
+        },
+        "label": label,
+        "name": props.get("name") or node_id,
+        "groups": tuple(sorted(set(groups))),
+        "person": is_person(label, props.get("kind")),
+    }
+
+
+def _tie_table(node_ids: list[str], column: Callable[[str], Iterator[Any]]) -> TieTable:
+    """The ties of the node lists, flattened: a tie's source is the node it is listed at."""
+    index = {node: i for i, node in enumerate(node_ids)}
+    degree = np.fromiter(map(len, column("targets")), dtype=np.int64, count=len(node_ids))
+    m = int(degree.sum())
+    src = np.repeat(np.arange(len(node_ids), dtype=np.int64), degree)
+    targets = chain.from_iterable(column("targets"))
+    dst = np.fromiter(map(index.__getitem__, targets), dtype=np.int64, count=m)
+    columns = {col: list(chain.from_iterable(column(col))) for col in _TIE_COLUMNS}
+    return TieTable(node_ids, src, dst, columns)
 
 
 def multigraph(projection: Projection) -> nx.MultiDiGraph:
     """Every stored tie as its own edge (for maps: filter by type and phase in the page)."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for node_id, attrs in projection.nodes.items():
         graph.add_node(node_id, **attrs)
@@ -151,6 +288,8 @@ def multigraph(projection: Projection) -> nx.MultiDiGraph:
 
 def collapse(projection: Projection, directed: bool = False) -> nx.Graph:
     """One edge per pair (per ordered pair when ``directed``); see the module docstring."""
+    import networkx as nx
+
     graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     for node_id, attrs in projection.nodes.items():
         graph.add_node(node_id, **attrs)
@@ -194,26 +333,73 @@ def collapse(projection: Projection, directed: bool = False) -> nx.Graph:
     return graph
 
 
+def indexed_ties(projection: Projection, directed: bool = False) -> IndexedGraph:
+    """:func:`collapse` straight into the metrics' arrays: exactly
+    ``indexed(collapse(projection, directed), "weight")`` (same node order, same tie order,
+    each pair's weight summed in the same order), without a networkx graph.
+
+    networkx keeps a node's neighbours in the order they were first tied to it, and
+    ``indexed`` reads each tie from its first node: so the pairs (arcs when ``directed``)
+    come sorted by first node, then by their first tie in the read order.
+    """
+    from graph_service.metrics._core import IndexedGraph, _weights
+
+    ties = TieTable.of(projection.nodes, projection.ties)
+    nodes: list[Hashable] = list(projection.nodes)
+    n = len(nodes)
+    s, d, w = ties.src, ties.dst, ties.weight_array()
+    if directed:  # tie t: the arc s -> d, then (undirected type) d -> s
+        both = ~ties.directed_array()
+        a = np.column_stack([s, d]).ravel()
+        b = np.column_stack([d, s]).ravel()
+        keep = np.column_stack([np.ones_like(both), both]).ravel()
+        a, b, w = a[keep], b[keep], np.repeat(w, 2)[keep]
+    else:
+        a, b = np.minimum(s, d), np.maximum(s, d)
+    key, first, inverse = np.unique(a * n + b, return_index=True, return_inverse=True)
+    # bincount adds each pair's weights one by one in the read order, as collapse does
+    weight = np.bincount(inverse.reshape(-1), weights=w, minlength=key.size)
+    src, dst = key // n, key % n
+    order = np.lexsort((first, src))
+    order = order[src[order] != dst[order]]  # self-loops: ignored by every metric
+    src, dst, weight = src[order], dst[order], weight[order]
+    if not (np.isfinite(weight) & (weight >= 0)).all():
+        _weights(nodes, src, dst, weight.tolist(), "weight")  # raises, naming the tie
+    return IndexedGraph(nodes, {v: i for i, v in enumerate(nodes)}, directed, src, dst, weight)
+
+
 def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, frozenset[str]]:
     """The partition named by ``spec`` (see the module docstring)."""
+    return node_partition(dict(graph.nodes(data=True)), spec, lambda: graph, seed)
+
+
+def node_partition(
+    nodes: Mapping[Any, Mapping[str, Any]],
+    spec: str,
+    graph: Callable[[], nx.Graph],
+    seed: int = 42,
+) -> dict[Hashable, frozenset[str]]:
+    """:func:`partition_of` from the node attributes; ``graph()`` is called only when the
+    partition needs the ties (detected communities)."""
     if spec == "membership":
-        return {n: frozenset(d.get("groups") or ()) for n, d in graph.nodes(data=True)}
+        return {n: frozenset(d.get("groups") or ()) for n, d in nodes.items()}
     if spec.startswith("property:"):
         name = spec.removeprefix("property:")
         if not re.match(PROPERTY_NAME_PATTERN, name):
             raise Invalid(f"partition property {name!r} is not a valid property name")
         out: dict[Hashable, frozenset[str]] = {}
-        for n, d in graph.nodes(data=True):
+        for n, d in nodes.items():
             value = d.get(name)
             out[n] = frozenset() if value in (None, "") else frozenset({str(value)})
-        if graph.number_of_nodes() and not any(out.values()):
-            raise unknown_property(graph, name)
+        if nodes and not any(out.values()):
+            raise unknown_property(nodes, name)
         return out
     if spec in ("communities", "communities:louvain", "communities:leiden"):
         from graph_service.metrics.partition import partition_from_communities
 
         method: Literal["louvain", "leiden"] = "leiden" if spec.endswith("leiden") else "louvain"
-        undirected = graph.to_undirected() if graph.is_directed() else graph
+        G = graph()
+        undirected = G.to_undirected() if G.is_directed() else G
         found = partition_from_communities(undirected, method=method, seed=seed)
         return {str(node): groups for node, groups in found.items()}
     raise Invalid(
@@ -226,12 +412,12 @@ def partition_of(graph: nx.Graph, spec: str, seed: int = 42) -> dict[Hashable, f
 _PROJECTED = frozenset({"groups", "person", "label", "id"})
 
 
-def unknown_property(graph: nx.Graph, name: str) -> Invalid:
+def unknown_property(nodes: Mapping[Any, Mapping[str, Any]], name: str) -> Invalid:
     """``property:NAME`` where no node has NAME: every node would be ungrouped."""
     present = sorted(
         {
             k
-            for _, d in graph.nodes(data=True)
+            for d in nodes.values()
             for k, v in d.items()
             if k not in _PROJECTED and isinstance(v, str | int | float | bool)
         }
@@ -280,6 +466,43 @@ def analysis_graph(
         ties=projection.ties,
         tie_count=projection.tie_count,
     )
+
+
+@dataclass
+class AnalysisArrays:
+    """The input of the metric suite without a networkx graph
+    (:func:`graph_service.metrics.suite.analyze_indexed` takes it as it is)."""
+
+    ix: IndexedGraph
+    partition: dict[Hashable, frozenset[str]]
+    names: list[str | None]
+    group_names: dict[str, str]
+    projection: Projection
+    partition_name: str
+
+    def caption(self) -> str:
+        return caption(self.partition_name, self.projection.filters)
+
+
+def analysis_arrays(
+    repo: GraphRepository,
+    filters: TieFilter | None = None,
+    *,
+    partition: str = "membership",
+    directed: bool = False,
+    seed: int = 42,
+) -> AnalysisArrays:
+    """:func:`analysis_graph` as arrays: the same nodes, ties, weights and partition, with
+    networkx built only for a partition that needs the ties (detected communities)."""
+    # the ties' details (evidence, phases, ids) only for a partition that needs the graph
+    projection = project(repo, filters, detail=partition.startswith("communities"))
+    ix = indexed_ties(projection, directed)
+    parts = node_partition(
+        projection.nodes, partition, lambda: collapse(projection, directed=directed), seed
+    )
+    names = [None if (v := d.get("name")) is None else str(v) for d in projection.nodes.values()]
+    group_names = dict(projection.group_names) if partition == "membership" else {}
+    return AnalysisArrays(ix, parts, names, group_names, projection, partition)
 
 
 def stored_analysis_graph(

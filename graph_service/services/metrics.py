@@ -6,7 +6,7 @@ from typing import Any
 
 from graph_service.filters import TieFilter
 from graph_service.progress import OnProgress, no_progress
-from graph_service.services.analysis_graph import TieCount, analysis_graph
+from graph_service.services.analysis_graph import TieCount, analysis_arrays
 from graph_service.services.runtime import Runtime
 
 
@@ -23,23 +23,30 @@ def stored_report(
     """The same JSON as ``graph-service analyze``, for the stored graph, plus what it shows;
     ``on_progress`` hears the metrics computed."""
     repo = services.repo
-    from graph_service.metrics.suite import analyze
+    from graph_service.metrics.suite import analyze_indexed
 
-    ag = analysis_graph(repo, filters, partition=partition, directed=directed, seed=seed)
-    report = analyze(
-        ag.graph, ag.partition, weight="weight", k=k, seed=seed, on_progress=on_progress
+    arrays = analysis_arrays(repo, filters, partition=partition, directed=directed, seed=seed)
+    report = analyze_indexed(
+        arrays.ix,
+        arrays.partition,
+        arrays.names,
+        weighted=True,
+        k=k,
+        seed=seed,
+        on_progress=on_progress,
     )
+    projection = arrays.projection
     # ``ties`` counts pairs (the analysis graph); ``stored_ties`` the stored ties that
     # pass the filter, several of which may join one pair (docs/metrics.md).
-    report["network"]["stored_ties"] = len(ag.ties)
+    report["network"]["stored_ties"] = len(projection.ties)
     for g, row in report["groups"].items():
-        row["name"] = ag.group_names.get(g, g)
+        row["name"] = arrays.group_names.get(g, g)
     report["scope"] = {
         "partition": partition,
-        "filters": ag.filters.model_dump(mode="json"),
-        "description": ag.caption(),
-        "group_names": ag.group_names,
-        "ties": tie_count_json(ag.tie_count),
+        "filters": projection.filters.model_dump(mode="json"),
+        "description": arrays.caption(),
+        "group_names": arrays.group_names,
+        "ties": tie_count_json(projection.tie_count),
     }
     return report
 

@@ -129,20 +129,22 @@ def _names(rows: list[dict[str, Any]]) -> list[str]:
 
 #: A read per query file: what the query answers in a network (repo: its repository).
 READS: dict[str, Callable[[Any], Any]] = {
-    "analysis/count_ties": lambda repo: repo.read_filtered(
-        "analysis/count_ties", F, labels=LABELS, social=SOCIAL
-    ),
     "analysis/group_names": lambda repo: sorted(
         r["name"] for r in repo.read("analysis/group_names")
     ),
     "analysis/phases": lambda repo: repo.read("analysis/phases"),
-    "analysis/project_nodes": lambda repo: _names(
-        repo.read("analysis/project_nodes", labels=LABELS, f_phase=None, f_from=None, f_to=None)
-    ),
-    "analysis/project_ties": lambda repo: sorted(
-        (r["source"], r["target"], r["phase"])
-        for r in repo.read_filtered("analysis/project_ties", F, labels=LABELS)
-    ),
+    "analysis/project_graph": lambda repo: [
+        sorted(zip(r["id"], [p.get("name") for p in r["props"]], r["stored"], strict=True))
+        + sorted(str(t) for t in r["targets"])
+        for r in repo.read_filtered(
+            "analysis/project_graph",
+            F,
+            labels=LABELS,
+            social=SOCIAL,
+            batch=1000,
+            detail=True,
+        )
+    ],
     "api/export_nodes": lambda repo: [n.name for n in repo.export_graph()[0]],
     "api/export_ties": lambda repo: [t.id for t in repo.export_graph()[1]],
     "erasure/person_values": lambda repo: _names(

@@ -14,7 +14,7 @@ constraint, betweenness and Gould-Fernandez brokerage in each phase and the chan
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -118,7 +118,7 @@ class PhaseComparison(BaseModel):
 TieKey = tuple[str, str, str]
 
 
-def _tie_index(ties: list[dict[str, Any]]) -> dict[TieKey, list[str]]:
+def _tie_index(ties: Iterable[dict[str, Any]]) -> dict[TieKey, list[str]]:
     index: dict[TieKey, list[str]] = {}
     for tie in ties:
         index.setdefault((tie["type"], tie["source"], tie["target"]), []).append(tie["id"])
