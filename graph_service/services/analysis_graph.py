@@ -250,11 +250,7 @@ def _node_attrs(
     node_id: str, label: str, props: Mapping[str, Any], groups: list[str]
 ) -> dict[str, Any]:
     return {
-        **{
-            k: v
-            for k, v in props.items()
-            if not isinstance(v, list) and k != NETWORK_PROPERTY
-        },
+        **{k: v for k, v in props.items() if not isinstance(v, list) and k != NETWORK_PROPERTY},
         "label": label,
         "name": props.get("name") or node_id,
         "groups": tuple(sorted(set(groups))),

@@ -91,11 +91,7 @@ def reference_projection(rt: Runtime, filters: TieFilter) -> Projection:
     for row in read("reference nodes", REFERENCE_NODES, labels=labels, **filters.validity_params()):
         props = dict(row["props"])
         nodes[row["id"]] = {
-            **{
-                k: v
-                for k, v in props.items()
-                if not isinstance(v, list) and k != NETWORK_PROPERTY
-            },
+            **{k: v for k, v in props.items() if not isinstance(v, list) and k != NETWORK_PROPERTY},
             "label": row["label"],
             "name": props.get("name") or row["id"],
             "groups": tuple(sorted(set(row["groups"]))),
