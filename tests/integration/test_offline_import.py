@@ -194,7 +194,7 @@ def test_failed_offline_import_leaves_the_store_empty_and_the_server_running(
     assert list((empty_graph.settings.local_home / "import").iterdir()) == []
     monkeypatch.undo()
     _import([str(sample)], "transactional")  # the server takes the import as before
-    assert empty_graph.repo.store_counts() == (94, 298)
+    assert empty_graph.repo.store_counts() == (95, 298)  # and the network's own node
 
 
 def test_engine_choice_follows_the_server_the_store_and_the_threshold(
@@ -212,9 +212,9 @@ def test_engine_choice_follows_the_server_the_store_and_the_threshold(
         assert choose_engine(rt, offline, 1) is offline
         assert choose_engine(rt, ImportEngine.TRANSACTIONAL, 10**6).value == "transactional"
         _import([str(DATASETS / "krackhardt_kite_edges.csv")], "auto")  # 10 nodes: below
-        assert rt.repo.store_counts() == (10, 18)
+        assert rt.repo.store_counts() == (11, 18)  # and the network's own node
         assert choose_engine(rt, auto, 10**6) is ImportEngine.TRANSACTIONAL
-        with pytest.raises(Invalid, match="the store holds 10 nodes and 18 relationships"):
+        with pytest.raises(Invalid, match="the store holds 11 nodes and 18 relationships"):
             choose_engine(rt, offline, 10**6)
     remote = settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
     with Runtime(remote) as rt:  # decided before anything connects
