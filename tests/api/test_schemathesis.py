@@ -99,6 +99,15 @@ def _check(case: schemathesis.Case) -> None:
 _MUST_DIFFER = (("source", "target"), ("group_a", "group_b"), ("a", "b"))
 
 
+#: What each map view needs besides ``view``.
+_MAP_VIEW_NEEDS = {
+    "ego": ("center",),
+    "paths": ("source", "target"),
+    "brokers": ("group_a", "group_b"),
+    "comparison": ("phase_a", "phase_b"),
+}
+
+
 def _query_breaks_a_joint_rule(path: str, query: dict[str, Any]) -> bool:
     if any(x in query and query.get(x) == query.get(y) for x, y in _MUST_DIFFER):
         return True
@@ -108,6 +117,10 @@ def _query_breaks_a_joint_rule(path: str, query: dict[str, Any]) -> bool:
         return True
     if query.get("part") is not None and query.get("format") != "csv":
         return True  # part is for format=csv
+    # a map view needs its inputs (services/maps.py answers 422 naming the one missing)
+    needs = _MAP_VIEW_NEEDS.get(str(query.get("view")), ())
+    if path == "/maps" and not all(query.get(field) for field in needs):
+        return True
     # a phase comparison needs a phase on each side
     return path.startswith("/steering/compare") and not (
         query.get("phase_a") and query.get("phase_b")
