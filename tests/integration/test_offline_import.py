@@ -217,7 +217,10 @@ def test_engine_choice_follows_the_server_the_store_and_the_threshold(
         with pytest.raises(Invalid, match="the store holds 11 nodes and 18 relationships"):
             choose_engine(rt, offline, 10**6)
     remote = settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
-    with Runtime(remote) as rt:  # decided before anything connects
+    rt = Runtime(remote)  # not entered: entering applies the schema, which connects
+    try:  # decided before anything connects
         assert choose_engine(rt, auto, 10**6) is ImportEngine.TRANSACTIONAL
         with pytest.raises(Invalid, match="NEO4J_URI names a server of your own"):
             choose_engine(rt, offline, 10**6)
+    finally:
+        rt.close()
