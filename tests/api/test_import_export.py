@@ -31,6 +31,17 @@ def test_json_import_dry_run_and_idempotence(
     assert snapshot(empty_graph) == before
 
 
+def test_json_import_into_a_named_network(
+    client: Any, empty_graph: Any, sample_doc: dict[str, Any]
+) -> None:
+    """The import's own query options and the network parameter go together."""
+    done = client.post("/import", params={"network": "other", "dry_run": False}, json=sample_doc)
+    assert done.status_code == 200, done.text
+    other = client.get("/graph/counts", params={"network": "other"}).json()
+    assert sum(other["nodes"].values()) == len(sample_doc["nodes"])
+    assert client.get("/graph/counts").json() == {"nodes": {}, "ties": {}}
+
+
 def test_json_import_lists_every_bad_row_and_writes_nothing(client: Any, empty_graph: Any) -> None:
     doc = {
         "format": "graph-service/v1",

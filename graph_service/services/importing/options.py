@@ -66,7 +66,13 @@ class ImportOptions(BaseModel):
 
 
 class ImportQuery(ImportOptions):
-    """The API's query parameters of ``POST /import``: the options plus ``dry_run``."""
+    """The API's query parameters of ``POST /import``: the options plus ``dry_run``.
+
+    Other query parameters are left to the route's other dependencies (``network``, read
+    by the service context in api/deps.py): as a model of query parameters that forbids
+    extras, this one refused them (422 "network: Extra inputs are not permitted")."""
+
+    model_config = ConfigDict(extra="ignore")
 
     dry_run: bool = Field(False, description="validate and preview only, write nothing")
 
