@@ -31,8 +31,8 @@ FILL_TIES = """
 UNWIND range(0, $ties - 1) AS j
 CALL (j) {
   WITH j, j % $nodes AS a, (j % $nodes + 1 + (j / $nodes) % ($nodes - 1)) % $nodes AS b
-  MATCH (s:Entity {network: $key, id: 'n' + a})
-  MATCH (t:Entity {network: $key, id: 'n' + b})
+  MATCH (s:Entity {network: $key, id: 'n' + a}) USING INDEX s:Entity(network, id)
+  MATCH (t:Entity {network: $key, id: 'n' + b}) USING INDEX t:Entity(network, id)
   CREATE (s)-[:KNOWS {
     network: $key, id: 'KNOWS:n' + a + ':n' + b + ':1', weight: 1.0, phase: '1',
     ev_methods: ['interview'], ev_sources: ['src-' + (j % 1000)], ev_dates: [''],
