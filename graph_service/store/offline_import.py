@@ -44,7 +44,8 @@ from graph_service.errors import Invalid, LocalServerError
 from graph_service.model import ENTITY_LABEL
 from graph_service.store import local_server
 
-#: Array delimiters in order of preference; written to the importer as U+XXXX.
+#: Array delimiters in order of preference; the importer is given the chosen one by code
+#: point (`--array-delimiter=U+003B` for ";"), which no shell or CSV quoting can alter.
 ARRAY_DELIMITERS = (";", "|", "\x1f", "\x1e", "\x1d", "\x1c")
 #: Lines of the importer's output quoted in an error.
 ERROR_LINES = 6
