@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -133,11 +134,17 @@ def json_for_script(data: Any) -> str:
 
 
 def _round(value: float | None, digits: int = 4) -> float | int | None:
-    if value is None:
+    """``value`` to ``digits`` significant digits; None when it is not a finite number.
+
+    Rounding up the largest floats overflows (``-1.7976931348623157e308`` to 4 digits is
+    ``-1.798e308``, beyond the largest float: ``-inf``), so those keep every digit.
+    """
+    if value is None or not math.isfinite(value):
         return None
     if float(value).is_integer() and abs(value) < 2**53:
         return int(value)
-    return float(f"{value:.{digits}g}")
+    rounded = float(f"{value:.{digits}g}")
+    return rounded if math.isfinite(rounded) else float(value)
 
 
 def _ordered(present: set[str], vocabulary: tuple[str, ...]) -> list[str]:

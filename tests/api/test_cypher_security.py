@@ -146,6 +146,21 @@ def _cpu_over(seconds: float) -> float:
     return _server_cpu_seconds() - before
 
 
+def _settled_cpu(window: float = 2.0, windows: int = 5) -> float:
+    """The server's CPU seconds in the quietest of ``windows`` windows of ``window`` s.
+
+    Right after a heavy query the JVM may still collect its garbage for a moment (0.51 s
+    of CPU in the first 2 s was seen); a query left running keeps a core busy in every
+    window (100 % for minutes before the fix), so the quietest of 10 s tells them apart.
+    """
+    quietest = _cpu_over(window)
+    for _ in range(windows - 1):
+        if quietest < 0.5:
+            break
+        quietest = min(quietest, _cpu_over(window))
+    return quietest
+
+
 LOOPS = [
     "RETURN reduce(s = 0, i IN range(1, 1000000000) | s + i) AS x",
     "RETURN size([i IN range(1, 1000000000) WHERE i % 2 = 0 | i * 2]) AS x",
@@ -170,7 +185,7 @@ def test_expression_loops_end_within_the_timeout_and_leave_the_server_idle(
     assert took < timeout + 3.0, f"answered after {took:.1f} s"
     assert "QUERY_TIMEOUT" in answer.json()["detail"]
     # the server is idle once the answer is out: its work ended with the query
-    assert _cpu_over(2.0) < 0.5
+    assert _settled_cpu() < 0.5
 
 
 PLANNER_BOMBS = [
@@ -193,7 +208,7 @@ def test_queries_past_the_planners_bounds_are_refused_before_it_and_the_server_i
     assert took < 1.0, f"answered after {took:.1f} s"
     assert problem["title"] == "Limit exceeded"
     assert "QUERY_DEPTH_LIMIT" in problem["detail"] or "QUERY_TOKEN_LIMIT" in problem["detail"]
-    assert _cpu_over(2.0) < 0.5
+    assert _settled_cpu() < 0.5
 
 
 def test_a_long_scan_is_stopped_at_the_timeout_and_the_server_idles(
@@ -208,7 +223,7 @@ def test_a_long_scan_is_stopped_at_the_timeout_and_the_server_idles(
         took = time.monotonic() - started
     assert "QUERY_TIMEOUT" in problem["detail"] and problem["title"] == "Query timed out"
     assert timeout <= took < timeout + 3.0
-    assert _cpu_over(2.0) < 0.5
+    assert _settled_cpu() < 0.5
 
 
 def test_answers_are_bounded_in_bytes(open_settings: Any, empty_graph: Any) -> None:

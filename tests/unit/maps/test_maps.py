@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sys
 from collections import Counter
 from html import unescape
 
@@ -285,6 +286,19 @@ def test_size_by_metric_and_missing_metric(office):
     m = render_map(G, partition=partition, title="T", size_by="constraint")
     assert "Node size: constant (no node has &#39;constraint&#39;)" in m.html
     assert len({n[5] for n in payload(m.html)["nodes"]}) == 1
+
+
+def test_the_largest_numbers_survive_the_rounding(office):
+    # rounded to 4 digits, -1.7976931348623157e308 became -1.798e308, beyond the largest
+    # float: -inf, which JSON cannot carry (GET /maps answered 500 on such an attribute)
+    G, partition, _ = office
+    largest = sys.float_info.max
+    G.nodes["a1"]["h"], G.nodes["a2"]["h"] = -largest, largest
+    G.nodes["b1"]["h"] = 1.23456789e-300
+    data = payload(render_map(G, partition=partition, title="T", size_by="h").html)
+    column = data["metrics"].index("h")
+    values = {n[0]: n[8][column] for n in data["nodes"]}
+    assert (values["a1"], values["a2"], values["b1"]) == (-largest, largest, 1.235e-300)
 
 
 def test_bad_options_name_the_field(office):
