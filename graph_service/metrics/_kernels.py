@@ -19,6 +19,7 @@ compare them (``tests/unit/metrics/test_kernels.py``).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -63,6 +64,50 @@ class Kernel:
         """The compiled kernel (what a caller that does not estimate its work gets)."""
         return self.compiled(*args)
 
+    def run(
+        self, work: int, items: IntArray, call: Callable[[Callable[..., Any], IntArray], T]
+    ) -> list[T]:
+        """``call(kernel, chunk)`` over :func:`run_chunks`' chunks of ``items``: the
+        implementation :meth:`pick` gives for ``work``, on threads when compiled (it
+        releases the GIL), one chunk after the other when Python. The same chunks either
+        way, so sums over the parts give the same bits."""
+        kernel = self.pick(work)
+        return run_chunks(lambda chunk: call(kernel, chunk), items, inline=kernel is self.small)
+
+    def run_tried(
+        self, bound: int, items: IntArray, call: Callable[[Callable[..., Any], IntArray], T]
+    ) -> list[T]:
+        """``call(kernel, chunk)`` over ``items``, for work whose worst case (``bound``
+        inner steps) is far above what it usually does: searches that stop early.
+
+        Below :data:`WORK_LIMIT` the Python function does it all. Above, it first does a
+        few items (:data:`TRIAL_ITEMS`) and times them: if the rest, at that pace, would
+        take less than loading numba (:data:`NUMBA_LOAD_SECONDS`), Python does the rest
+        too; otherwise the compiled kernel does, on :func:`run_chunks`' threads. Either way
+        the results are the same bits (the same code), in the order of ``items``; only
+        the time differs.
+        """
+        if bound < WORK_LIMIT:
+            return [call(self.small, items)]
+        trial = items[:TRIAL_ITEMS]
+        started = time.perf_counter()
+        first = call(self.small, trial)
+        took = time.perf_counter() - started
+        rest = items[trial.size :]
+        if rest.size == 0:
+            return [first]
+        if took * rest.size / trial.size < NUMBA_LOAD_SECONDS:
+            return [first, call(self.small, rest)]
+        compiled = self.compiled
+        return [first, *run_chunks(lambda chunk: call(compiled, chunk), rest)]
+
+
+TRIAL_ITEMS = 32
+"""Items :meth:`Kernel.run_tried` times in Python before choosing how to do the rest."""
+
+NUMBA_LOAD_SECONDS = 0.3
+"""About what importing numba and loading a cached kernel costs (0.3-0.5 s measured)."""
+
 
 def threads() -> int:
     """Worker threads for the kernels: the cores this process may use, at most 8."""
@@ -70,17 +115,22 @@ def threads() -> int:
     return max(1, min(cores or 1, _MAX_THREADS))
 
 
-def run_chunks(fn: Callable[[IntArray], T], items: IntArray) -> list[T]:
+def run_chunks(fn: Callable[[IntArray], T], items: IntArray, *, inline: bool = False) -> list[T]:
     """``fn(chunk)`` for consecutive chunks of ``items``, one chunk per thread.
 
     Results come back in chunk order, so that sums over them do not depend on the
-    threads' timing.
+    threads' timing. ``inline``: the same chunks one after the other in this thread (for
+    Python code, which holds the GIL: threads would only take turns), so sums over the
+    parts give the same bits as the threaded run.
     """
     count = min(threads(), items.size)
     if count <= 1:
         return [fn(items)]
+    chunks = np.array_split(items, count)
+    if inline:
+        return [fn(chunk) for chunk in chunks]
     with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(fn, np.array_split(items, count)))
+        return list(pool.map(fn, chunks))
 
 
 def level_scratch(n: int, symmetric: bool) -> tuple[np.ndarray, int]:
@@ -235,6 +285,65 @@ def _dependency_sum(
             dist[x] = unseen
             parent[x] = False
     return total
+
+
+def _dependency_sum_lists(
+    indptr: IntArray,
+    indices: Int32Array,
+    sources: IntArray,
+    symmetric: bool,
+    dist: np.ndarray,
+    unseen: int,
+) -> FloatArray:
+    """:func:`_dependency_sum` for small inputs, on Python lists (the compiled kernel's
+    array code runs some five times slower as Python than this).
+
+    The same bits: path counts are exact integers, and the floating-point steps are the
+    kernel's, in its order: for each source, levels from the deepest up, each level's
+    nodes in ascending order, ``acc`` summed over a node's out-neighbours one level deeper
+    in adjacency order, ``delta = sigma * acc``, ``coef = (1 + delta) / sigma``, and
+    ``total[v] += delta`` source after source. ``symmetric``, ``dist`` and ``unseen`` are
+    the kernel's scratch arguments (unused here).
+    """
+    n = indptr.size - 1
+    ptr: list[int] = indptr.tolist()
+    adj: list[int] = indices.tolist()
+    total = [0.0] * n
+    for s in sources.tolist():
+        level = [-1] * n
+        sigma = [0.0] * n
+        level[s] = 0
+        sigma[s] = 1.0
+        levels = [[s]]
+        while True:
+            depth = len(levels)
+            reached: list[int] = []
+            for x in levels[-1]:
+                sx = sigma[x]
+                for y in adj[ptr[x] : ptr[x + 1]]:
+                    if level[y] < 0:
+                        level[y] = depth
+                        reached.append(y)
+                        sigma[y] = sx
+                    elif level[y] == depth:
+                        sigma[y] += sx
+            if not reached:
+                break
+            reached.sort()
+            levels.append(reached)
+        coef = sigma  # a node's coef replaces its path count once its level is done
+        for depth in range(len(levels) - 1, 0, -1):
+            deltas = []
+            for x in levels[depth]:
+                acc = 0.0
+                for y in adj[ptr[x] : ptr[x + 1]]:
+                    if level[y] == depth + 1:
+                        acc += coef[y]
+                deltas.append(sigma[x] * acc)
+            for x, delta in zip(levels[depth], deltas, strict=True):
+                coef[x] = (1.0 + delta) / sigma[x]
+                total[x] += delta
+    return np.array(total, dtype=np.float64)
 
 
 def _tie_spans(indptr: IntArray, indices: Int32Array, u: IntArray, v: IntArray) -> IntArray:
@@ -422,7 +531,7 @@ def stable_order_by(major: IntArray, minor: IntArray | None, k: int) -> IntArray
     return order[kernel(np.ascontiguousarray(major[order]), k)]
 
 
-dependency_sum = Kernel(_dependency_sum)
+dependency_sum = Kernel(_dependency_sum, _dependency_sum_lists)
 tie_spans = Kernel(_tie_spans)
 same_label_counts = Kernel(_same_label_counts, _same_label_counts_numpy)
 pair_positions = Kernel(_pair_positions, _pair_positions_numpy)

@@ -31,7 +31,7 @@ import igraph as ig
 import numpy as np
 
 from graph_service.metrics._core import FloatArray, IndexedGraph, IntArray, indexed
-from graph_service.metrics._kernels import dependency_sum, level_scratch, run_chunks
+from graph_service.metrics._kernels import dependency_sum, level_scratch
 
 if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
     import networkx as nx
@@ -49,10 +49,12 @@ def _dependency_sum(ix: IndexedGraph, sources: IntArray) -> FloatArray:
     """Brandes' dependencies summed over ``sources`` (numba, sources split over threads)."""
     indptr, indices, position = ix.laid_out(skeleton=False)
     symmetric = not ix.directed
-    kernel = dependency_sum.pick(len(sources) * (indices.size + ix.n))
-    parts = run_chunks(
-        lambda chunk: kernel(indptr, indices, chunk, symmetric, *level_scratch(ix.n, symmetric)),
+    parts = dependency_sum.run(
+        len(sources) * (indices.size + ix.n),
         position[sources],
+        lambda kernel, chunk: kernel(
+            indptr, indices, chunk, symmetric, *level_scratch(ix.n, symmetric)
+        ),
     )
     total = np.zeros(ix.n)
     for part in parts:

@@ -33,7 +33,7 @@ from graph_service.metrics._core import (
     group_labels,
     indexed,
 )
-from graph_service.metrics._kernels import run_chunks, tie_spans
+from graph_service.metrics._kernels import tie_spans
 
 if TYPE_CHECKING:  # networkx loads only with a graph (0.15 s of start-up)
     import networkx as nx
@@ -80,8 +80,12 @@ def local_bridge_arrays(ix: IndexedGraph) -> tuple[IntArray, IntArray]:
     # region of the adjacency (a span does not depend on the order of the searches)
     order = np.argsort(np.minimum(u, v), kind="stable")
     u, v = u[order], v[order]
-    kernel = tie_spans.pick(todo.size * (indices.size + ix.n))  # at most a whole search each
-    parts = run_chunks(lambda idx: kernel(indptr, indices, u[idx], v[idx]), np.arange(todo.size))
+    # at most a whole search each, but most stop after a few levels: timed on a few first
+    parts = tie_spans.run_tried(
+        todo.size * (indices.size + ix.n),
+        np.arange(todo.size),
+        lambda kernel, idx: kernel(indptr, indices, u[idx], v[idx]),
+    )
     span[todo[order]] = np.concatenate(parts)
     return local, span
 

@@ -38,28 +38,41 @@ def test_analyze_command_prints_the_report_of_analyze(tmp_path, name, group, ext
     assert out.read_text(encoding="utf-8").startswith('{\n  "network": {\n')
 
 
-def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(tmp_path):
+def _sbm_files(folder) -> tuple[str, str, int]:
+    """The 100-node, 400-tie network of ``benchmarks/bench_cli.py``: the common case."""
+    from benchmarks.bench_cli import write_files
+
+    edges, nodes = write_files(folder, 100, 400, 10)
+    return str(edges), str(nodes), 100
+
+
+@pytest.mark.parametrize("network", ["strike", "sbm-100"])
+def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(network, tmp_path):
     """What ``analyze`` loads for a small network through the console script (``main``):
     the metrics and its own command, not networkx (the files go straight into arrays),
-    scipy, numba (its kernels run as Python there), the settings, the database driver, nor
-    the graph vocabulary and tie filter the other commands are built from (typer itself
-    loads pydantic)."""
+    scipy, numba (its kernels run as Python there: importing it costs more than the
+    metrics), pydantic (typer is kept below 0.29, which loads it), the settings, the
+    database driver, nor the graph vocabulary and tie filter the other commands are built
+    from."""
+    if network == "strike":
+        edges, nodes, n = str(DATASETS / "strike_edges.csv"), str(DATASETS / "strike_nodes.csv"), 24
+    else:
+        edges, nodes, n = _sbm_files(tmp_path)
     args = [
         "analyze",
-        *("--edges", str(DATASETS / "strike_edges.csv")),
-        *("--nodes", str(DATASETS / "strike_nodes.csv")),
-        *("--group", "group", "-o", str(tmp_path / "out.json")),
+        *("--edges", edges, "--nodes", nodes),
+        *("--group", "group", "--k", "256", "-o", str(tmp_path / "out.json")),
     ]
     code = (
         "import sys; from graph_service.cli import main\n"
         f"sys.argv = ['graph-service', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted(set(sys.modules) & {'neo4j', 'pydantic_settings', 'fastapi', 'numba', "
-        "'networkx', 'scipy', 'graph_service.model', 'graph_service.filters'}))"
+        "print(sorted(set(sys.modules) & {'neo4j', 'pydantic', 'pydantic_settings', 'fastapi', "
+        "'numba', 'networkx', 'scipy', 'graph_service.model', 'graph_service.filters'}))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip().splitlines()[-1] == "[]"
-    assert json.loads((tmp_path / "out.json").read_text())["network"]["nodes"] == 24
+    assert json.loads((tmp_path / "out.json").read_text())["network"]["nodes"] == n
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,8 @@ def _sbm(seed: int, directed: bool) -> tuple[nx.Graph, dict]:
 
 def _everywhere(limit: int, monkeypatch: pytest.MonkeyPatch, run):
     monkeypatch.setattr(_kernels, "WORK_LIMIT", limit)
+    # searches timed first (Kernel.run_tried): compiled whenever the limit is 0
+    monkeypatch.setattr(_kernels, "NUMBA_LOAD_SECONDS", 0.0 if limit == 0 else 1e9)
     return run()
 
 
@@ -58,6 +60,8 @@ def test_each_kernel_same_bits_both_ways():
     ]:
         a, b = kernel.python(*args), kernel.compiled(*args)
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        c = kernel.small(*args)
+        assert c.dtype == b.dtype and c.tobytes() == b.tobytes()
     a, b, _ = ix.skeleton
     rng = np.random.default_rng(0)
     i, j = rng.integers(0, ix.n, 500), rng.integers(0, ix.n, 500)
@@ -127,3 +131,31 @@ def test_betweenness_over_255_levels_is_networkx(graph, limit, monkeypatch):
     want = nx.betweenness_centrality(G, normalized=False)
     got = betweenness(G)
     assert got == pytest.approx(want, rel=1e-12)
+
+
+def _dependency_cases() -> list[nx.Graph]:
+    """Undirected and directed, sparse and dense (the compiled kernel grows the last
+    levels bottom-up), big levels (sorted through a bitmap), over 255 levels."""
+    return [
+        _sbm(7, False)[0],
+        _sbm(8, True)[0],
+        nx.gnp_random_graph(300, 0.2, seed=3),
+        nx.gnp_random_graph(200, 0.05, seed=4, directed=True),
+        nx.karate_club_graph(),
+        *_deep_graphs(),
+    ]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_dependency_sum_on_lists_gives_the_compiled_bits(case):
+    ix = indexed(_dependency_cases()[case])
+    indptr, indices, _ = ix.laid_out(skeleton=False)
+    symmetric = not ix.directed
+    sources = np.arange(ix.n, dtype=np.int64)[::-1].copy()  # any order: the sum follows it
+    lists = _kernels.dependency_sum.small(
+        indptr, indices, sources, symmetric, *_kernels.level_scratch(ix.n, symmetric)
+    )
+    compiled = _kernels.dependency_sum.compiled(
+        indptr, indices, sources, symmetric, *_kernels.level_scratch(ix.n, symmetric)
+    )
+    assert lists.dtype == compiled.dtype and lists.tobytes() == compiled.tobytes()
