@@ -38,7 +38,7 @@ from fastapi import FastAPI, HTTPException, Query
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 
 from graph_service.filters import TieFilter
-from graph_service.model import Node
+from graph_service.model import DEFAULT_NETWORK, Node
 from graph_service.services.paths import (
     EgoNetwork,
     EgoNode,
@@ -81,6 +81,10 @@ app = FastAPI(title="baseline", lifespan=lifespan)
 
 
 def _read(text: Any, **params: Any) -> list[dict[str, Any]]:
+    # the package's queries answer for one network (docs/networks.md): the default one,
+    # as graph-service does for a request without ?network=
+    params = {"network": DEFAULT_NETWORK, **params}
+
     def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
         return [record.data() for record in tx.run(text, params)]
 

@@ -3,6 +3,7 @@
 // node is absent or not a person.
 MATCH (net:Network {name: $network})
 MATCH (n:Entity {network: net.key, id: $id})
+USING INDEX n:Entity(network, id)
 WHERE n:Staff OR (n:Actor AND n.kind IN $person_kinds)
 OPTIONAL MATCH (n)-[r]-(:Entity)
 RETURN elementId(n) AS node, properties(n) AS props,

@@ -14,6 +14,7 @@ WITH net, collect(id) AS ids
 WITH net, ids, ids[$offset..($offset + $limit)] AS page
 UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS id
 OPTIONAL MATCH (n:Entity {network: net.key, id: id})
+USING INDEX n:Entity(network, id)
 RETURN size(ids) AS total,
        [l IN labels(n) WHERE l <> 'Entity'][0] AS label,
        properties(n) AS props

@@ -2,6 +2,7 @@
 // filter, either direction), with the ties to each. $a, $b.
 MATCH (net:Network {name: $network})
 MATCH (a:Entity {network: net.key, id: $a}), (b:Entity {network: net.key, id: $b})
+USING INDEX a:Entity(network, id) USING INDEX b:Entity(network, id)
 MATCH (a)-[r]-(c:Entity)
 WHERE c <> b AND /*@tie_filter*/ true
 WITH a, b, c, collect({type: type(r), source: startNode(r).id, target: endNode(r).id,

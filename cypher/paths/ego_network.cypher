@@ -8,6 +8,7 @@
 MATCH (net:Network {name: $network})
 UNWIND $ids AS id
 MATCH (c:Entity {network: net.key, id: id})
+USING INDEX c:Entity(network, id)
 CALL (c) {
   OPTIONAL MATCH p = ANY SHORTEST (c)(()-[r]-() WHERE /*@tie_filter*/ true){1,/*@max_hops*/3}(n:Entity)
   WITH c, [x IN collect({node: n, distance: length(p)}) WHERE x.node <> c] AS found

@@ -7,7 +7,13 @@
 // 1..8, validated) where it says /*@max_hops*/ (8 when run as is). A bound in the
 // pattern, not a filter on size(r), keeps the search from exploring longer paths.
 MATCH (net:Network {name: $network})
-MATCH (s:Entity {network: net.key, id: $source}), (t:Entity {network: net.key, id: $target})
+MATCH (s:Entity {network: net.key, id: $source})
+USING INDEX s:Entity(network, id)
+CALL (net) {
+  MATCH (t:Entity {network: net.key, id: $target})
+  USING INDEX t:Entity(network, id)
+  RETURN t
+}
 MATCH p = SHORTEST 30 (s)(()-[r]-() WHERE /*@tie_filter*/ true){1,/*@max_hops*/8}(t)
 WITH nodes(p) AS ns
 // simple paths only: SHORTEST returns trails, which may pass a node twice

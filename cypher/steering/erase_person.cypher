@@ -3,6 +3,7 @@
 // no row when the node is absent or not a person. Idempotent: a retry finds nothing left.
 MATCH (net:Network {name: $network})
 MATCH (n:Entity {network: net.key, id: $id})
+USING INDEX n:Entity(network, id)
 WHERE n:Staff OR (n:Actor AND n.kind IN $person_kinds)
 OPTIONAL MATCH (n)-[r]-(other:Entity)
 WITH n, [l IN labels(n) WHERE l <> 'Entity'][0] AS label,

@@ -7,7 +7,9 @@
 MATCH (net:Network {name: $network})
 UNWIND $rows AS row
 MATCH (s:Entity {network: net.key, id: row.source})
+USING INDEX s:Entity(network, id)
 MATCH (t:Entity {network: net.key, id: row.target})
+USING INDEX t:Entity(network, id)
 MERGE (s)-[r:/*@rel_type*/KNOWS {network: net.key, id: row.id}]->(t)
 SET r = row.props, r.network = net.key
 RETURN count(r) AS written
