@@ -53,6 +53,20 @@ def test_import_file_bad_option_is_422(client: Any, option: str, value: str) -> 
 
 
 @pytest.mark.parametrize(
+    "given", [{"evidence_source": "survey 2024"}, {"evidence_date": "2024-05-01"}]
+)
+def test_import_evidence_without_its_method_is_422_and_the_document_says_so(
+    client: Any, given: dict[str, str]
+) -> None:
+    # a rule joining two fields, which JSON Schema cannot carry: the descriptions say it
+    body = is_problem(client.post("/import", params=given, files=_karate()), 422)
+    assert "need evidence_method" in body["detail"]
+    params = client.get("/openapi.json").json()["paths"]["/import"]["post"]["parameters"]
+    (described,) = [p for p in params if p["name"] == next(iter(given))]
+    assert "needs evidence_method" in described["description"]
+
+
+@pytest.mark.parametrize(
     ("ties", "line"),
     [
         (b"type,source,target\nKNOWS,a,b\r\nKNOWS,a\rx,b\n", "line 3"),

@@ -117,6 +117,9 @@ def _query_breaks_a_joint_rule(path: str, query: dict[str, Any]) -> bool:
         return True
     if query.get("part") is not None and query.get("format") != "csv":
         return True  # part is for format=csv
+    evidence = query.get("evidence_source") or query.get("evidence_date")
+    if path == "/import" and evidence and not query.get("evidence_method"):
+        return True  # evidence stamped on every tie needs its method
     # a map view needs its inputs (services/maps.py answers 422 naming the one missing)
     needs = _MAP_VIEW_NEEDS.get(str(query.get("view")), ())
     if path == "/maps" and not all(query.get(field) for field in needs):

@@ -43,8 +43,14 @@ class ImportOptions(BaseModel):
     evidence_source: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
         | None
-    ) = Field(None, description="evidence: its source reference (default: the file name)")
-    evidence_date: date | None = Field(None, description="evidence: the date it was seen")
+    ) = Field(
+        None,
+        description="evidence: its source reference (default: the file name); needs "
+        "evidence_method",
+    )
+    evidence_date: date | None = Field(
+        None, description="evidence: the date it was seen; needs evidence_method"
+    )
     merge_arcs: bool = Field(
         False,
         description="let arcs (a directed file, or rows a->b and b->a) merge into undirected "
