@@ -106,7 +106,8 @@ TRIAL_ITEMS = 32
 """Items :meth:`Kernel.run_tried` times in Python before choosing how to do the rest."""
 
 NUMBA_LOAD_SECONDS = 0.3
-"""About what importing numba and loading a cached kernel costs (0.3-0.5 s measured)."""
+"""What importing numba and loading the first cached kernel costs: 0.3 s measured on one
+machine, 1.1 s on a slower one (the lower figure errs towards compiling)."""
 
 
 def threads() -> int:
