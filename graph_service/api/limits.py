@@ -32,6 +32,7 @@ import ctypes
 import functools
 import inspect
 import logging
+import sys
 import threading
 import time
 import weakref
@@ -234,10 +235,35 @@ class _Worker:
 
     def _raise_in_thread(self) -> None:
         ident = self._thread.ident
-        if self._running and ident is not None:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(ident), ctypes.py_object(deadline.Cancelled)
-            )
+        if not self._running or ident is None:
+            return
+        if _importing(ident):
+            # raised inside an import, Cancelled would leave that module half-initialised
+            # for the rest of the process: try again once the import is done
+            retry = threading.Timer(IMPORT_RETRY_S, self.cancel)
+            retry.daemon = True
+            retry.start()
+            return
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(ident), ctypes.py_object(deadline.Cancelled)
+        )
+
+
+#: How long a cancellation waits before trying again when the work is importing a module.
+IMPORT_RETRY_S = 0.01
+
+
+def _importing(ident: int) -> bool:
+    """Whether the thread ``ident`` is inside an import (a frame of importlib's bootstrap
+    on its stack). The known heavy imports are shielded where they happen (numba in
+    metrics/_kernels.py, openpyxl in the export, :data:`_HEAVY_MODULES` here); this
+    catches any other, such as a library's lazy import of a standard module."""
+    frame = sys._current_frames().get(ident)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 #: Imported before the first analysis, shielded: an import that Cancelled interrupts

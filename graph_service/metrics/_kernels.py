@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from graph_service import deadline
 from graph_service.metrics._core import BoolArray, FloatArray, Int32Array, IntArray
 
 _MAX_THREADS = 8
@@ -51,9 +52,7 @@ class Kernel:
     @property
     def compiled(self) -> Callable[..., Any]:
         if self._compiled is None:
-            import numba  # here: 0.3 s of start-up that small inputs do without
-
-            self._compiled = numba.njit(cache=True, nogil=True)(self.python)
+            self._compiled = _numba().njit(cache=True, nogil=True)(self.python)
         return self._compiled
 
     def pick(self, work: int) -> Callable[..., Any]:
@@ -100,6 +99,24 @@ class Kernel:
             return [first, call(self.small, rest)]
         compiled = self.compiled
         return [first, *run_chunks(lambda chunk: call(compiled, chunk), rest)]
+
+
+def _numba() -> Any:
+    """numba, imported here rather than at start-up (0.3-1.1 s that small inputs do
+    without), with the modules its first compilation or cache load imports.
+
+    Shielded (:func:`graph_service.deadline.shielded`): an API analysis that passes its
+    deadline is stopped by an exception raised at its next Python instruction, and one
+    raised inside an import leaves that module half-initialised for the rest of the
+    process (every later kernel then fails with "module 'numba' has no attribute
+    'core'"). The cancellation takes effect once the imports are done.
+    """
+    with deadline.shielded():
+        import numba
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()  # the imports a first compilation does
+    return numba
 
 
 TRIAL_ITEMS = 32

@@ -42,6 +42,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph_service import deadline
 from graph_service.model import DOCUMENT_FORMAT, GraphDocument, Node, NodeIn, Tie, TieIn
 from graph_service.services.importer import NODE_COLUMNS, TIE_COLUMNS
 from graph_service.services.runtime import Runtime
@@ -277,7 +278,9 @@ def ties_csv(ties: Sequence[Tie], neutralise: bool = True) -> str:
 
 def xlsx_bytes(nodes: Sequence[Node], ties: Sequence[Tie], neutralise: bool = True) -> bytes:
     """A workbook with a ``nodes`` and a ``ties`` sheet, as the importer reads it."""
-    import openpyxl
+    with deadline.shielded():  # an API export stopped inside an import would break it
+        import openpyxl
+        import openpyxl.cell.cell
 
     book = openpyxl.Workbook(write_only=True)
     for title, table in (("nodes", node_table(nodes)), ("ties", tie_table(ties))):

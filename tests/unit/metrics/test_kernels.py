@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -159,3 +162,44 @@ def test_dependency_sum_on_lists_gives_the_compiled_bits(case):
         indptr, indices, sources, symmetric, *_kernels.level_scratch(ix.n, symmetric)
     )
     assert lists.dtype == compiled.dtype and lists.tobytes() == compiled.tobytes()
+
+
+_CANCEL_DURING_IMPORT = """
+import ctypes, threading, time
+import numpy as np
+from graph_service import deadline
+from graph_service.metrics import _kernels
+
+guard = deadline.Guard()
+outcome = []
+
+def work():
+    try:
+        with deadline.guarded(guard):
+            _kernels.stable_order.compiled
+        outcome.append("finished")
+    except deadline.Cancelled:
+        outcome.append("cancelled")
+
+worker = threading.Thread(target=work)
+worker.start()
+time.sleep({delay})  # numba is being imported (0.4-1.1 s)
+guard.cancel(lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
+    ctypes.c_ulong(worker.ident), ctypes.py_object(deadline.Cancelled)))
+worker.join()
+keys = np.array([2, 0, 1, 0], dtype=np.int64)
+print(outcome[0], _kernels.stable_order.compiled(keys, 3).tolist())
+"""
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3])
+def test_an_analysis_cancelled_while_numba_loads_leaves_it_whole(delay):
+    """The API stops an analysis past its deadline by raising Cancelled in its thread
+    (api/limits.py). Raised inside ``import numba``, it would leave numba half-imported
+    for the rest of the process: every later compiled kernel failed with "module 'numba'
+    has no attribute 'core'" (seen in CI). The import is shielded: the cancellation
+    takes effect once numba is loaded, and the kernels work afterwards."""
+    code = _CANCEL_DURING_IMPORT.replace("{delay}", str(delay))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["cancelled", "[1,", "3,", "2,", "0]"]
