@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,21 +61,6 @@ def _print_preview(preview: Any) -> None:
     typer.echo("first rows as they will be stored:")
     for row in preview.first_nodes + preview.first_ties:
         typer.echo("  " + json.dumps(row, ensure_ascii=False))
-
-
-def progress_lines(what: str, every: float = 2.0) -> Callable[[int, int], None]:
-    """An ``on_progress(done, total)`` that prints plain lines on stderr (``what: done of
-    total (pct)``), at most one per ``every`` seconds and always the last."""
-    last: list[float] = []  # when the last line went out (none yet: print the first)
-
-    def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and last and now - last[0] < every:
-            return
-        last[:] = [now]
-        say(f"{what}: {done:,} of {total:,} ({100 * done / max(total, 1):.0f} %)")
-
-    return show
 
 
 def _parse_native(file: Path, ties: Path | None) -> tuple[Any, Any]:
@@ -477,5 +460,9 @@ def delete_cmd(
                 f"Delete network {network!r} ({plan.nodes:,} nodes, {plan.ties:,} ties)?",
                 f"deleting network {network!r} needs --yes (there is no terminal to ask on)",
             )
-        gone = deletion.delete_graph(rt, progress_lines(f"deleting network {network!r}"))
+        with (
+            steps() as progress,
+            progress.step(f"deleting network {network!r}", unit="nodes and ties") as step,
+        ):
+            gone = deletion.delete_graph(rt, step.update)
     typer.echo(f"deleted network {network!r}: {gone:,} nodes and ties")

@@ -336,7 +336,7 @@ def test_commands_and_routes_answer_for_the_network_named(
 def test_delete_command_asks_on_a_terminal_and_refuses_without_one(
     runtime: Any, monkeypatch: Any
 ) -> None:
-    from graph_service.cli import app, common
+    from graph_service.cli import app, common, progress
 
     runner = CliRunner()
     importer.import_document(runtime.on("doomed"), A)
@@ -347,8 +347,10 @@ def test_delete_command_asks_on_a_terminal_and_refuses_without_one(
     assert "Delete network 'doomed' (37 nodes, 113 ties)?" in no.output
     assert no.exit_code == 2 and "not confirmed" in no.output
     assert "doomed" in {n.name for n in networks.list_networks(runtime)}
+    monkeypatch.setattr(progress, "PLAIN_AFTER", 0.0)  # the progress lines of a long delete
     yes = runner.invoke(app, ["delete", "--network", "doomed"], input="y\n")
     assert yes.exit_code == 0 and "deleted network 'doomed': 150 nodes and ties" in yes.output
+    assert "deleting network 'doomed': done, 150 / 150 nodes and ties" in yes.output
     assert "doomed" not in {n.name for n in networks.list_networks(runtime)}
     missing = runner.invoke(app, ["delete", "--network", "doomed", "--yes"])
     assert missing.exit_code == 2 and "no network named 'doomed'" in missing.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from graph_service.cli.graph import progress_lines
 from graph_service.config import Settings
 
 
@@ -24,16 +23,3 @@ def test_atomic_import_limit_follows_the_heap_or_the_setting(
 ) -> None:
     base = Settings(NEO4J_URI=None, IMPORT_ATOMIC_ROWS=None)  # type: ignore[call-arg]
     assert base.model_copy(update=update).atomic_import_limit == limit
-
-
-def test_progress_lines_are_throttled_but_always_print_the_last(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    show = progress_lines("deleted", every=3600)
-    show(50_000, 1_020_000)
-    show(100_000, 1_020_000)  # within the interval: not printed
-    show(1_020_000, 1_020_000)
-    assert capsys.readouterr().err.splitlines() == [
-        "deleted: 50,000 of 1,020,000 (5 %)",
-        "deleted: 1,020,000 of 1,020,000 (100 %)",
-    ]
