@@ -28,6 +28,8 @@ from typing import Annotated
 
 import typer
 
+import graph_service
+
 #: Commands that start with their own module alone (see the module's docstring).
 STANDALONE = {"analyze": "files"}
 
@@ -88,6 +90,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """The ``graph-service`` console script."""
+    graph_service.COMMAND_LINE = True
     command = sys.argv[1] if len(sys.argv) > 1 else None
     if command in STANDALONE:
         _standalone(command)()

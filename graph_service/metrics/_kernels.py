@@ -19,13 +19,16 @@ compare them (``tests/unit/metrics/test_kernels.py``).
 from __future__ import annotations
 
 import os
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import numpy as np
 
+import graph_service
 from graph_service import deadline
 from graph_service.metrics._core import BoolArray, FloatArray, Int32Array, IntArray
 
@@ -110,13 +113,34 @@ def _numba() -> Any:
     raised inside an import leaves that module half-initialised for the rest of the
     process (every later kernel then fails with "module 'numba' has no attribute
     'core'"). The cancellation takes effect once the imports are done.
+
+    In the command line's own process numba skips its check for a BLAS, which imports
+    scipy.linalg (0.3-0.4 s, a third of numba's start): the kernels use no linear
+    algebra, and no other numba code runs there. A program or notebook that imports the
+    package keeps the check, so that its own numba code keeps ``np.dot``.
     """
-    with deadline.shielded():
+    with deadline.shielded(), _blas_check_skipped(graph_service.COMMAND_LINE):
         import numba
         from numba.core.registry import cpu_target
 
         cpu_target.target_context.refresh()  # the imports a first compilation does
     return numba
+
+
+@contextmanager
+def _blas_check_skipped(skip: bool) -> Iterator[None]:
+    """numba's check for a BLAS (``numba.np.arraymath._HAVE_BLAS``) fails at once when
+    ``skip``: ``scipy.linalg`` is marked as not importable during the block, unless it is
+    loaded already (then the check costs nothing)."""
+    if not skip or "scipy.linalg" in sys.modules:
+        yield
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
+            del sys.modules["scipy.linalg"]
 
 
 TRIAL_ITEMS = 32

@@ -87,3 +87,43 @@ def test_analyze_alone_answers_as_the_whole_command_line(args):
     whole = runner.invoke(app, args, env={"COLUMNS": "120"})
     assert alone.exit_code == whole.exit_code
     assert alone.output == whole.output
+
+
+def test_analyze_command_on_a_larger_network_loads_numba_without_scipy_linalg(tmp_path):
+    """Above the work limit the kernels run compiled. The console script's numba skips
+    its BLAS check (it imports scipy.linalg, a third of numba's start; the kernels use no
+    linear algebra), and the report is the one ``analyze`` gives in a process that
+    imported the package, where the check runs (a notebook's own numba code keeps
+    ``np.dot``)."""
+    from benchmarks.bench_cli import write_files
+
+    edges, nodes = write_files(tmp_path, 2000, 20000, 100)
+    args = [
+        "analyze",
+        *("--edges", str(edges), "--nodes", str(nodes), "--group", "group"),
+        *("--k", "256", "-o", str(tmp_path / "out.json")),
+    ]
+    code = (
+        "import sys; from graph_service.cli import main\n"
+        f"sys.argv = ['graph-service', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "import numba.np.arraymath as arraymath\n"
+        "print('numba' in sys.modules, 'scipy.linalg' in sys.modules, arraymath._HAVE_BLAS)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split()[-3:] == ["True", "False", "False"]
+
+    library = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from graph_service.metrics import _kernels\n"
+        "_kernels.stable_order.compiled(np.array([1, 0], dtype=np.int64), 2)\n"
+        "import numba.np.arraymath as arraymath\n"
+        "print('scipy.linalg' in sys.modules, arraymath._HAVE_BLAS)"
+    )
+    run = subprocess.run([sys.executable, "-c", library], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-2:] == ["True", "True"]
+
+    G, partition = read_graph_files(edges, nodes, group_attr="group")
+    assert json.loads((tmp_path / "out.json").read_text()) == analyze(G, partition, k=256)
