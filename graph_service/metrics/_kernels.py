@@ -119,28 +119,44 @@ def _numba() -> Any:
     algebra, and no other numba code runs there. A program or notebook that imports the
     package keeps the check, so that its own numba code keeps ``np.dot``.
     """
-    with deadline.shielded(), _blas_check_skipped(graph_service.COMMAND_LINE):
+    with deadline.shielded():
         import numba
+        from numba.core.compiler_lock import global_compiler_lock
         from numba.core.registry import cpu_target
 
-        cpu_target.target_context.refresh()  # the imports a first compilation does
+        # under numba's own lock, as its compilations and cache loads refresh: refreshes
+        # running at once in two threads break ("generator already executing")
+        with global_compiler_lock, _blas_check_skipped(graph_service.COMMAND_LINE):
+            cpu_target.target_context.refresh()  # the imports a first compilation does
     return numba
 
 
 @contextmanager
 def _blas_check_skipped(skip: bool) -> Iterator[None]:
-    """numba's check for a BLAS (``numba.np.arraymath._HAVE_BLAS``) fails at once when
-    ``skip``: ``scipy.linalg`` is marked as not importable during the block, unless it is
-    loaded already (then the check costs nothing)."""
-    if not skip or "scipy.linalg" in sys.modules:
+    """When ``skip``: numba's check for a BLAS, made once when ``numba.np.arraymath`` is
+    first imported (``_HAVE_BLAS``, by ``numba.np.linalg.ensure_blas``, which imports
+    scipy.linalg), fails at once. Only numba's own function is replaced, for the block,
+    under numba's compiler lock: nothing else in the process (another thread importing
+    scipy.linalg, or compiling) sees a change.
+    Nothing is done when arraymath is loaded already or numba has moved the check."""
+    if not skip or "numba.np.arraymath" in sys.modules:
         yield
         return
-    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+    import numba.np.linalg as linalg
+
+    check = getattr(linalg, "ensure_blas", None)
+    if check is None:
+        yield
+        return
+
+    def no_blas() -> None:
+        raise ImportError("numba's BLAS check is skipped in the command line")
+
+    linalg.ensure_blas = no_blas
     try:
         yield
     finally:
-        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
-            del sys.modules["scipy.linalg"]
+        linalg.ensure_blas = check
 
 
 TRIAL_ITEMS = 32

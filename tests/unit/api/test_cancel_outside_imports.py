@@ -81,8 +81,14 @@ def test_a_worker_cancelled_during_an_import_stops_after_it(tmp_path, monkeypatc
             return exc
         return None
 
+    outcome: list[BaseException | None] = []
+    # a loop of its own in a thread of its own: another test may have left this thread's
+    # loop marked as running
+    runner = threading.Thread(target=lambda: outcome.append(asyncio.run(scenario())))
     try:
-        error = asyncio.run(scenario())
+        runner.start()
+        runner.join(60)
+        error = outcome[0]
         assert isinstance(error, deadline.Cancelled)
         assert sys.modules["slow_module_two"].WHOLE is True
     finally:

@@ -203,3 +203,52 @@ def test_an_analysis_cancelled_while_numba_loads_leaves_it_whole(delay):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["cancelled", "[1,", "3,", "2,", "0]"]
+
+
+_KERNELS_AT_ONCE = """
+import threading
+import numpy as np
+from graph_service.metrics import _kernels
+
+_kernels._numba()
+start = threading.Barrier(6)
+errors = []
+
+def load(kernel, args):
+    start.wait()
+    try:
+        kernel.compiled(*args)  # loaded from numba's cache (or compiled): a refresh
+    except BaseException as exc:
+        errors.append(repr(exc))
+
+def another_analysis_starts():
+    start.wait()
+    try:
+        for _ in range(300):
+            _kernels._numba()
+    except BaseException as exc:
+        errors.append(repr(exc))
+
+keys = np.array([2, 0, 1, 0], dtype=np.int64)
+ints = [np.array(v, dtype=np.int64) for v in ([0, 2], [2, 3], [0], [1])]
+calls = [(_kernels.stable_order, (keys, 3)), (_kernels.pair_positions, tuple(ints))]
+threads = [threading.Thread(target=load, args=call) for call in calls]
+threads += [threading.Thread(target=another_analysis_starts) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(errors)
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_kernels_loaded_by_several_threads_at_once(attempt):
+    """Two API analyses may load numba's kernels at the same moment. numba refreshes its
+    registries under its compiler lock; ours did not (``_numba``), and a refresh running
+    beside another broke the other ("generator already executing": a 500 in CI)."""
+    run = subprocess.run(
+        [sys.executable, "-c", _KERNELS_AT_ONCE], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-1] == "[]"
