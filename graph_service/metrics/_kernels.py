@@ -18,6 +18,7 @@ compare them (``tests/unit/metrics/test_kernels.py``).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -104,9 +105,11 @@ class Kernel:
         return [first, *run_chunks(lambda chunk: call(compiled, chunk), rest)]
 
 
+@functools.cache
 def _numba() -> Any:
     """numba, imported here rather than at start-up (0.3-1.1 s that small inputs do
-    without), with the modules its first compilation or cache load imports.
+    without), with the modules its first compilation or cache load imports; once per
+    process (a call that a cancellation ends raises, so the next one loads it again).
 
     Shielded (:func:`graph_service.deadline.shielded`): an API analysis that passes its
     deadline is stopped by an exception raised at its next Python instruction, and one

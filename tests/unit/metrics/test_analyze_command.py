@@ -46,6 +46,20 @@ def _sbm_files(folder) -> tuple[str, str, int]:
     return str(edges), str(nodes), 100
 
 
+def _console_script(args: list[str], then: str) -> str:
+    """What a fresh process prints that runs the console script (``main``) with ``args``
+    and then the Python code ``then`` (``sys`` imported)."""
+    code = (
+        "import sys; from graph_service.cli import main\n"
+        f"sys.argv = ['graph-service', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"{then}\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
 @pytest.mark.parametrize("network", ["strike", "sbm-100"])
 def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(network, tmp_path):
     """What ``analyze`` loads for a small network through the console script (``main``):
@@ -63,15 +77,12 @@ def test_analyze_command_on_a_small_network_loads_no_networkx_numba_or_settings(
         *("--edges", edges, "--nodes", nodes),
         *("--group", "group", "--k", "256", "-o", str(tmp_path / "out.json")),
     ]
-    code = (
-        "import sys; from graph_service.cli import main\n"
-        f"sys.argv = ['graph-service', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+    printed = _console_script(
+        args,
         "print(sorted(set(sys.modules) & {'neo4j', 'pydantic', 'pydantic_settings', 'fastapi', "
-        "'numba', 'networkx', 'scipy', 'graph_service.model', 'graph_service.filters'}))"
+        "'numba', 'networkx', 'scipy', 'graph_service.model', 'graph_service.filters'}))",
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.strip().splitlines()[-1] == "[]"
+    assert printed.strip().splitlines()[-1] == "[]"
     assert json.loads((tmp_path / "out.json").read_text())["network"]["nodes"] == n
 
 
@@ -103,15 +114,12 @@ def test_analyze_command_on_a_larger_network_loads_numba_without_scipy_linalg(tm
         *("--edges", str(edges), "--nodes", str(nodes), "--group", "group"),
         *("--k", "256", "-o", str(tmp_path / "out.json")),
     ]
-    code = (
-        "import sys; from graph_service.cli import main\n"
-        f"sys.argv = ['graph-service', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+    printed = _console_script(
+        args,
         "import numba.np.arraymath as arraymath\n"
-        "print('numba' in sys.modules, 'scipy.linalg' in sys.modules, arraymath._HAVE_BLAS)"
+        "print('numba' in sys.modules, 'scipy.linalg' in sys.modules, arraymath._HAVE_BLAS)",
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.split()[-3:] == ["True", "False", "False"]
+    assert printed.split()[-3:] == ["True", "False", "False"]
 
     library = (
         "import sys\n"

@@ -224,8 +224,8 @@ def load(kernel, args):
 def another_analysis_starts():
     start.wait()
     try:
-        for _ in range(300):
-            _kernels._numba()
+        for _ in range(300):  # the loading itself, not its cached result
+            _kernels._numba.__wrapped__()
     except BaseException as exc:
         errors.append(repr(exc))
 
