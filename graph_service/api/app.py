@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from graph_service.api import limits, problems
+from graph_service.api import limits, params, problems
 from graph_service.api.auth import KeyRing
 from graph_service.api.coalesce import Reads
 from graph_service.api.routes import all_routers
@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # dependencies (the role checks), so nothing else changes; app-level
         # dependency_overrides do not reach them, and nothing here uses those.
         app.router.routes.extend(router.routes)
-    problems.install(app, extra_models=[GraphDocument], secured=keys.configured)
+    query_schemas = params.document_query_models(app.router.routes)
+    problems.install(
+        app, extra_models=[GraphDocument], secured=keys.configured, schemas=query_schemas
+    )
     # authorisation and the body limit before FastAPI reads a body (api/limits.py)
     app.add_middleware(limits.RequestGate, settings=settings, keys=keys, routes=app.router.routes)
     return app

@@ -10,7 +10,7 @@ client (or schemathesis) can check them against the schema.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -141,16 +141,20 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(
-    app: FastAPI, extra_models: Sequence[type[BaseModel]] = (), secured: bool = True
+    app: FastAPI,
+    extra_models: Sequence[type[BaseModel]] = (),
+    secured: bool = True,
+    schemas: Mapping[str, Any] | None = None,
 ) -> None:
     """Register the handlers and the problem responses of the OpenAPI document;
-    ``extra_models`` are schemas that routes refer to by name without using them as types;
+    ``extra_models`` are schemas that routes refer to by name without using them as types,
+    ``schemas`` component schemas by name that parameters refer to (params.py);
     ``secured`` False (no API keys configured) leaves the key schemes out of the document."""
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    _install_openapi(app, [Problem, FieldError, *extra_models], secured)
+    _install_openapi(app, [Problem, FieldError, *extra_models], secured, schemas or {})
 
 
 #: The problems any operation may answer, besides its own successes.
@@ -204,7 +208,9 @@ def _without_null(parameter: dict[str, Any]) -> None:
         schema.update(rest[0])
 
 
-def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: bool) -> None:
+def _install_openapi(
+    app: FastAPI, models: Sequence[type[BaseModel]], secured: bool, schemas: Mapping[str, Any]
+) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
@@ -221,6 +227,8 @@ def _install_openapi(app: FastAPI, models: Sequence[type[BaseModel]], secured: b
             for name, sub in model_schema.pop("$defs", {}).items():
                 components.setdefault(name, sub)
             components[model.__name__] = model_schema
+        for name, sub in schemas.items():
+            components.setdefault(name, sub)
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         ref = {"$ref": "#/components/schemas/Problem"}

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from graph_service.api.deps import ADMIN, READ, WRITE, ServicesDep, StoreServicesDep
 from graph_service.api.limits import bounded
+from graph_service.api.params import from_query
 from graph_service.errors import Invalid
 from graph_service.services import exporter, importer, networks, whole_graph
 from graph_service.services.importer import ImportReport
@@ -65,7 +66,7 @@ _FILE_OPTIONS = "; ".join(
 async def import_document(
     request: Request,
     services: ServicesDep,
-    query: Annotated[ImportQuery, Query()],
+    query: Annotated[ImportQuery, from_query(ImportQuery)],
 ) -> ImportReport:
     from starlette.concurrency import run_in_threadpool
 

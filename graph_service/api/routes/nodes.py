@@ -12,10 +12,11 @@ another label.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import ValidationError
 
 from graph_service.api.deps import READ, WRITE, ServicesDep
+from graph_service.api.params import from_query
 from graph_service.api.schemas import AnyNodeBody, NodeBody, NodeCreate, NodeDeleted
 from graph_service.model import ID_PATTERN, LABEL_COLLECTIONS, Node, NodeIn, NodeLabel, NodePatch
 from graph_service.services import nodes as node_service
@@ -56,7 +57,8 @@ def node_router(label: NodeLabel | None) -> APIRouter:
         operation_id=f"list_{op}",
     )
     def list_nodes(
-        services: ServicesDep, q: Annotated[node_service.NodeQuery, Query()]
+        services: ServicesDep,
+        q: Annotated[node_service.NodeQuery, from_query(node_service.NodeQuery)],
     ) -> Page[Node]:
         if label is not None:
             q = q.model_copy(update={"label": label})

@@ -12,10 +12,11 @@ keeps its type and ends: 409 otherwise), DELETE removes it. Lists take the tie f
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import ValidationError
 
 from graph_service.api.deps import READ, WRITE, ServicesDep, SettingsDep
+from graph_service.api.params import from_query
 from graph_service.api.schemas import AnyTieBody, TieBody, TieDeleted
 from graph_service.errors import Invalid
 from graph_service.filters import TieConditions, TieFilter
@@ -64,8 +65,8 @@ def tie_router(name: str, fixed: RelType | None) -> APIRouter:
     def list_ties(
         services: ServicesDep,
         settings: SettingsDep,
-        filters: Annotated[filter_model, Query()],  # type: ignore[valid-type]
-        q: Annotated[tie_service.TieQuery, Query()],
+        filters: Annotated[filter_model, from_query(filter_model)],  # type: ignore[valid-type]
+        q: Annotated[tie_service.TieQuery, from_query(tie_service.TieQuery)],
     ) -> Page[Tie]:
         chosen = TieFilter(**filters.model_dump(), types=types) if fixed else filters  # type: ignore[attr-defined]
         return tie_service.list_ties(services, chosen, q, settings.query_timeout)
