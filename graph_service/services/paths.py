@@ -127,16 +127,19 @@ class CommonContacts(BaseModel):
 
 
 def _require(
-    repo: GraphRepository, node_id: str, field: str, label: NodeLabel | None = None
-) -> Node:
-    node = repo.get_node(node_id)
-    if node is None or (label is not None and node.label is not label):
-        what = label.value if label else "node"
-        raise NotFound(
-            f"no {what} with id {node_id}",
-            errors=[{"record": "query", "field": field, "message": f"no {what} {node_id}"}],
-        )
-    return node
+    repo: GraphRepository, ends: Sequence[tuple[str, str]], label: NodeLabel | None = None
+) -> None:
+    """Each of ``ends`` (node id, the query field that named it) is a stored node (of
+    ``label``, if given), checked in one query; NotFound naming the first that is not."""
+    stored = repo.labels_of([node_id for node_id, _ in ends])
+    for node_id, field in ends:
+        found = stored.get(node_id)
+        if found is None or (label is not None and found != label.value):
+            what = label.value if label else "node"
+            raise NotFound(
+                f"no {what} with id {node_id}",
+                errors=[{"record": "query", "field": field, "message": f"no {what} {node_id}"}],
+            )
 
 
 def _distinct(a: str, b: str, fields: tuple[str, str]) -> None:
@@ -169,11 +172,11 @@ def k_shortest_paths(
             f"k must be between 1 and {MAX_K}",
             errors=[{"record": "query", "field": "k", "message": f"{k} is not in 1..{MAX_K}"}],
         )
-    _require(repo, source, "source")
-    _require(repo, target, "target")
     params = filters.social_by_default().params()
     found = repo.k_shortest_paths(params, source, target, k, max_length, timeout)
     paths = [Path(length=len(ties), nodes=nodes, hops=_hops(nodes, ties)) for nodes, ties in found]
+    # a path found means both ends are stored: they are checked only when none was (one
+    # query for a request instead of three, the common case)
     if paths:
         return PathsResult(
             source=source,
@@ -182,6 +185,7 @@ def k_shortest_paths(
             paths=paths,
             shortest_length=paths[0].length,
         )
+    _require(repo, [(source, "source"), (target, "target")])
     shortest = repo.shortest_path_length(params, source, target, timeout)
     return PathsResult(
         source=source,
@@ -213,8 +217,7 @@ def disjoint_paths(
 ) -> DisjointPaths:
     repo = services.repo
     _distinct(source, target, ("source", "target"))
-    _require(repo, source, "source")
-    _require(repo, target, "target")
+    _require(repo, [(source, "source"), (target, "target")])
     graph = nx.Graph()
     graph.add_edges_from(repo.filtered_edges(filters.social_by_default().params(), timeout))
     graph.add_nodes_from([source, target])
@@ -269,8 +272,7 @@ def brokers(
 ) -> BrokersResult:
     repo = services.repo
     _distinct(group_a, group_b, ("group_a", "group_b"))
-    _require(repo, group_a, "group_a", NodeLabel.GROUP)
-    _require(repo, group_b, "group_b", NodeLabel.GROUP)
+    _require(repo, [(group_a, "group_a"), (group_b, "group_b")], NodeLabel.GROUP)
     rows = repo.group_shortest_paths(
         filters.social_by_default().params(),
         group_a,
@@ -329,8 +331,7 @@ def common_contacts(
 ) -> CommonContacts:
     repo = services.repo
     _distinct(a, b, ("a", "b"))
-    _require(repo, a, "a")
-    _require(repo, b, "b")
+    _require(repo, [(a, "a"), (b, "b")])
     rows = repo.common_contacts(filters.params(), a, b, timeout)
     return CommonContacts(
         a=a,

@@ -112,9 +112,21 @@ def test_no_path_within_max_length_says_how_long_the_shortest_is(
 
 
 def test_paths_problems(client: Any, sample: dict[str, Any]) -> None:
-    is_problem(
-        client.get("/connections/paths", params={"source": "st-brammertz", "target": "ghost"}), 404
-    )
+    for source, target, missing in [
+        ("st-brammertz", "ghost", "target"),
+        ("ghost", "st-brammertz", "source"),
+        ("ghost", "phantom", "source"),  # the first of the two
+    ]:
+        answer = client.get("/connections/paths", params={"source": source, "target": target})
+        is_problem(answer, 404)
+        assert [e["field"] for e in answer.json()["errors"]] == [missing]
+    for route, ends in [
+        ("/connections/disjoint-paths", ("source", "target")),
+        ("/connections/common-contacts", ("a", "b")),
+    ]:
+        answer = client.get(route, params={ends[0]: "st-brammertz", ends[1]: "ghost"})
+        is_problem(answer, 404)
+        assert [e["field"] for e in answer.json()["errors"]] == [ends[1]]
     is_problem(
         client.get(
             "/connections/paths", params={"source": "st-brammertz", "target": "st-brammertz"}
@@ -124,6 +136,31 @@ def test_paths_problems(client: Any, sample: dict[str, Any]) -> None:
     is_problem(
         client.get("/connections/paths", params={"source": "a", "target": "b", "k": 11}), 422
     )
+
+
+def test_a_path_found_takes_one_query(
+    client: Any, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ends are checked only when no path was found (a path found means both are
+    stored): the common request is one query, not three."""
+    from graph_service.store.neo4j_store import Neo4jStore
+
+    ran: list[str] = []
+    run = Neo4jStore._run
+
+    def counted(self: Neo4jStore, name: str, *args: Any) -> Any:
+        ran.append(name)
+        return run(self, name, *args)
+
+    monkeypatch.setattr(Neo4jStore, "_run", counted)
+    params = {"source": "st-brammertz", "target": "act-kohlenpott-digital"}
+    answer = client.get("/connections/paths", params=params)
+    assert answer.status_code == 200 and answer.json()["paths"]
+    assert ran == ["paths/k_shortest_paths"]
+    ran.clear()
+    params = {"source": "act-dinnendahl", "target": "act-heidfeld"}  # none within 4 ties
+    assert client.get("/connections/paths", params=params).json()["shortest_length"] == 5
+    assert ran == ["paths/k_shortest_paths", "nodes/labels_of_nodes", "paths/shortest_length"]
 
 
 def test_disjoint_paths_match_node_connectivity(client: Any, sample: dict[str, Any]) -> None:
