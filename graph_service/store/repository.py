@@ -550,7 +550,9 @@ class GraphRepository:
         k: int,
         max_length: int,
         timeout: float | None = None,
-    ) -> list[tuple[list[Node], list[list[Tie]]]]:
+    ) -> list[tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]]:
+        """The paths' nodes and, for each hop, its ties, as JSON documents (:func:`node_doc`,
+        :func:`tie_doc`), shortest first."""
         rows = self._read_filtered(
             "paths/k_shortest_paths",
             filters,
@@ -561,7 +563,13 @@ class GraphRepository:
             k=k,
         )
         return [
-            ([_node(n) for n in r["nodes"]], [[_tie(t) for t in hop] for hop in r["hops"]])
+            (
+                [node_doc(n["label"], n["props"]) for n in r["nodes"]],
+                [
+                    [tie_doc(t["type"], t["source"], t["target"], t["props"]) for t in hop]
+                    for hop in r["hops"]
+                ],
+            )
             for r in rows
         ]
 

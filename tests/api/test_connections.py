@@ -307,3 +307,41 @@ def test_common_contacts(client: Any, sample: dict[str, Any]) -> None:
     assert [c["node"]["id"] for c in answer["contacts"]] == expected
     for contact in answer["contacts"]:
         assert contact["ties_to_a"] and contact["ties_to_b"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"k": 10, "max_length": 6},
+        {"k": 3, "max_length": 4, "types": ["KNOWS", "MEMBER_OF"]},
+        {"k": 2, "max_length": 1},  # mostly no path: the note and the shortest length
+    ],
+)
+def test_path_answers_are_the_models_json(
+    client: Any, runtime: Any, sample: dict[str, Any], params: dict[str, Any]
+) -> None:
+    """The route writes documents built without the models (services/paths.py
+    paths_document): each must fit the schema and be what the models would write, and
+    the service's models (maps use them) must say the same."""
+    from graph_service.filters import TieFilter
+    from graph_service.services import paths
+    from graph_service.services.paths import PathsResult
+
+    people = [n["id"] for n in sample["nodes"] if n["label"] in ("Actor", "Staff")][:8]
+    seen = 0
+    for source, target in itertools.combinations(people, 2):
+        ends = {"source": source, "target": target}
+        answer = client.get("/connections/paths", params={**ends, **params})
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/json"
+        doc = answer.json()
+        assert PathsResult.model_validate(doc).model_dump(mode="json") == doc
+        seen += len(doc["paths"])
+    assert seen or params["max_length"] == 1
+    source, target = people[0], people[1]
+    filters = TieFilter(types=params.get("types"))
+    model = paths.k_shortest_paths(
+        runtime, source, target, filters, params["k"], params["max_length"]
+    )
+    served = client.get("/connections/paths", params={"source": source, "target": target, **params})
+    assert model.model_dump(mode="json") == served.json()

@@ -31,7 +31,9 @@ MaxLength = Annotated[
 ]
 
 
-@router.get("/paths", summary="The k shortest paths between two nodes")
+@router.get(
+    "/paths", summary="The k shortest paths between two nodes", response_model=paths.PathsResult
+)
 def k_shortest_paths(
     services: ServicesDep,
     settings: SettingsDep,
@@ -40,10 +42,11 @@ def k_shortest_paths(
     filters: Filters,
     k: Annotated[int, Query(ge=1, le=paths.MAX_K, description="how many paths")] = 3,
     max_length: MaxLength = 4,
-) -> paths.PathsResult:
-    return paths.k_shortest_paths(
+) -> DocumentResponse:
+    found = paths.paths_document(
         services, source, target, filters, k, max_length, settings.query_timeout
     )
+    return DocumentResponse(found)
 
 
 @router.get("/disjoint-paths", summary="How many node-disjoint paths join two nodes")
