@@ -175,8 +175,9 @@ def paths_document(
     timeout: float | None = None,
 ) -> dict[str, Any]:
     """:func:`k_shortest_paths` as the JSON of :class:`PathsResult`, built from the
-    repository's documents without the models (what the API writes out: building the
-    models, then FastAPI checking them again, was half the CPU of a request)."""
+    repository's documents without the models, as ego networks are: what the API writes
+    out (building the models, then FastAPI checking them again, had been half the CPU of
+    an ego-network request)."""
     repo = services.repo
     _distinct(source, target, ("source", "target"))
     if not 1 <= k <= MAX_K:
