@@ -18,12 +18,14 @@ compare them (``tests/unit/metrics/test_kernels.py``).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -56,7 +58,9 @@ class Kernel:
     @property
     def compiled(self) -> Callable[..., Any]:
         if self._compiled is None:
-            self._compiled = _numba().njit(cache=True, nogil=True)(self.python)
+            with _load_lock:  # one dispatcher, when two threads ask at once (:func:`beside`)
+                if self._compiled is None:
+                    self._compiled = _numba().njit(cache=True, nogil=True)(self.python)
         return self._compiled
 
     def pick(self, work: int) -> Callable[..., Any]:
@@ -103,6 +107,9 @@ class Kernel:
             return [first, call(self.small, rest)]
         compiled = self.compiled
         return [first, *run_chunks(lambda chunk: call(compiled, chunk), rest)]
+
+
+_load_lock = threading.Lock()
 
 
 @functools.cache
@@ -192,6 +199,27 @@ def run_chunks(fn: Callable[[IntArray], T], items: IntArray, *, inline: bool = F
         return [fn(chunk) for chunk in chunks]
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(fn, chunks))
+
+
+@contextmanager
+def beside(fn: Callable[[threading.Event], T]) -> Iterator[Future[T]]:
+    """``fn(stop)`` on a thread of its own while the block runs: its future.
+
+    For a part of the work that leaves the GIL (numpy, the kernels) and keeps one core
+    busy where the block's parts keep the other busy only part of the time. The result
+    does not depend on the threads' timing. When the block ends, ``stop`` is set (``fn``
+    checks it between steps and raises :class:`graph_service.deadline.Cancelled`) and
+    the thread is joined: an abandoned block (an exception, an API deadline) leaves no
+    work running. ``fn`` runs in a copy of the caller's context.
+    """
+    stop = threading.Event()
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-service") as pool:
+        future = pool.submit(context.run, fn, stop)
+        try:
+            yield future
+        finally:
+            stop.set()
 
 
 def level_scratch(n: int, symmetric: bool) -> tuple[np.ndarray, int]:

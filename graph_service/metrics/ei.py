@@ -32,12 +32,14 @@ degenerate range, an ungrouped node) is ``None``.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from graph_service.deadline import Cancelled
 from graph_service.metrics._core import (
     GroupLabels,
     IndexedGraph,
@@ -163,13 +165,16 @@ def ei_p_value_arrays(
     cls: IntArray,
     permutations: int,
     seed: int,
+    stop: threading.Event | None = None,
 ) -> float | None:
     """The permutation test's p-value (see :func:`ei_permutation_test`).
 
     The permutations are drawn in the calling thread, in batches (``Generator.shuffle``
     of a copy is ``Generator.permutation``: the same draws as one call per permutation),
     while a worker thread counts the bonding ties of the previous batch with a numba
-    kernel (``_kernels.same_label_counts``).
+    kernel (``_kernels.same_label_counts``). Both leave the GIL, so the whole test can
+    run beside other work (:func:`graph_service.metrics._kernels.beside`): once ``stop``
+    is set it raises :class:`graph_service.deadline.Cancelled` before the next batch.
     """
     ok = cls >= 0
     ties = int(ok.sum())
@@ -204,6 +209,8 @@ def ei_p_value_arrays(
     pending: deque[Future[IntArray]] = deque()
     with ThreadPoolExecutor(max_workers=1) as pool:
         for start in range(0, permutations, _BATCH):
+            if stop is not None and stop.is_set():
+                raise Cancelled
             # labels in the smallest integer type: the same draws (a shuffle's draws
             # depend on the length only), a quarter of the memory traffic of int64
             batch = np.empty((min(_BATCH, permutations - start), sig.size), dtype=small)

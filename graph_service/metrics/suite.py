@@ -17,6 +17,7 @@ as CSV (``--format csv``). Conventions are those of the modules it calls (see
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from graph_service.metrics._core import (
     group_layout,
     indexed,
 )
+from graph_service.metrics._kernels import beside
 from graph_service.metrics.brokerage import COLUMNS, brokerage_arrays
 from graph_service.metrics.centrality import betweenness_array, bridging_coefficient_array, pivots
 from graph_service.metrics.ei import (
@@ -192,28 +194,33 @@ def analyze_indexed(
     ix.layout = group_layout(labels)
     ids = [str(v) for v in ix.nodes]
     cls = tie_class_array(ix, labels)
-    on_progress(1, ANALYZE_STEPS)
-    degree, bonding, bridging = node_tie_counts(ix, labels, cls)
-    size, internal, external = group_row_sums(ix, labels)
-    density = group_density_arrays(ix, labels)
-    ei_bounds = ei_range_arrays(ix, labels, cls)
-    table = dyad_table_arrays(ix, labels, cls)
-    on_progress(2, ANALYZE_STEPS)
-    broker = brokerage_arrays(ix, labels)
-    on_progress(3, ANALYZE_STEPS)
-    holes = structural_holes_arrays(ix)
-    on_progress(4, ANALYZE_STEPS)
-    sources = None
-    if k is not None and k < ix.n:
-        sources = [ix.index[v] for v in pivots(ix.nodes, k, seed)]
-    between = betweenness_array(ix, sources)
-    on_progress(5, ANALYZE_STEPS)
-    coef = bridging_coefficient_array(ix)
-    points = articulation_arrays(ix, labels)
-    local, span = local_bridge_arrays(ix)
-    bridge_pos = bridge_array(ix)
-    on_progress(6, ANALYZE_STEPS)
-    a, b, _ = ix.skeleton
+    # the permutation test (one core, out of the GIL) runs beside the other parts, which
+    # leave a core idle part of the time; its draws do not depend on the timing
+    test = functools.partial(ei_p_value_arrays, ix, labels, cls, permutations, seed)
+    with beside(test) as p_value:
+        on_progress(1, ANALYZE_STEPS)
+        degree, bonding, bridging = node_tie_counts(ix, labels, cls)
+        size, internal, external = group_row_sums(ix, labels)
+        density = group_density_arrays(ix, labels)
+        ei_bounds = ei_range_arrays(ix, labels, cls)
+        table = dyad_table_arrays(ix, labels, cls)
+        on_progress(2, ANALYZE_STEPS)
+        broker = brokerage_arrays(ix, labels)
+        on_progress(3, ANALYZE_STEPS)
+        holes = structural_holes_arrays(ix)
+        on_progress(4, ANALYZE_STEPS)
+        sources = None
+        if k is not None and k < ix.n:
+            sources = [ix.index[v] for v in pivots(ix.nodes, k, seed)]
+        between = betweenness_array(ix, sources)
+        on_progress(5, ANALYZE_STEPS)
+        coef = bridging_coefficient_array(ix)
+        points = articulation_arrays(ix, labels)
+        local, span = local_bridge_arrays(ix)
+        bridge_pos = bridge_array(ix)
+        on_progress(6, ANALYZE_STEPS)
+        a, b, _ = ix.skeleton
+        ei_p_value = p_value.result()
 
     network = {
         "nodes": ix.n,
@@ -227,7 +234,7 @@ def analyze_indexed(
         "ei_min": ei_bounds["min"],
         "ei_max": ei_bounds["max"],
         "ei_rescaled": ei_bounds["rescaled"],
-        "ei_p_value": ei_p_value_arrays(ix, labels, cls, permutations, seed),
+        "ei_p_value": ei_p_value,
         "odds_ratio": odds_ratio_from_table(table),
         "yules_q": yules_q_from_table(table),
         "assortativity": assortativity_arrays(ix, labels),

@@ -9,14 +9,20 @@ tie lookups among the skeleton's pairs.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import networkx as nx
 import numpy as np
 import pytest
 
+from graph_service import deadline
+from graph_service.metrics import ei, suite
 from graph_service.metrics._core import group_labels, group_layout, indexed
 from graph_service.metrics.centrality import betweenness, betweenness_array
 from graph_service.metrics.ei import ei_p_value_arrays
 from graph_service.metrics.structure import local_bridge_arrays
+from graph_service.metrics.suite import analyze_indexed
 from graph_service.metrics.ties import BONDING, tie_class_array
 
 
@@ -138,3 +144,70 @@ def test_permutation_test_batches_draw_what_one_by_one_draws(
     cls = tie_class_array(ix, labels)
     got = ei_p_value_arrays(ix, labels, cls, permutations, 7)
     assert got == _p_value_one_by_one(ix, labels, cls, permutations, 7)
+
+
+def _permutation_case() -> tuple:
+    G = nx.gnm_random_graph(120, 400, seed=5)
+    partition = {v: frozenset({f"g{v % 4}"}) for v in G if v % 9}
+    ix = indexed(G)
+    labels = group_labels(ix.nodes, partition)
+    return G, partition, ix, labels, tie_class_array(ix, labels)
+
+
+def test_a_stopped_permutation_test_ends_before_its_next_batch() -> None:
+    _, _, ix, labels, cls = _permutation_case()
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(deadline.Cancelled):
+        ei_p_value_arrays(ix, labels, cls, 40, 7, stop)
+    assert ei_p_value_arrays(ix, labels, cls, 40, 7, threading.Event()) == ei_p_value_arrays(
+        ix, labels, cls, 40, 7
+    )
+
+
+def test_the_permutation_test_beside_the_analysis_gives_its_own_p_value() -> None:
+    """analyze_indexed runs the test on a thread of its own, beside the other parts: the
+    report carries what the test gives alone, whatever the timing."""
+    _, partition, ix, labels, cls = _permutation_case()
+    alone = ei_p_value_arrays(ix, labels, cls, 300, 3)
+    for _ in range(3):
+        report = analyze_indexed(
+            indexed(nx.gnm_random_graph(120, 400, seed=5)),
+            partition,
+            [None] * 120,
+            weighted=False,
+            permutations=300,
+            seed=3,
+        )
+        assert report["network"]["ei_p_value"] == alone
+
+
+def test_an_analysis_that_fails_stops_its_permutation_test(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A part that fails (or an API deadline, raised in the analysis's thread) ends the
+    analysis at once: the permutation test beside it stops at its next batch and its
+    thread is gone when the error comes out, instead of drawing on for minutes."""
+    _, partition, ix, _, _ = _permutation_case()
+    batches: list[int] = []
+    real = ei.same_label_counts
+
+    class Counting:
+        def pick(self, work: int):
+            batches.append(work)
+            return real.pick(work)
+
+    def broken(*args, **kwargs):
+        while len(batches) < 3:  # the test has started
+            time.sleep(0.001)
+        raise RuntimeError("a part failed")
+
+    monkeypatch.setattr(ei, "same_label_counts", Counting())
+    monkeypatch.setattr(suite, "brokerage_arrays", broken)
+    with pytest.raises(RuntimeError, match="a part failed"):
+        analyze_indexed(ix, partition, [None] * ix.n, weighted=False, permutations=10**7)
+    done = len(batches)
+    assert done < 10**7 // 16
+    assert not [t for t in threading.enumerate() if t.name.startswith("graph-service")]
+    time.sleep(0.05)
+    assert len(batches) == done  # nothing left running

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import networkx as nx
 import numpy as np
 import pytest
 
+from graph_service import deadline
 from graph_service.metrics import _kernels, analyze
 from graph_service.metrics._core import indexed
 
@@ -252,3 +255,36 @@ def test_kernels_loaded_by_several_threads_at_once(attempt):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split()[-1] == "[]"
+
+
+def test_work_beside_gives_its_result_in_the_callers_context():
+    work = lambda stop: (6 * 7, deadline.remaining())  # noqa: E731
+    with deadline.until(time.monotonic() + 100), _kernels.beside(work) as answer:
+        pass
+    value, left = answer.result()
+    assert value == 42
+    assert left is not None and left > 50
+
+
+def test_a_failure_beside_reaches_the_caller():
+    with pytest.raises(ZeroDivisionError), _kernels.beside(lambda stop: 1 / 0) as answer:
+        answer.result()
+
+
+def test_work_beside_is_stopped_and_joined_when_the_block_fails():
+    started = threading.Event()
+    seen: list[str] = []
+
+    def work(stop: threading.Event) -> None:
+        started.set()
+        while not stop.wait(0.005):
+            pass
+        seen.append("stopped")
+        raise deadline.Cancelled
+
+    with pytest.raises(ValueError, match="a part failed"), _kernels.beside(work) as answer:
+        assert started.wait(10)
+        raise ValueError("a part failed")
+    assert seen == ["stopped"]  # ended before the block's error came out
+    assert isinstance(answer.exception(), deadline.Cancelled)
+    assert not [t for t in threading.enumerate() if t.name.startswith("graph-service")]
