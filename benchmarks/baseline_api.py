@@ -145,7 +145,7 @@ def k_shortest_paths(
         k=k,
         **params,
     )
-    found = [_path(row) for row in rows]
+    found = [_path(path) for path in rows[0]["paths"]]
     if found:
         return PathsResult(
             source=source,
@@ -154,8 +154,7 @@ def k_shortest_paths(
             paths=found,
             shortest_length=found[0].length,
         )
-    rows = _read(filtered_query("paths/shortest_length"), source=source, target=target, **params)
-    shortest = int(rows[0]["length"]) if rows else None
+    shortest = rows[0]["shortest"]
     return PathsResult(
         source=source,
         target=target,

@@ -131,7 +131,14 @@ def _require(
 ) -> None:
     """Each of ``ends`` (node id, the query field that named it) is a stored node (of
     ``label``, if given), checked in one query; NotFound naming the first that is not."""
-    stored = repo.labels_of([node_id for node_id, _ in ends])
+    _check_ends(repo.labels_of([node_id for node_id, _ in ends]), ends, label)
+
+
+def _check_ends(
+    stored: Mapping[str, str], ends: Sequence[tuple[str, str]], label: NodeLabel | None = None
+) -> None:
+    """NotFound naming the first of ``ends`` whose id ``stored`` (id -> stored label) does
+    not hold (with ``label``, if given)."""
     for node_id, field in ends:
         found = stored.get(node_id)
         if found is None or (label is not None and found != label.value):
@@ -177,7 +184,8 @@ def paths_document(
     """:func:`k_shortest_paths` as the JSON of :class:`PathsResult`, built from the
     repository's documents without the models, as ego networks are: what the API writes
     out (building the models, then FastAPI checking them again, had been half the CPU of
-    an ego-network request)."""
+    an ego-network request). One query whatever the answer: the paths, the ends' labels
+    and, without paths, the shortest length come together."""
     repo = services.repo
     _distinct(source, target, ("source", "target"))
     if not 1 <= k <= MAX_K:
@@ -187,6 +195,8 @@ def paths_document(
         )
     params = filters.social_by_default().params()
     found = repo.k_shortest_paths(params, source, target, k, max_length, timeout)
+    if not found.paths:  # a path found means both ends are stored
+        _check_ends(found.labels, [(source, "source"), (target, "target")])
     paths = [
         {
             "length": len(hops),
@@ -196,15 +206,12 @@ def paths_document(
                 for i, ties in enumerate(hops)
             ],
         }
-        for nodes, hops in found
+        for nodes, hops in found.paths
     ]
     answer = {"source": source, "target": target, "max_length": max_length, "paths": paths}
-    # a path found means both ends are stored: they are checked only when none was (one
-    # query for a request instead of three, the common case)
     if paths:
         return {**answer, "shortest_length": paths[0]["length"], "note": None}
-    _require(repo, [(source, "source"), (target, "target")])
-    shortest = repo.shortest_path_length(params, source, target, timeout)
+    shortest = found.shortest
     return {**answer, "shortest_length": shortest, "note": _no_path_note(max_length, shortest)}
 
 

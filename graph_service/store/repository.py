@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from functools import cache
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString, NamedTuple, cast
 
 from neo4j import ManagedTransaction
 
@@ -258,6 +258,18 @@ def typed_union_query(name: str) -> LiteralString:
 @cache
 def _typed_union_query(name: str) -> LiteralString:
     return cast(LiteralString, "\nUNION ALL\n".join(_typed_query(name, rel) for rel in RelType))
+
+
+class FoundPaths(NamedTuple):
+    """:meth:`GraphRepository.k_shortest_paths`: the stored label of each end that exists
+    (as :meth:`GraphRepository.labels_of`), the paths shortest first (each its node
+    documents and, hop by hop, its tie documents: :func:`node_doc`, :func:`tie_doc`),
+    and, when there are none, the ties on a shortest path at any length (None: no path
+    joins the two, or an end is missing)."""
+
+    labels: dict[str, str]
+    paths: list[tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]]
+    shortest: int | None
 
 
 #: An ego network as :meth:`GraphRepository.ego_networks` gives it: (node document,
@@ -550,9 +562,9 @@ class GraphRepository:
         k: int,
         max_length: int,
         timeout: float | None = None,
-    ) -> list[tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]]:
-        """The paths' nodes and, for each hop, its ties, as JSON documents (:func:`node_doc`,
-        :func:`tie_doc`), shortest first."""
+    ) -> FoundPaths:
+        """The k shortest paths of at most ``max_length`` ties and what an answer without
+        them needs, in one query (cypher/paths/k_shortest_paths.cypher)."""
         rows = self._read_filtered(
             "paths/k_shortest_paths",
             filters,
@@ -562,25 +574,26 @@ class GraphRepository:
             target=target,
             k=k,
         )
-        return [
+        if not rows:  # no such network: no node either
+            return FoundPaths({}, [], None)
+        row = rows[0]
+        ends = ((source, row["source_label"]), (target, row["target_label"]))
+        paths = [
             (
-                [node_doc(n["label"], n["props"]) for n in r["nodes"]],
+                [node_doc(n["label"], n["props"]) for n in path["nodes"]],
                 [
                     [tie_doc(t["type"], t["source"], t["target"], t["props"]) for t in hop]
-                    for hop in r["hops"]
+                    for hop in path["hops"]
                 ],
             )
-            for r in rows
+            for path in row["paths"]
         ]
-
-    def shortest_path_length(
-        self, filters: Mapping[str, Any], source: str, target: str, timeout: float | None = None
-    ) -> int | None:
-        """Ties on a shortest path between the two over the filtered ties, at any length."""
-        rows = self._read_filtered(
-            "paths/shortest_length", filters, timeout, None, source=source, target=target
+        shortest = row["shortest"]
+        return FoundPaths(
+            {node_id: label for node_id, label in ends if label is not None},
+            paths,
+            None if shortest is None else int(shortest),
         )
-        return int(rows[0]["length"]) if rows else None
 
     def ego_networks(
         self,

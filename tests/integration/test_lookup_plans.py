@@ -62,7 +62,7 @@ def _seeks(plan: dict[str, Any]) -> list[str]:
 
 def test_every_lookup_by_id_is_checked() -> None:
     # the batch writes and reads of the bug, and every single lookup since
-    assert {"ties/upsert_typed_ties", "nodes/nodes_by_id", "paths/shortest_length"} <= set(
+    assert {"ties/upsert_typed_ties", "nodes/nodes_by_id", "paths/k_shortest_paths"} <= set(
         _lookup_queries()
     )
 

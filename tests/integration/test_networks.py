@@ -165,7 +165,6 @@ READS: dict[str, Callable[[Any], Any]] = {
         (a, b, tuple(ns)) for a, b, ns, _ in repo.group_shortest_paths(F, "g1", "g2", 3, 50)
     ),
     "paths/k_shortest_paths": lambda repo: repo.k_shortest_paths(F, "1", "34", 2, 4),
-    "paths/shortest_length": lambda repo: repo.shortest_path_length(F, "1", "34"),
     "steering/affiliations": lambda repo: repo.read(
         "steering/affiliations",
         types=[RelType.MEMBER_OF.value],
