@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
-from graph_service.model import Node, NodeLabel, Tie
+from graph_service.model import ID_PATTERN, Node, NodeLabel, Tie
 from graph_service.services.runtime import Runtime
 from graph_service.store.repository import EgoRecord, GraphRepository
 
@@ -41,6 +41,18 @@ MAX_K = 10  # SHORTEST 10 in cypher/paths/k_shortest_paths.cypher
 MAX_LENGTH = 8  # the quantifier's cap in the path queries
 MAX_RADIUS = 3  # the quantifier's cap in cypher/paths/ego_network.cypher
 MAX_GROUP_PATHS = 100_000
+
+
+class PathQuery(BaseModel):
+    """The two ends and the bounds of a k-shortest-paths request (the API's query
+    parameters, read in one step: api/params.py)."""
+
+    source: str = Field(pattern=ID_PATTERN, description="a node id")
+    target: str = Field(pattern=ID_PATTERN, description="a node id, not the first node's")
+    k: int = Field(default=3, ge=1, le=MAX_K, description="how many paths")
+    max_length: int = Field(
+        default=4, ge=1, le=MAX_LENGTH, description="at most this many ties per path"
+    )
 
 
 class Hop(BaseModel):

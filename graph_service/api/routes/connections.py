@@ -12,7 +12,7 @@ import pydantic_core
 from fastapi import APIRouter, Path, Query, Response
 
 from graph_service.api.deps import READ, ServicesDep, SettingsDep
-from graph_service.api.params import Filters
+from graph_service.api.params import Filters, from_query
 from graph_service.model import ID_PATTERN
 from graph_service.services import paths
 
@@ -37,14 +37,11 @@ MaxLength = Annotated[
 def k_shortest_paths(
     services: ServicesDep,
     settings: SettingsDep,
-    source: NodeParam,
-    target: OtherNodeParam,
+    q: Annotated[paths.PathQuery, from_query(paths.PathQuery)],
     filters: Filters,
-    k: Annotated[int, Query(ge=1, le=paths.MAX_K, description="how many paths")] = 3,
-    max_length: MaxLength = 4,
 ) -> DocumentResponse:
     found = paths.paths_document(
-        services, source, target, filters, k, max_length, settings.query_timeout
+        services, q.source, q.target, filters, q.k, q.max_length, settings.query_timeout
     )
     return DocumentResponse(found)
 
