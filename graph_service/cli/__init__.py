@@ -22,9 +22,12 @@ app``).
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import sys
-from typing import Annotated
+import threading
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -93,9 +96,41 @@ def main() -> None:
     graph_service.COMMAND_LINE = True
     command = sys.argv[1] if len(sys.argv) > 1 else None
     if command in STANDALONE:
-        _standalone(command)()
+        _exit_when_done(_standalone(command))
     else:
         __getattr__("app")()
+
+
+def _exit_when_done(command: typer.Typer) -> NoReturn:
+    """Run ``command``, then end the process at once: its output flushed and the exit
+    handlers run (``atexit``), as a normal exit does, without the interpreter's teardown,
+    which frees every object one by one (0.1 s after an analysis of 10k nodes: the
+    report's hundred thousand objects, numba's modules and compiled code). Only for the
+    standalone commands, which end holding no connection, server or file; while another
+    thread than this one still runs (none should), the normal exit waits for it."""
+    try:
+        command()
+        code: Any = 0
+    except SystemExit as stop:
+        code = stop.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.current_thread()
+    ):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what Python's own exit reports as 120
+        code = code or 120
+    os._exit(code)
 
 
 __all__ = ["app", "main"]

@@ -20,12 +20,14 @@ import csv
 import functools
 import io
 import math
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from graph_service.metrics._core import (
     IndexedGraph,
+    IntArray,
     Partition,
     group_labels,
     group_layout,
@@ -324,15 +326,29 @@ def analyze_indexed(
             sorted([ids[u], ids[v]])
             for u, v in zip(a[bridge_pos].tolist(), b[bridge_pos].tolist(), strict=True)
         ),
-        "local_bridges": sorted(
-            (
-                dict(zip(("source", "target"), sorted([ids[u], ids[v]]), strict=True))
-                | {"span": (s if s >= 0 else None)}
-                for u, v, s in zip(a[local].tolist(), b[local].tolist(), span.tolist(), strict=True)
-            ),
-            key=lambda bridge: (bridge["source"], bridge["target"]),
-        ),
+        "local_bridges": _local_bridges(ids, a[local], b[local], span),
     }
+
+
+def _local_bridges(
+    ids: list[str], a: IntArray, b: IntArray, span: IntArray
+) -> list[dict[str, Any]]:
+    """``{source, target, span}`` of each local bridge (span None when nothing else joins
+    its ends), its ends in id order, sorted by them: tuples sorted before the dicts are
+    made (a tenth of a second at 10k nodes when the dicts were sorted by a key function)."""
+    ends = sorted(
+        (
+            (x, y, s) if x <= y else (y, x, s)
+            for x, y, s in zip(
+                map(ids.__getitem__, a.tolist()),
+                map(ids.__getitem__, b.tolist()),
+                span.tolist(),
+                strict=True,
+            )
+        ),
+        key=itemgetter(0, 1),
+    )
+    return [{"source": x, "target": y, "span": s if s >= 0 else None} for x, y, s in ends]
 
 
 def _cell(x: Any) -> str:
