@@ -112,6 +112,12 @@ class Kernel:
 _load_lock = threading.Lock()
 
 
+def load_numba() -> None:
+    """Import numba and its registries now, as the first compiled kernel would (the
+    command line does it while a child process reads the files)."""
+    _numba()
+
+
 @functools.cache
 def _numba() -> Any:
     """numba, imported here rather than at start-up (0.3-1.1 s that small inputs do

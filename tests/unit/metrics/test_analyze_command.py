@@ -4,6 +4,7 @@ fast JSON encoder give the report ``analyze`` gives on the networkx reader's gra
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -209,3 +210,77 @@ def test_analyze_output_is_whole_when_the_process_ends_at_once(tmp_path):
     )
     assert bad.returncode == 2
     assert "none.csv" in bad.stderr and "cannot read" in bad.stderr
+
+
+def test_read_beside_gives_what_the_child_read():
+    from graph_service.cli import files
+
+    collect = files._read_beside(lambda: {"ids": list(range(50_000)), "pid": os.getpid()})
+    assert collect is not None
+    got = collect()
+    assert got is not None and got["ids"] == list(range(50_000))
+    assert got["pid"] != os.getpid()  # read by another process
+
+
+def test_read_beside_gives_none_when_the_child_failed():
+    """The caller then reads itself, so that the error in the files is reported as ever."""
+    from graph_service.cli import files
+
+    def broken() -> None:
+        raise ValueError("line 3: no target")
+
+    collect = files._read_beside(broken)
+    assert collect is not None
+    assert collect() is None
+
+
+def test_read_beside_does_not_fork_a_threaded_process():
+    import threading
+
+    from graph_service.cli import files
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert files._read_beside(lambda: 1) is None
+    finally:
+        release.set()
+        worker.join()
+
+
+def test_a_large_network_read_beside_gives_the_same_report(tmp_path, monkeypatch):
+    """From READ_BESIDE_BYTES of edges on, a child process reads the files while the
+    command loads numba: the same report, and the same error for a broken file."""
+    from benchmarks.bench_cli import write_files
+    from graph_service.cli import files
+
+    edges, nodes = write_files(tmp_path, 2000, 20000, 100)
+    args = ["analyze", "--edges", str(edges), "--nodes", str(nodes), "--group", "group"]
+    args += ["--k", "64"]
+    forked: list[bool] = []
+    real = files._read_beside
+
+    def spied(read):
+        collect = real(read)
+        forked.append(collect is not None)
+        return collect
+
+    monkeypatch.setattr(files, "_read_beside", spied)
+    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 0)
+    beside = runner.invoke(app, args)
+    assert beside.exit_code == 0, beside.output
+    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 10**12)
+    here = runner.invoke(app, args)
+    assert forked == [True]
+    assert json.loads(beside.stdout) == json.loads(here.stdout)
+    with edges.open("a", encoding="utf-8") as handle:
+        handle.write("n1,n999999\nn2\n")
+    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 0)
+    broken = runner.invoke(app, args)
+    assert forked == [True, True]
+    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 10**12)
+    expected = runner.invoke(app, args)
+    assert broken.exit_code == expected.exit_code == 2
+    assert broken.output == expected.output
+    assert "line 20002, column 'target': unknown node id 'n999999'" in broken.output
