@@ -4,7 +4,6 @@ fast JSON encoder give the report ``analyze`` gives on the networkx reader's gra
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -212,26 +211,32 @@ def test_analyze_output_is_whole_when_the_process_ends_at_once(tmp_path):
     assert "none.csv" in bad.stderr and "cannot read" in bad.stderr
 
 
-def test_read_beside_gives_what_the_child_read():
-    from graph_service.cli import files
-
-    collect = files._read_beside(lambda: {"ids": list(range(50_000)), "pid": os.getpid()})
-    assert collect is not None
-    got = collect()
-    assert got is not None and got["ids"] == list(range(50_000))
-    assert got["pid"] != os.getpid()  # read by another process
+def _fresh(code: str, *args: str) -> str:
+    """What ``code`` prints in a fresh interpreter (``sys.argv[1:]`` = ``args``): the read
+    beside forks only a process that runs no other thread, which a test process may."""
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
 
 
-def test_read_beside_gives_none_when_the_child_failed():
-    """The caller then reads itself, so that the error in the files is reported as ever."""
-    from graph_service.cli import files
+_READ_BESIDE = """
+import json, os
+from graph_service.cli import files
 
-    def broken() -> None:
-        raise ValueError("line 3: no target")
+got = files._read_beside(lambda: {"ids": list(range(50_000)), "pid": os.getpid()})()
 
-    collect = files._read_beside(broken)
-    assert collect is not None
-    assert collect() is None
+def broken():
+    raise ValueError("line 3: no target")
+
+failed = files._read_beside(broken)()
+print(json.dumps([got["ids"] == list(range(50_000)), got["pid"] != os.getpid(), failed]))
+"""
+
+
+def test_read_beside_gives_what_the_child_read_or_none():
+    """The child's result comes back through the pipe; a child that fails gives None (the
+    caller then reads itself, so that the error in the files is reported as ever)."""
+    assert json.loads(_fresh(_READ_BESIDE)) == [True, True, None]
 
 
 def test_read_beside_does_not_fork_a_threaded_process():
@@ -249,38 +254,45 @@ def test_read_beside_does_not_fork_a_threaded_process():
         worker.join()
 
 
-def test_a_large_network_read_beside_gives_the_same_report(tmp_path, monkeypatch):
+_BESIDE_AND_HERE = """
+import json, sys
+from typer.testing import CliRunner
+from graph_service.cli import app, files
+
+forked = []
+real = files._read_beside
+
+def spied(read):
+    collect = real(read)
+    forked.append(collect is not None)
+    return collect
+
+files._read_beside = spied
+answers = {}
+for name, limit in (("beside", 0), ("here", 10**12)):
+    files.READ_BESIDE_BYTES = limit
+    result = CliRunner().invoke(app, json.loads(sys.argv[1]))
+    answers[name] = [result.exit_code, result.output]
+print(json.dumps({"forked": forked, **answers}))
+"""
+
+
+def test_a_large_network_read_beside_gives_the_same_report(tmp_path):
     """From READ_BESIDE_BYTES of edges on, a child process reads the files while the
     command loads numba: the same report, and the same error for a broken file."""
     from benchmarks.bench_cli import write_files
-    from graph_service.cli import files
 
     edges, nodes = write_files(tmp_path, 2000, 20000, 100)
     args = ["analyze", "--edges", str(edges), "--nodes", str(nodes), "--group", "group"]
     args += ["--k", "64"]
-    forked: list[bool] = []
-    real = files._read_beside
-
-    def spied(read):
-        collect = real(read)
-        forked.append(collect is not None)
-        return collect
-
-    monkeypatch.setattr(files, "_read_beside", spied)
-    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 0)
-    beside = runner.invoke(app, args)
-    assert beside.exit_code == 0, beside.output
-    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 10**12)
-    here = runner.invoke(app, args)
-    assert forked == [True]
-    assert json.loads(beside.stdout) == json.loads(here.stdout)
+    ran = json.loads(_fresh(_BESIDE_AND_HERE, json.dumps(args)))
+    assert ran["forked"] == [True]  # the second run read here
+    assert ran["beside"][0] == ran["here"][0] == 0
+    assert json.loads(ran["beside"][1]) == json.loads(ran["here"][1])
     with edges.open("a", encoding="utf-8") as handle:
         handle.write("n1,n999999\nn2\n")
-    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 0)
-    broken = runner.invoke(app, args)
-    assert forked == [True, True]
-    monkeypatch.setattr(files, "READ_BESIDE_BYTES", 10**12)
-    expected = runner.invoke(app, args)
-    assert broken.exit_code == expected.exit_code == 2
-    assert broken.output == expected.output
-    assert "line 20002, column 'target': unknown node id 'n999999'" in broken.output
+    broken = json.loads(_fresh(_BESIDE_AND_HERE, json.dumps(args)))
+    assert broken["forked"] == [True]
+    assert broken["beside"] == broken["here"]
+    assert broken["beside"][0] == 2
+    assert "line 20002, column 'target': unknown node id 'n999999'" in broken["beside"][1]
