@@ -308,7 +308,10 @@ def check_graph(parsed: Parsed, repo: GraphRepository | None) -> list[RowError]:
         labels[node.id] = node.label
     tie_seen: dict[str, tuple[str, Any]] = {}
     for where, tie in parsed.ties:
-        if repeated := _repeated(tie_seen, tie.key, where, tie, f"tie {tie.key}"):
+        key = tie.key
+        if key not in tie_seen:  # the common case, without a call (a million ties)
+            tie_seen[key] = (where, tie)
+        elif repeated := _repeated(tie_seen, key, where, tie, f"tie {key}"):
             errors.append(repeated)
     ends = {t.source for _, t in parsed.ties} | {t.target for _, t in parsed.ties}
     stored = repo.labels_of(sorted(set(labels) | ends)) if repo is not None else {}
@@ -333,22 +336,24 @@ def _tie_end_errors(
     failed on its own) or of the wrong label for the type."""
     errors: list[RowError] = []
     missing: dict[str, tuple[str, str, int]] = {}
+    known = {**{node_id: NodeLabel(label) for node_id, label in stored.items()}, **labels}
+    reasons: dict[tuple[Any, NodeLabel, NodeLabel], str | None] = {}  # few distinct ones
     for where, tie in parsed.ties:
-        end_labels: list[NodeLabel] = []
-        for end in ("source", "target"):
-            node_id = getattr(tie, end)
-            label = labels.get(node_id) or (
-                NodeLabel(stored[node_id]) if node_id in stored else None
-            )
-            if label is not None:
-                end_labels.append(label)
-            elif node_id not in parsed.failed_ids:
-                first, column, count = missing.get(node_id, (where, end, 0))
-                missing[node_id] = (first, column, count + 1)
-        if len(end_labels) == 2:
-            reason = endpoint_error(RelType(tie.type), end_labels[0], end_labels[1])
-            if reason:
+        source, target = known.get(tie.source), known.get(tie.target)
+        if source is not None and target is not None:
+            ends = (tie.type, source, target)
+            if ends not in reasons:
+                reasons[ends] = endpoint_error(RelType(tie.type), source, target)
+            if reason := reasons[ends]:
                 errors.append(RowError(record=where, field="type", message=reason))
+            continue
+        for column, node_id, label in (
+            ("source", tie.source, source),
+            ("target", tie.target, target),
+        ):
+            if label is None and node_id not in parsed.failed_ids:
+                first, seen_in, count = missing.get(node_id, (where, column, 0))
+                missing[node_id] = (first, seen_in, count + 1)
     for node_id, (where, column, count) in missing.items():
         also = f" (named by {count} ties; the first is listed)" if count > 1 else ""
         errors.append(
@@ -424,7 +429,8 @@ def import_parsed(
 
     repo = services.repo
     staged = replace or repo.entity_counts() == (0, 0)
-    validate(parsed, None if replace else repo)
+    # an empty network has no stored node to check against (every import into it is staged)
+    validate(parsed, None if staged else repo)
     nodes = _dedupe_nodes(parsed.nodes)
     ties = _dedupe_ties(parsed.ties)
     report = ImportReport(

@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -90,24 +91,43 @@ def _quoted(text: str) -> str:
 BLANK = " "
 
 
-def cell(value: Any, delimiter: str) -> str:
-    """A property value as a CSV cell (None: an empty cell, no property)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _quoted(value)
-    if isinstance(value, list):
-        return _quoted(delimiter.join(_scalar_text(item) or BLANK for item in value))
-    return _scalar_text(value)
+def _string_array(value: list[str], delimiter: str) -> str:
+    if "" in value:
+        value = [item or BLANK for item in value]
+    return '"' + delimiter.join(value).replace('"', '""') + '"'
+
+
+#: How an element of each non-text type is written (as :func:`_scalar_text` does).
+_TEXT: dict[str, Callable[[Any], str]] = {
+    "double": repr,
+    "long": str,
+    "boolean": _scalar_text,
+    "date": _scalar_text,
+}
+
+
+def cells(kind: str, values: Sequence[Any], delimiter: str) -> list[str]:
+    """The CSV cells of a column of ``kind`` (as :func:`neo4j_type` names it): None, and
+    an empty list, are an empty cell (no property); a string is quoted, even empty."""
+    d = delimiter
+    if kind == "string":
+        return ["" if v is None else '"' + v.replace('"', '""') + '"' for v in values]
+    if kind == "string[]":
+        return [
+            ('"' + d.join(v).replace('"', '""') + '"' if "" not in v else _string_array(v, d))
+            if v
+            else ""
+            for v in values
+        ]
+    if kind.endswith("[]"):  # numbers, booleans and dates hold no quote, comma or delimiter
+        text = _TEXT[kind[:-2]]
+        return ['"' + d.join(map(text, v)) + '"' if v else "" for v in values]
+    text = _TEXT[kind]
+    return ["" if v is None else text(v) for v in values]
 
 
 class OfflineUnsupported(Invalid):
     """Data the offline importer cannot store as the transactional import does."""
-
-
-def _trimmed(text: str) -> str:
-    """``text`` as Java's ``String.trim`` (the importer's --trim-strings) leaves it."""
-    return text.strip("".join(map(chr, range(0x21))))
 
 
 @dataclass
@@ -161,19 +181,84 @@ class ImportFiles:
     tie_count: int
 
 
-def _texts(node_rows: Sequence[Mapping[str, Any]], tie_rows: Sequence[Any]) -> set[str]:
-    """Every label, string value and array element of the rows (as text)."""
-    texts: set[str] = {ENTITY_LABEL, *(str(r["label"]) for r in node_rows)}
-    for row in (*node_rows, *tie_rows):
-        for value in row["props"].values():
-            if isinstance(value, list):
-                texts.update(map(_scalar_text, value))
-            elif isinstance(value, str):
-                texts.add(value)
-    return texts
+#: The header type of each class of scalar the rows hold (:func:`neo4j_type`'s rule, for a
+#: whole column at once: ``bool`` is its own class, not an ``int``).
+_KINDS: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
+_KINDS[date] = "date"
+#: A column holding no value at all (only None and empty lists): no column.
+_NO_VALUE = ""
 
 
-def _array_delimiter(texts: set[str]) -> str:
+def column_kind(values: Sequence[Any]) -> str | None:
+    """The one header type of a column's values, as :func:`neo4j_type` gives it for each
+    (None and empty lists are no value; :data:`_NO_VALUE` when nothing is left); None when
+    the values need several types, or one no type has, or lists sit beside scalars: the
+    rows are then split into sections row by row (:func:`_sections`)."""
+    classes = set(map(type, values))
+    classes.discard(type(None))
+    if list in classes:
+        if len(classes) > 1:
+            return None
+        elements = set(map(type, chain.from_iterable(filter(None, values))))
+        if not elements:
+            return _NO_VALUE
+        if len(elements) > 1 or not elements <= _KINDS.keys():
+            return None
+        return _KINDS[elements.pop()] + "[]"
+    if not classes:
+        return _NO_VALUE
+    if len(classes) > 1 or not classes <= _KINDS.keys():
+        return None
+    return _KINDS[classes.pop()]
+
+
+@dataclass
+class _Table:
+    """One CSV file: rows and, for each property, its type and its values row by row."""
+
+    rows: Sequence[Mapping[str, Any]]
+    columns: dict[str, tuple[str, list[Any]]]
+
+
+def _column_values(props: Sequence[Mapping[str, Any]], name: str) -> list[Any]:
+    return [p.get(name) for p in props]
+
+
+def _tables(rows: Sequence[Mapping[str, Any]]) -> list[_Table]:
+    """The rows as few files as their property types allow: one when every property has
+    one type in all rows (read column by column), else split by :func:`_sections`."""
+    props = [row["props"] for row in rows]
+    names = dict.fromkeys(chain.from_iterable(dict.fromkeys(map(tuple, props))))
+    columns: dict[str, tuple[str, list[Any]]] = {}
+    for name in names:
+        values = _column_values(props, name)
+        kind = column_kind(values)
+        if kind is None:
+            return [
+                _Table(
+                    s.rows,
+                    {
+                        n: (k, _column_values([r["props"] for r in s.rows], n))
+                        for n, k in s.columns.items()
+                    },
+                )
+                for s in _sections(rows)
+            ]
+        if kind != _NO_VALUE:
+            columns[name] = (kind, values)
+    return [_Table(rows, columns)] if rows else []
+
+
+def _array_delimiter(labels: Iterable[str], tables: Iterable[_Table]) -> str:
+    """The first of :data:`ARRAY_DELIMITERS` in no label and no element of a text array
+    (only arrays and labels are split; other arrays hold numbers, booleans or dates)."""
+    texts = [*labels]
+    for table in tables:
+        texts += [
+            "".join(chain.from_iterable(filter(None, values)))
+            for kind, values in table.columns.values()
+            if kind == "string[]"
+        ]
     for candidate in ARRAY_DELIMITERS:
         if not any(candidate in text for text in texts):
             return candidate
@@ -184,52 +269,72 @@ def _array_delimiter(texts: set[str]) -> str:
     )
 
 
-def _check_trim(texts: set[str]) -> None:
+#: The characters Java's ``String.trim`` (the importer's --trim-strings) removes at either
+#: end of a text.
+_TRIMMED = tuple(map(chr, range(0x21)))
+
+
+def _changed_by_trim(values: Iterable[str | None]) -> str | None:
+    """The first text that the importer's trimming would change. The texts are joined by
+    NUL and searched at once, each character that trimming removes beside a NUL (most
+    never occur at all); only when a text holds a NUL itself is each one looked at."""
+    texts = list(filter(None, values))
+    joined = "\x00".join(texts)
+    if joined.count("\x00") == len(texts) - 1 and not any(
+        c in joined
+        and (
+            joined.startswith(c)
+            or joined.endswith(c)
+            or f"\x00{c}" in joined
+            or f"{c}\x00" in joined
+        )
+        for c in _TRIMMED[1:]
+    ):
+        return None
+    return next((t for t in texts if t[0] <= " " or t[-1] <= " "), None)
+
+
+def _check_trim(tables: Iterable[_Table]) -> None:
     """Empty array elements are written as :data:`BLANK` and trimmed by the importer:
     every other string must come through trimming unchanged."""
-    changed = next((t for t in texts if t and _trimmed(t) != t), None)
-    if changed is not None:
-        raise OfflineUnsupported(
-            f"the offline import cannot store the value {changed[:40]!r} unchanged (it "
-            "begins or ends with a control character); use --engine transactional"
-        )
+    for table in tables:
+        for kind, values in table.columns.values():
+            if kind == "string":
+                changed = _changed_by_trim(values)
+            elif kind == "string[]":
+                changed = _changed_by_trim(chain.from_iterable(filter(None, values)))
+            else:
+                continue
+            if changed is not None:
+                raise OfflineUnsupported(
+                    f"the offline import cannot store the value {changed[:40]!r} unchanged "
+                    "(it begins or ends with a control character); use --engine transactional"
+                )
 
 
-def _formatter(kind: str, delimiter: str) -> Callable[[Any], str]:
-    """How a column of ``kind`` writes a value (as :func:`cell`, without the checks)."""
-    if kind.endswith("[]"):
-        element = _formatter(kind[:-2], delimiter)
-        if kind == "string[]":
-            element = _scalar_text  # unquoted inside the array's quotes
-        return lambda v: _quoted(delimiter.join([element(x) or BLANK for x in v])) if v else ""
-    scalars: dict[str, Callable[[Any], str]] = {
-        "string": _quoted,
-        "long": str,
-        "double": repr,
-        "boolean": _scalar_text,
-        "date": _scalar_text,
-    }
-    return scalars[kind]
+#: Rows formatted and written at a time: bounds the memory of the formatted cells.
+CHUNK_ROWS = 50_000
 
 
-def _write_section(
-    path: Path, section: _Section, head: list[str], cells: Callable[[Any], list[str]], d: str
+def _write_table(
+    path: Path, table: _Table, head: dict[str, Callable[[Sequence[Any]], list[str]]], d: str
 ) -> bool:
-    """Write one section (``head`` and ``cells(row)`` are the columns before the
-    properties); whether a value holds a line break."""
-    columns = [(name, _formatter(kind, d)) for name, kind in section.columns.items()]
-    header = head + [f"{name}:{kind}" for name, kind in section.columns.items()]
+    """Write one file: ``head`` gives the columns before the properties (their header and
+    their cells from rows); whether a value holds a line break."""
+    header = [*head, *(f"{name}:{kind}" for name, (kind, _) in table.columns.items())]
     multiline = False
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(header) + "\n")
-        for row in section.rows:
-            get = row["props"].get
-            line = ",".join(
-                cells(row) + ["" if (v := get(name)) is None else f(v) for name, f in columns]
-            )
-            if "\n" in line or "\r" in line:
-                multiline = True
-            out.write(line + "\n")
+        for start in range(0, len(table.rows), CHUNK_ROWS):
+            rows = table.rows[start : start + CHUNK_ROWS]
+            columns = [cells_of(rows) for cells_of in head.values()]
+            columns += [
+                cells(kind, values[start : start + CHUNK_ROWS], d)
+                for kind, values in table.columns.values()
+            ]
+            text = "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
+            multiline = multiline or "\r" in text or text.count("\n") != len(rows)
+            out.write(text)
     return multiline
 
 
@@ -240,32 +345,35 @@ def write_import_files(
 ) -> ImportFiles:
     """Write ``node_rows`` (``{id, label, props}``) and ``tie_rows`` (``{id, type, source,
     target, props}``) into ``folder`` as the importer's CSV files. The importer joins ties
-    to nodes by the node's ``id`` (its ``:ID`` column, not stored: ``id`` is a property)."""
-    texts = _texts(node_rows, tie_rows)
-    d = _array_delimiter(texts)
-    _check_trim(texts)
+    to nodes by the node's ``id`` (its ``:ID`` column, not stored: ``id`` is a property).
+    Nothing is written when the data cannot go through the importer unchanged
+    (:class:`OfflineUnsupported`)."""
+    node_tables = _tables(node_rows)
+    tie_tables = _tables(tie_rows)
+    labels = {ENTITY_LABEL, *(str(r["label"]) for r in node_rows)}
+    d = _array_delimiter(labels, [*node_tables, *tie_tables])
+    _check_trim([*node_tables, *tie_tables])
     folder.mkdir(parents=True, exist_ok=True)
+
+    def quoted(key: str) -> Callable[[Sequence[Any]], list[str]]:
+        return lambda rows: ['"' + r[key].replace('"', '""') + '"' for r in rows]
+
+    node_head = {
+        ":ID": quoted("id"),
+        ":LABEL": lambda rows: [f'"{ENTITY_LABEL}{d}{r["label"]}"' for r in rows],
+    }
+    tie_head = {
+        ":START_ID": quoted("source"),
+        ":END_ID": quoted("target"),
+        ":TYPE": lambda rows: [r["type"] for r in rows],
+    }
     multiline = False
-    nodes: list[Path] = []
-    for i, section in enumerate(_sections(node_rows)):
-        nodes.append(folder / f"nodes-{i}.csv")
-        multiline |= _write_section(
-            nodes[-1],
-            section,
-            [":ID", ":LABEL"],
-            lambda r: [_quoted(r["id"]), _quoted(f"{ENTITY_LABEL}{d}{r['label']}")],
-            d,
-        )
-    ties: list[Path] = []
-    for i, section in enumerate(_sections(tie_rows)):
-        ties.append(folder / f"ties-{i}.csv")
-        multiline |= _write_section(
-            ties[-1],
-            section,
-            [":START_ID", ":END_ID", ":TYPE"],
-            lambda r: [_quoted(r["source"]), _quoted(r["target"]), r["type"]],
-            d,
-        )
+    nodes = [folder / f"nodes-{i}.csv" for i in range(len(node_tables))]
+    for path, table in zip(nodes, node_tables, strict=True):
+        multiline |= _write_table(path, table, node_head, d)
+    ties = [folder / f"ties-{i}.csv" for i in range(len(tie_tables))]
+    for path, table in zip(ties, tie_tables, strict=True):
+        multiline |= _write_table(path, table, tie_head, d)
     return ImportFiles(nodes, ties, d, multiline, len(node_rows), len(tie_rows))
 
 

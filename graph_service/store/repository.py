@@ -58,25 +58,33 @@ def node_props(node: NodeIn) -> dict[str, Any]:
     return props
 
 
-def tie_props(tie: TieIn) -> dict[str, Any]:
+def tie_props(tie: TieIn, key: str | None = None) -> dict[str, Any]:
+    """The stored properties of a tie (``key``: its key, when the caller has it)."""
     ev = tie.evidence
+    methods = [o.method for o in ev]
+    sources = [o.source for o in ev]
+    confidences = [o.confidence for o in ev]
     props: dict[str, Any] = {
-        "id": tie.key,
+        "id": tie.key if key is None else key,
         "weight": tie.weight,
-        "ev_methods": [o.method.value for o in ev],
-        "ev_sources": [o.source for o in ev],
+        "ev_methods": [m.value for m in methods],
+        "ev_sources": sources,
         "ev_dates": [o.date.isoformat() if o.date else "" for o in ev],
-        "ev_confidences": [o.confidence for o in ev],
+        "ev_confidences": confidences,
         "evidence_count": len(ev),
-        "method_count": len({o.method for o in ev}),
-        "source_count": len({o.source for o in ev}),
+        "method_count": len(set(methods)),
+        "source_count": len(set(sources)),
     }
     if ev:
-        props["max_confidence"] = max(o.confidence for o in ev)
-    for name in ("valid_from", "valid_to", "phase", "role"):
-        value = getattr(tie, name)
-        if value is not None:
-            props[name] = value
+        props["max_confidence"] = max(confidences)
+    if tie.valid_from is not None:
+        props["valid_from"] = tie.valid_from
+    if tie.valid_to is not None:
+        props["valid_to"] = tie.valid_to
+    if tie.phase is not None:
+        props["phase"] = tie.phase
+    if tie.role is not None:
+        props["role"] = tie.role
     return props
 
 
@@ -85,12 +93,13 @@ def node_row(node: NodeIn) -> dict[str, Any]:
 
 
 def tie_row(tie: TieIn) -> dict[str, Any]:
+    key = tie.key
     return {
-        "id": tie.key,
+        "id": key,
         "type": tie.type.value,
         "source": tie.source,
         "target": tie.target,
-        "props": tie_props(tie),
+        "props": tie_props(tie, key),
     }
 
 

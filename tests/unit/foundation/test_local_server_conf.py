@@ -54,3 +54,14 @@ def test_transaction_logs_are_kept_only_for_recovery(tmp_path: Path) -> None:
     assert "db.tx_log.rotation.retention_policy=keep_none" in conf
     assert "db.tx_log.rotation.size=131072" in conf
     assert "db.checkpoint.interval.time=10s" in conf
+
+
+def test_the_bolt_server_stops_without_waiting_for_work_that_never_comes(
+    tmp_path: Path,
+) -> None:
+    """Neo4j's network threads wait 5 s for new work once each connector has stopped
+    (10 s a stop); the local server waits none. Every integration test's server starts
+    with this conf, so an unknown setting would fail them (strict validation)."""
+    settings = _settings(tmp_path, plugins=False)
+    conf = local_server._conf_text(settings, local_server.jar_dirs(settings))
+    assert "internal.dbms.bolt.netty_server_shutdown_quiet_period=0" in conf.splitlines()

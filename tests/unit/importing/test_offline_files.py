@@ -8,13 +8,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph_service.config import Settings
 from graph_service.model import EvidenceMethod, NodeIn, NodeLabel, Observation, RelType, TieIn
+from graph_service.store import offline_import
 from graph_service.store.offline_import import (
     BLANK,
     OfflineUnsupported,
-    cell,
+    _changed_by_trim,
+    cells,
+    column_kind,
     importer_args,
     neo4j_type,
     write_import_files,
@@ -62,8 +67,11 @@ def test_neo4j_type_refuses_what_the_model_never_stores(value: object) -> None:
         ([0.5, 1.0], '"0.5|1.0"'),
     ],
 )
-def test_cell_quotes_strings_and_blanks_empty_elements(value: object, text: str) -> None:
-    assert cell(value, "|") == text
+def test_cells_quote_strings_and_blank_empty_elements(value: object, text: str) -> None:
+    kind = "string" if value is None else neo4j_type(value)
+    assert cells(kind, [value], "|") == [text]
+    absent = [] if isinstance(value, list) else None  # an array column's empty list is absent
+    assert cells(kind, [None, value, absent], "|") == ["", text, ""]
 
 
 def _ties() -> list[TieIn]:
@@ -133,3 +141,69 @@ def test_importer_args_name_the_database_first_and_every_file(tmp_path: Path) ->
     assert args[:4] == ["database", "import", "full", "neo4j"]
     assert "--array-delimiter=U+003B" in args and "--trim-strings=true" in args
     assert args[-1] == f"--nodes={tmp_path / 'nodes-0.csv'}"
+
+
+_scalars = st.one_of(
+    st.text(max_size=3),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.dates(),
+)
+_values = st.one_of(
+    st.none(),
+    _scalars,
+    st.lists(_scalars, max_size=3),
+    st.lists(st.text(max_size=2), max_size=3),
+    st.lists(st.floats(allow_nan=False), max_size=3),
+)
+
+
+@given(st.lists(_values, max_size=6))
+def test_column_kind_is_the_one_type_of_every_value(values: list[object]) -> None:
+    """A whole column typed at once agrees with typing each value (neo4j_type), and asks
+    for a split into sections when the values need several types (or lists sit beside
+    scalars, which no row of the model has)."""
+    kinds: set[str | None] = set()
+    for value in values:
+        if value is None or value == []:
+            continue
+        try:
+            kinds.add(neo4j_type(value))
+        except TypeError:
+            kinds.add(None)
+    expected = "" if not kinds else (kinds.pop() if len(kinds) == 1 else None)
+    lists = {isinstance(v, list) for v in values if v is not None}
+    if len(lists) == 2:  # lists beside scalars (even empty ones): split row by row
+        expected = None
+    assert column_kind(values) == expected
+
+
+_edgy = st.text(alphabet=st.sampled_from(["a", " ", "\x00", "\x01", "\x1f", "\n", "é"]), max_size=4)
+
+
+@given(st.lists(st.one_of(st.none(), _edgy), max_size=8))
+def test_texts_changed_by_trimming_are_found_whatever_they_hold(texts: list[str | None]) -> None:
+    """The search over the joined texts finds the same first text as looking at each one
+    (Java's trim removes every character up to U+0020 at either end)."""
+    changed = [t for t in texts if t and t != t.strip("".join(map(chr, range(0x21))))]
+    assert _changed_by_trim(texts) == (changed[0] if changed else None)
+
+
+def test_files_written_in_chunks_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are formatted a chunk at a time; chunk edges change nothing, and a line break
+    in a late chunk is still noticed."""
+    nodes = [
+        NodeIn(id=f"n{i}", label=NodeLabel.ACTOR, name=f"N {i}", attributes={"k": i})
+        for i in range(7)
+    ]
+    nodes.append(NodeIn(id="last", label=NodeLabel.ACTOR, name="L", description="a\nb"))
+    rows = [node_row(n) for n in nodes]
+    whole = write_import_files(tmp_path / "whole", rows, [tie_row(t) for t in _ties()])
+    monkeypatch.setattr(offline_import, "CHUNK_ROWS", 3)
+    chunked = write_import_files(tmp_path / "chunked", rows, [tie_row(t) for t in _ties()])
+    assert whole.multiline and chunked.multiline
+    for a, b in zip([*whole.nodes, *whole.ties], [*chunked.nodes, *chunked.ties], strict=True):
+        assert a.read_text() == b.read_text()
