@@ -133,10 +133,10 @@ def edge_list_rate(rt: Runtime, data: bytes) -> tuple[int, float, float]:
 
     options = ImportOptions(type=RelType.COLLABORATES_WITH)
     t0 = time.perf_counter()
-    built = prepare(rt.repo, data, "edges.csv", options)
+    built = prepare(rt, data, "edges.csv", options)
     validate(built.parsed, rt.repo)
     read_s = time.perf_counter() - t0
-    report = import_file(rt.repo, data, "edges.csv", options)
+    report = import_file(rt, data, "edges.csv", options)
     whole = time.perf_counter() - t0 - read_s
     return report.ties, read_s, report.ties / whole
 
@@ -168,13 +168,13 @@ def staged_import(rt: Runtime, nodes: list[NodeIn], ties: list[TieIn]) -> tuple[
         repo.publish_staging = publish_staging
         return publish(*args, **kwargs)
 
-    networks.write_staged = timed_publish  # type: ignore[assignment]
+    networks.write_staged = timed_publish
     try:
         t0 = time.perf_counter()
         report = importer.import_parsed(rt, parsed)
         seconds = time.perf_counter() - t0
     finally:
-        networks.write_staged = publish  # type: ignore[assignment]
+        networks.write_staged = publish
     assert (report.written_nodes, report.written_ties) == (len(nodes), len(ties)), report
     return seconds, sum(timed)
 
@@ -207,8 +207,12 @@ class _Rows(list[tuple[str, str, str]]):
         super().append(row)
 
 
-def _first_load(rt: Runtime, nodes: list[NodeIn], ties: list[TieIn], engine: Any) -> float:
-    """Seconds to validate and write the graph into the empty store with ``engine``."""
+def _first_load(
+    rt: Runtime, nodes: list[NodeIn], ties: list[TieIn], engine: Any, touched: list[float]
+) -> float:
+    """Seconds to validate and write the graph into the empty store with ``engine``;
+    ``touched`` gets the second at which the offline engine stops the server (what comes
+    after is Neo4j's own: stop, importer, start, schema)."""
     from graph_service.services.importer import Parsed, import_parsed
 
     parsed = Parsed(
@@ -219,6 +223,8 @@ def _first_load(rt: Runtime, nodes: list[NodeIn], ties: list[TieIn], engine: Any
 
     def notice(line: str) -> None:  # each step with the time it began: where the time goes
         print(f"  {time.perf_counter() - t0:6.1f} s  {line}", file=sys.stderr, flush=True)
+        if line.startswith("offline import: stopping"):
+            touched.append(time.perf_counter() - t0)
 
     report = import_parsed(rt, parsed, engine=engine, on_notice=notice)
     seconds = time.perf_counter() - t0
@@ -237,21 +243,32 @@ def offline_comparison(args: argparse.Namespace, settings: Any) -> None:
     nodes, ties = synthetic(args.nodes, args.ties)
     rows = len(nodes) + len(ties)
     seconds: dict[str, float] = {}
+    touched: list[float] = []
     for engine in (ImportEngine.TRANSACTIONAL, ImportEngine.OFFLINE):
         local_server.stop(settings)
         fresh_store(args.home)
         local_server.start(settings)
         with Runtime(settings) as rt:
             rt.ensure_schema()
-            seconds[engine.value] = _first_load(rt, nodes, ties, engine)
+            seconds[engine.value] = _first_load(rt, nodes, ties, engine, touched)
         print(f"{engine.value}: {seconds[engine.value]:.1f} s", file=sys.stderr, flush=True)
     local_server.stop(settings)
     print(f"\nfirst load of {len(nodes):,} nodes and {len(ties):,} ties into an empty store")
     print(f"{'engine':<15}  {'seconds':>8}  {'rows/s':>10}")
-    for engine, took in seconds.items():
-        print(f"{engine:<15}  {took:>8.1f}  {rows / took:>10,.0f}")
+    for name, took in seconds.items():
+        print(f"{name:<15}  {took:>8.1f}  {rows / took:>10,.0f}")
     ratio = seconds["transactional"] / seconds["offline"]
     print(f"\noffline / transactional: {ratio:.1f}x faster; target >= 5x; met: {ratio >= 5}")
+    # the offline load in two parts: ours (validation, rows, CSV files) until the server
+    # is stopped, then Neo4j's own (stop, importer, start, constraints and indexes online)
+    ours = touched[0]
+    neo4j = seconds["offline"] - ours
+    budget = seconds["transactional"] / 5
+    print(
+        f"offline load: {ours:.1f} s validating and writing the files, then {neo4j:.1f} s of "
+        f"Neo4j's own steps; 5x allows {budget:.1f} s in all, and Neo4j's steps alone would "
+        f"give at most {seconds['transactional'] / neo4j:.1f}x"
+    )
 
 
 def main() -> None:
@@ -374,8 +391,8 @@ def main() -> None:
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'what':<{width}}  {'rows':>14}  {'rate':>16}")
-    for what, n, rate in rows:
-        print(f"{what:<{width}}  {n:>14}  {rate:>16}")
+    for what, count, rate in rows:
+        print(f"{what:<{width}}  {count:>14}  {rate:>16}")
     speedup_first = first / base
     print(f"\nbulk / baseline: {speedup_first:.0f}x (empty store), {again / base:.0f}x (re-import)")
     print(
