@@ -16,6 +16,9 @@ How a property map becomes CSV, so that the store equals the transactional impor
 - rows go into one file per header: a row joins the first file whose columns do not give
   one of its properties another type (an attribute that is a number on one node and text
   on another), so a typical import is one node file and one tie file;
+- the files are written column by column (a property's values typed and formatted at
+  once, :func:`column_kind`, :func:`cells`), a chunk of rows at a time; only when a
+  property needs several types are the rows spread over files row by row;
 - an empty list is left out: the importer cannot write one, and every query reads a
   missing evidence array as empty (``coalesce(r.ev_methods, [])``);
 - the array delimiter is the first of :data:`ARRAY_DELIMITERS` that no array element and
