@@ -245,7 +245,9 @@ def _conf_text(settings: Settings, jars: Jars) -> str:
         "db.transaction.timeout=0",
     ]
     lines += ERASURE_LOG_SETTINGS
-    lines.append(f"internal.dbms.bolt.netty_server_shutdown_quiet_period={BOLT_SHUTDOWN_QUIET_SECONDS}")
+    lines.append(
+        f"internal.dbms.bolt.netty_server_shutdown_quiet_period={BOLT_SHUTDOWN_QUIET_SECONDS}"
+    )
     lines.append(f"server.directories.plugins={home / 'plugins'}")
     if jars.plugins is not None:
         lines.append("dbms.security.procedures.allowlist=" + ",".join(PLUGIN_ALLOWLIST))
