@@ -140,8 +140,7 @@ def k_shortest_paths(
     params = TieFilter().social_by_default().params()
     rows = _read(
         filtered_query("paths/k_shortest_paths", max_length),
-        source=source,
-        target=target,
+        pairs=[{"source": source, "target": target}],  # the query takes pairs: one here
         k=k,
         **params,
     )

@@ -14,24 +14,29 @@ One :class:`Coalescer` per kind of read and per app (it lives on the app's event
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable, Sequence
+import functools
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from graph_service.errors import LimitExceeded
 from graph_service.filters import TieFilter
 from graph_service.model import Node
 from graph_service.services import nodes, paths
 from graph_service.services.paths import EgoRecord
 from graph_service.services.runtime import Runtime
+from graph_service.store.repository import FoundPaths
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T", bound=Hashable)
 V = TypeVar("V")
 
 
 class Coalescer(Generic[K, V]):
     """Gathers keys and fetches them in batches with ``fetch(keys) -> {key: value}``
-    (a blocking call, run in the thread pool); a key it leaves out gets None.
+    (a blocking call, run in the thread pool); a key it leaves out gets None, a key whose
+    value is an exception gets it raised.
 
     At most ``max_in_flight`` fetches run at once and each takes at most ``max_batch``
     keys. An error in a fetch goes to every request of that batch.
@@ -39,7 +44,7 @@ class Coalescer(Generic[K, V]):
 
     def __init__(
         self,
-        fetch: Callable[[Sequence[K]], dict[K, V]],
+        fetch: Callable[[Sequence[K]], Mapping[K, V | Exception]],
         max_batch: int = 64,
         max_in_flight: int = 2,
     ) -> None:
@@ -83,25 +88,66 @@ class Coalescer(Generic[K, V]):
                 for key, futures in batch.items():
                     value = found.get(key)
                     for future in futures:
-                        if not future.done():  # its request may have gone
+                        if future.done():  # its request may have gone
+                            continue
+                        if isinstance(value, Exception):
+                            future.set_exception(value)
+                        else:
                             future.set_result(value)
         finally:
             self._in_flight -= 1
 
 
-#: A node read: (network, id); an ego network: (network, radius, filter, id).
+#: A node read: (network, id); an ego network: (network, radius, filter, id); k shortest
+#: paths: (network, max_length, k, filter, source, target).
+FilterKey = tuple[tuple[str, Any], ...]
 NodeKey = tuple[str, str]
-EgoKey = tuple[str, int, tuple[tuple[str, Any], ...], str]
+EgoKey = tuple[str, int, FilterKey, str]
+PathsKey = tuple[str, int, int, FilterKey, str, str]
+
+
+def _filter_key(params: Mapping[str, Any]) -> FilterKey:
+    """A tie filter's ``$f_*`` parameters as a hashable key (lists as tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _filter_params(key: FilterKey) -> dict[str, Any]:
+    """The parameters of :func:`_filter_key`'s key (tuples as lists again)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in key}
+
+
+def each_alone_past_a_limit(
+    fetch: Callable[[Sequence[T]], Mapping[T, V]], items: Sequence[T]
+) -> dict[T, V | Exception]:
+    """``fetch(items)`` (one query); when that query passes a limit of the server (its
+    time, its memory), each item is fetched again alone, so that only a request too big
+    for the limit by itself fails (its value is the error), not the others that shared
+    its query."""
+    try:
+        return dict(fetch(items))
+    except LimitExceeded as exc:
+        if len(items) == 1:
+            return {items[0]: exc}
+    found: dict[T, V | Exception] = {}
+    for item in items:
+        try:
+            found.update(fetch([item]))
+        except LimitExceeded as exc:
+            found[item] = exc
+    return found
 
 
 class Reads:
-    """The app's coalesced reads: single nodes and ego networks (the hot reads). Keys carry
-    the network, and each fetch reads one network (a view of the app's runtime)."""
+    """The app's coalesced reads: single nodes, ego networks and k shortest paths (the hot
+    reads). Keys carry the network, and each fetch reads one network (a view of the app's
+    runtime)."""
 
     def __init__(self, services: Runtime) -> None:
         self._services = services
         self.nodes: Coalescer[NodeKey, Node] = Coalescer(self._fetch_nodes)
         self.egos: Coalescer[EgoKey, EgoRecord] = Coalescer(self._fetch_egos)
+        # a path search costs more than a node read: fewer requests share one
+        self.paths: Coalescer[PathsKey, FoundPaths] = Coalescer(self._fetch_paths, max_batch=16)
 
     async def node(self, network: str, node_id: str) -> Node | None:
         return await self.nodes.get((network, node_id))
@@ -109,10 +155,17 @@ class Reads:
     async def ego(
         self, network: str, filters: TieFilter, node_id: str, radius: int
     ) -> EgoRecord | None:
-        params = tuple(
-            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.params().items())
-        )
-        return await self.egos.get((network, radius, params, node_id))
+        return await self.egos.get((network, radius, _filter_key(filters.params()), node_id))
+
+    async def k_shortest_paths(
+        self, network: str, filters: TieFilter, source: str, target: str, k: int, max_length: int
+    ) -> FoundPaths:
+        """:func:`graph_service.services.paths.paths_of` of one pair, in a query shared with
+        the paths requests of the same filter, ``k`` and length meanwhile."""
+        params = _filter_key(paths.path_filter_params(filters))
+        found = await self.paths.get((network, max_length, k, params, source, target))
+        assert found is not None  # every pair of a fetch gets an answer
+        return found
 
     def _fetch_nodes(self, keys: Sequence[NodeKey]) -> dict[NodeKey, Node]:
         """One query per network among ``keys``: usually one."""
@@ -125,14 +178,35 @@ class Reads:
             found.update({(network, i): node for i, node in got.items()})
         return found
 
-    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, EgoRecord]:
+    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, EgoRecord | Exception]:
         """One query per (network, radius, filter) among ``keys``: usually one."""
-        groups: dict[tuple[str, int, tuple[tuple[str, Any], ...]], list[str]] = {}
+        groups: dict[tuple[str, int, FilterKey], list[str]] = {}
         for network, radius, params, node_id in keys:
             groups.setdefault((network, radius, params), []).append(node_id)
-        found: dict[EgoKey, EgoRecord] = {}
+        found: dict[EgoKey, EgoRecord | Exception] = {}
         for (network, radius, params), ids in groups.items():
-            filters = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
-            egos = paths.ego_networks(self._services.on(network), filters, ids, radius)
+            services = self._services.on(network)
+            fetch = functools.partial(
+                paths.ego_networks, services, _filter_params(params), radius=radius
+            )
+            egos = each_alone_past_a_limit(fetch, ids)
             found.update({(network, radius, params, i): ego for i, ego in egos.items()})
+        return found
+
+    def _fetch_paths(self, keys: Sequence[PathsKey]) -> dict[PathsKey, FoundPaths | Exception]:
+        """One query per (network, max_length, k, filter) among ``keys``: usually one."""
+        groups: dict[tuple[str, int, int, FilterKey], list[tuple[str, str]]] = {}
+        for network, max_length, k, params, source, target in keys:
+            groups.setdefault((network, max_length, k, params), []).append((source, target))
+        found: dict[PathsKey, FoundPaths | Exception] = {}
+        for (network, max_length, k, params), pairs in groups.items():
+            fetch = functools.partial(
+                paths.paths_of,
+                self._services.on(network),
+                _filter_params(params),
+                k=k,
+                max_length=max_length,
+            )
+            got = each_alone_past_a_limit(fetch, pairs)
+            found.update({(network, max_length, k, params, *pair): f for pair, f in got.items()})
         return found

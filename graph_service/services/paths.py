@@ -35,7 +35,7 @@ from graph_service.errors import Invalid, NotFound
 from graph_service.filters import TieFilter
 from graph_service.model import ID_PATTERN, Node, NodeLabel, Tie
 from graph_service.services.runtime import Runtime
-from graph_service.store.repository import EgoRecord, GraphRepository
+from graph_service.store.repository import EgoRecord, FoundPaths, GraphRepository
 
 MAX_K = 10  # SHORTEST 10 in cypher/paths/k_shortest_paths.cypher
 MAX_LENGTH = 8  # the quantifier's cap in the path queries
@@ -198,15 +198,33 @@ def paths_document(
     out (building the models, then FastAPI checking them again, had been half the CPU of
     an ego-network request). One query whatever the answer: the paths, the ends' labels
     and, without paths, the shortest length come together."""
-    repo = services.repo
+    check_paths_request(source, target, k)
+    found = services.repo.k_shortest_paths(
+        path_filter_params(filters), source, target, k, max_length, timeout
+    )
+    return paths_answer(source, target, max_length, found)
+
+
+def check_paths_request(source: str, target: str, k: int) -> None:
+    """Invalid when a paths request cannot be asked: the same node at both ends, or ``k``
+    outside 1..MAX_K."""
     _distinct(source, target, ("source", "target"))
     if not 1 <= k <= MAX_K:
         raise Invalid(
             f"k must be between 1 and {MAX_K}",
             errors=[{"record": "query", "field": "k", "message": f"{k} is not in 1..{MAX_K}"}],
         )
-    params = filters.social_by_default().params()
-    found = repo.k_shortest_paths(params, source, target, k, max_length, timeout)
+
+
+def path_filter_params(filters: TieFilter) -> dict[str, Any]:
+    """The ``$f_*`` parameters of a path search (k shortest paths, disjoint paths,
+    brokers): social ties unless the filter names types."""
+    return filters.social_by_default().params()
+
+
+def paths_answer(source: str, target: str, max_length: int, found: FoundPaths) -> dict[str, Any]:
+    """The JSON of :class:`PathsResult` from what the repository found (NotFound naming
+    the end that is not stored, when no path was found)."""
     if not found.paths:  # a path found means both ends are stored
         _check_ends(found.labels, [(source, "source"), (target, "target")])
     paths = [
@@ -249,13 +267,28 @@ def disjoint_paths(
     _distinct(source, target, ("source", "target"))
     _require(repo, [(source, "source"), (target, "target")])
     graph = nx.Graph()
-    graph.add_edges_from(repo.filtered_edges(filters.social_by_default().params(), timeout))
+    graph.add_edges_from(repo.filtered_edges(path_filter_params(filters), timeout))
     graph.add_nodes_from([source, target])
     direct = graph.has_edge(source, target)
     if direct:
         graph.remove_edge(source, target)
     count = int(nx.node_connectivity(graph, source, target)) + (1 if direct else 0)
     return DisjointPaths(source=source, target=target, node_disjoint_paths=count, direct_tie=direct)
+
+
+def paths_of(
+    services: Runtime,
+    filter_params: Mapping[str, Any],
+    pairs: Sequence[tuple[str, str]],
+    k: int,
+    max_length: int,
+) -> dict[tuple[str, str], FoundPaths]:
+    """The k shortest paths of each ``(source, target)`` of ``pairs`` under the ``$f_*``
+    parameters of :func:`path_filter_params`, in one query (the API's coalesced reads),
+    under the settings' query timeout."""
+    return services.repo.k_shortest_paths_of(
+        pairs, filter_params, k, max_length, services.settings.query_timeout
+    )
 
 
 def ego_networks(
@@ -304,7 +337,7 @@ def brokers(
     _distinct(group_a, group_b, ("group_a", "group_b"))
     _require(repo, [(group_a, "group_a"), (group_b, "group_b")], NodeLabel.GROUP)
     rows = repo.group_shortest_paths(
-        filters.social_by_default().params(),
+        path_filter_params(filters),
         group_a,
         group_b,
         max_length,

@@ -579,35 +579,48 @@ class GraphRepository:
     ) -> FoundPaths:
         """The k shortest paths of at most ``max_length`` ties and what an answer without
         them needs, in one query (cypher/paths/k_shortest_paths.cypher)."""
+        found = self.k_shortest_paths_of([(source, target)], filters, k, max_length, timeout)
+        return found[(source, target)]
+
+    def k_shortest_paths_of(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        filters: Mapping[str, Any],
+        k: int,
+        max_length: int,
+        timeout: float | None = None,
+    ) -> dict[tuple[str, str], FoundPaths]:
+        """:meth:`k_shortest_paths` of each ``(source, target)`` of ``pairs``, in one query
+        (the API's coalesced reads): every pair gets an answer."""
         rows = self._read_filtered(
             "paths/k_shortest_paths",
             filters,
             timeout,
             max_length,
-            source=source,
-            target=target,
+            pairs=[{"source": a, "target": b} for a, b in pairs],
             k=k,
         )
-        if not rows:  # no such network: no node either
-            return FoundPaths({}, [], None)
-        row = rows[0]
-        ends = ((source, row["source_label"]), (target, row["target_label"]))
-        paths = [
-            (
-                [node_doc(n["label"], n["props"]) for n in path["nodes"]],
-                [
-                    [tie_doc(t["type"], t["source"], t["target"], t["props"]) for t in hop]
-                    for hop in path["hops"]
-                ],
+        found = {pair: FoundPaths({}, [], None) for pair in pairs}  # no such network
+        for row in rows:
+            source, target = row["source"], row["target"]
+            ends = ((source, row["source_label"]), (target, row["target_label"]))
+            paths = [
+                (
+                    [node_doc(n["label"], n["props"]) for n in path["nodes"]],
+                    [
+                        [tie_doc(t["type"], t["source"], t["target"], t["props"]) for t in hop]
+                        for hop in path["hops"]
+                    ],
+                )
+                for path in row["paths"]
+            ]
+            shortest = row["shortest"]
+            found[(source, target)] = FoundPaths(
+                {node_id: label for node_id, label in ends if label is not None},
+                paths,
+                None if shortest is None else int(shortest),
             )
-            for path in row["paths"]
-        ]
-        shortest = row["shortest"]
-        return FoundPaths(
-            {node_id: label for node_id, label in ends if label is not None},
-            paths,
-            None if shortest is None else int(shortest),
-        )
+        return found
 
     def ego_networks(
         self,

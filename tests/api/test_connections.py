@@ -170,6 +170,69 @@ def test_a_paths_request_takes_one_query(
     assert ran == ["paths/k_shortest_paths"]
 
 
+def test_concurrent_paths_requests_share_a_query_and_get_their_own_answers(
+    sample: dict[str, Any], runtime: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paths requests that arrive while a search runs go to Neo4j together, one query per
+    filter, k and length (api/coalesce.py), and each gets the answer it gets alone: paths
+    found, none within the length, an end missing, the same source in several pairs, the
+    same pair twice, another filter."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph_service.api.coalesce import Reads
+    from graph_service.errors import NotFound
+    from graph_service.filters import TieFilter
+    from graph_service.services import paths
+    from graph_service.store.neo4j_store import Neo4jStore
+
+    knows = TieFilter(types=["KNOWS"])
+    asked = [
+        ("st-brammertz", "act-kohlenpott-digital", TieFilter()),
+        ("st-brammertz", "act-dinnendahl", TieFilter()),
+        ("act-dinnendahl", "act-heidfeld", TieFilter()),  # none within 4 ties
+        ("act-dinnendahl", "nobody", TieFilter()),
+        ("st-brammertz", "act-kohlenpott-digital", TieFilter()),
+        ("st-koetterheinrich", "st-wellinghoff", knows),
+        ("st-brammertz", "act-kohlenpott-digital", knows),
+    ]
+
+    def alone(source: str, target: str, filters: TieFilter) -> dict[str, Any] | str:
+        try:
+            return paths.paths_document(runtime, source, target, filters, 3, 4)
+        except NotFound as exc:
+            return str(exc)
+
+    expected = [alone(*request) for request in asked]
+    ran: list[str] = []
+    run = Neo4jStore._run
+
+    def counted(self: Neo4jStore, name: str, *args: Any) -> Any:
+        ran.append(name)
+        return run(self, name, *args)
+
+    monkeypatch.setattr(Neo4jStore, "_run", counted)
+
+    async def ask_together() -> list[dict[str, Any] | str]:
+        reads = Reads(runtime)
+
+        async def one(source: str, target: str, filters: TieFilter) -> dict[str, Any] | str:
+            found = await reads.k_shortest_paths(runtime.network, filters, source, target, 3, 4)
+            try:
+                return paths.paths_answer(source, target, 4, found)
+            except NotFound as exc:
+                return str(exc)
+
+        return await asyncio.gather(*(one(*request) for request in asked))
+
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own (see tests/unit/api)
+        together = pool.submit(lambda: asyncio.run(ask_together())).result()
+    assert together == expected
+    assert expected[3] == "no node with id nobody"
+    # the first request goes at once; the others wait for it and share queries by filter
+    assert ran.count("paths/k_shortest_paths") <= 3, ran
+
+
 def test_disjoint_paths_match_node_connectivity(client: Any, sample: dict[str, Any]) -> None:
     graph = _graph(sample, SOCIAL)
     for source, target in [

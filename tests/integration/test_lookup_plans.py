@@ -44,7 +44,7 @@ def _as_sent(name: str) -> str:
 
 def _params(text: str) -> dict[str, Any]:
     """Every parameter the text names: null, lists empty, the network ``default``."""
-    lists = {"rows", "ids", "where", "person_kinds", "labels", "social", "types"}
+    lists = {"rows", "ids", "pairs", "where", "person_kinds", "labels", "social", "types"}
     names = set(re.findall(r"\$(\w+)", text))
     params: dict[str, Any] = {n: ([] if n in lists else None) for n in names}
     params.update(network="default", offset=0, limit=10, **TieFilter().params(None))

@@ -34,16 +34,17 @@ MaxLength = Annotated[
 @router.get(
     "/paths", summary="The k shortest paths between two nodes", response_model=paths.PathsResult
 )
-def k_shortest_paths(
+async def k_shortest_paths(
     services: ServicesDep,
-    settings: SettingsDep,
     q: Annotated[paths.PathQuery, from_query(paths.PathQuery)],
     filters: Filters,
 ) -> DocumentResponse:
-    found = paths.paths_document(
-        services, q.source, q.target, filters, q.k, q.max_length, settings.query_timeout
+    paths.check_paths_request(q.source, q.target, q.k)
+    # coalesced with the paths other requests ask for meanwhile (api/coalesce.py)
+    found = await services.reads.k_shortest_paths(
+        services.network, filters, q.source, q.target, q.k, q.max_length
     )
-    return DocumentResponse(found)
+    return DocumentResponse(paths.paths_answer(q.source, q.target, q.max_length, found))
 
 
 @router.get("/disjoint-paths", summary="How many node-disjoint paths join two nodes")

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from graph_service.api.coalesce import Coalescer
-from graph_service.errors import Unavailable
+from graph_service.api.coalesce import Coalescer, each_alone_past_a_limit
+from graph_service.errors import QueryTimedOut, Unavailable
 
 T = TypeVar("T")
 
@@ -103,6 +103,46 @@ def test_an_error_reaches_every_request_of_its_batch_and_no_other() -> None:
     assert first == "goodgood"
     assert isinstance(bad, Unavailable) and isinstance(x, Unavailable)
     assert after == "yy"
+
+
+def test_a_query_past_a_limit_fails_only_the_request_too_big_for_it() -> None:
+    """A batch whose shared query passes the server's time (or memory) limit is asked
+    again item by item: the request that passes it alone gets the error, the others that
+    shared its query their answers; any other error still reaches the whole batch."""
+    asked: list[list[str]] = []
+
+    def fetch(keys: Sequence[str]) -> dict[str, str]:
+        asked.append(list(keys))
+        if "slow" in keys:
+            raise QueryTimedOut("the path search ran past its time limit (QUERY_TIMEOUT)")
+        if "down" in keys:
+            raise Unavailable("Neo4j is not answering")
+        return {k: k * 2 for k in keys if k != "missing"}
+
+    found = each_alone_past_a_limit(fetch, ["a", "slow", "missing", "b"])
+    assert found["a"] == "aa" and found["b"] == "bb" and "missing" not in found
+    assert isinstance(found["slow"], QueryTimedOut)
+    assert asked == [["a", "slow", "missing", "b"], ["a"], ["slow"], ["missing"], ["b"]]
+    asked.clear()
+    assert each_alone_past_a_limit(fetch, ["a", "b"]) == {"a": "aa", "b": "bb"}
+    assert asked == [["a", "b"]]  # no limit passed: one query
+    lone = each_alone_past_a_limit(fetch, ["slow"])
+    assert isinstance(lone["slow"], QueryTimedOut)
+    with pytest.raises(Unavailable):
+        each_alone_past_a_limit(fetch, ["a", "down"])
+
+    async def main() -> list[object]:
+        coalescer: Coalescer[str, str] = Coalescer(
+            lambda keys: each_alone_past_a_limit(fetch, keys), max_in_flight=1
+        )
+        first = asyncio.ensure_future(coalescer.get("first"))
+        await asyncio.sleep(0)
+        batch = [asyncio.ensure_future(coalescer.get(k)) for k in ("c", "slow", "d")]
+        return await asyncio.gather(first, *batch, return_exceptions=True)
+
+    first, c, slow, d = run(main)
+    assert (first, c, d) == ("firstfirst", "cc", "dd")
+    assert isinstance(slow, QueryTimedOut)
 
 
 def test_a_request_that_goes_away_does_not_break_the_others() -> None:
