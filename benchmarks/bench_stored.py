@@ -118,7 +118,7 @@ def time_reads(settings: Settings, repeat: int) -> tuple[int, dict[str, float]]:
 
     reads = {
         "bulk read, as metrics reads (detail=False)": lambda rt: project(
-            rt.repo, TieFilter(), detail=False
+            rt.repo, TieFilter(), detail=False, types=False
         ),
         "bulk read, every field (maps, steering)": lambda rt: project(rt.repo, TieFilter()),
         "record-per-tie read (the one it replaced)": lambda rt: reference_projection(

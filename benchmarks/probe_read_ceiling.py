@@ -6,7 +6,7 @@ Runs on the store ``benchmarks/bench_stored.py`` leaves in ``.neo4j-bench-stored
 server is started again, same heap and page cache; the store is not changed) and times,
 ``--repeat`` times each after one warm-up, median:
 
-- the bulk read as ``graph-service metrics`` makes it (``project(..., detail=False)``),
+- the bulk read as ``graph-service metrics`` makes it (``project(..., detail=False, types=False)``),
   every record fetched and decoded by the driver;
 - the same query, its records discarded by the server (``Result.consume()``: Bolt's
   DISCARD, nothing serialised or sent): what the server itself spends on the read;
@@ -92,6 +92,9 @@ def main() -> None:
                 "social": social,
                 "batch": PROJECTION_BATCH,
                 "detail": False,
+                "types": False,
+                "part": 0,
+                "parts": 1,
             }
             text = filtered_query("analysis/project_graph")
 
@@ -120,7 +123,7 @@ def main() -> None:
             ties = one_row(COUNT_ONLY)()
             probes: dict[str, Callable[[], Any]] = {
                 "bulk read as metrics makes it, fetched (project, detail=False)": lambda: project(
-                    rt.repo, TieFilter(), detail=False
+                    rt.repo, TieFilter(), detail=False, types=False
                 ),
                 "the same query, discarded by the server (no transfer)": server(text),
                 "each tie's target id, type and weight, summed into one row": one_row(SUM_ROW),

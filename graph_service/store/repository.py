@@ -209,10 +209,16 @@ _MAX_HOPS_MARK = re.compile(r"/\*@max_hops\*/\d+")
 MAX_HOPS = 8
 
 
-def filtered_query(name: str, max_hops: int | None = None) -> LiteralString:
+def filtered_query(
+    name: str, max_hops: int | None = None, every_tie: bool = False
+) -> LiteralString:
     """The shipped query ``name`` with the tie filter put in at its marks and, if given,
     ``max_hops`` as the upper bound of its quantified path pattern (Cypher takes no
     parameter there).
+
+    ``every_tie``: the filter's parameters are all null, so its predicate holds for every
+    tie (cypher/ties/tie_filter.cypher: null is "no constraint"); the marks stay ``true``
+    and the server evaluates nothing per tie (0.6 s of a 2.8 s read of a million ties).
 
     The cast is safe: both texts are files shipped with the package, and ``max_hops`` is
     an int checked to lie in 1..:data:`MAX_HOPS`; filter values travel as the ``$f_*``
@@ -221,15 +227,21 @@ def filtered_query(name: str, max_hops: int | None = None) -> LiteralString:
     # checked before the cache: 2.0 and True would hit the entry of 2 and 1
     if max_hops is not None and (type(max_hops) is not int or not 1 <= max_hops <= MAX_HOPS):
         raise ValueError(f"max_hops must be an int in 1..{MAX_HOPS}")
-    return _filtered_query(name, max_hops)
+    return _filtered_query(name, max_hops, every_tie)
+
+
+def passes_every_tie(filters: Mapping[str, Any]) -> bool:
+    """Whether the tie filter's ``$f_*`` parameters constrain nothing (all null)."""
+    return all(value is None for value in filters.values())
 
 
 @cache
-def _filtered_query(name: str, max_hops: int | None) -> LiteralString:
+def _filtered_query(name: str, max_hops: int | None, every_tie: bool) -> LiteralString:
     text = query(name)
     if TIE_FILTER_MARK not in text:
         raise KeyError(f"query {name!r} has no tie filter mark")
-    text = text.replace(TIE_FILTER_MARK, tie_filter_predicate())
+    if not every_tie:
+        text = text.replace(TIE_FILTER_MARK, tie_filter_predicate())
     if max_hops is not None:
         text, found = _MAX_HOPS_MARK.subn(str(max_hops), text)
         if not found:
@@ -472,7 +484,7 @@ class GraphRepository:
         max_hops: int | None = None,
         **params: Any,
     ) -> list[dict[str, Any]]:
-        text = filtered_query(name, max_hops)
+        text = filtered_query(name, max_hops, passes_every_tie(filters))
         return self.store.read_text(name, text, timeout, **self._net, **filters, **params)
 
     # --- single records, lists, connections, export (the API) ------------------------------

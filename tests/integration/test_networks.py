@@ -127,24 +127,36 @@ def _names(rows: list[dict[str, Any]]) -> list[str]:
     return sorted(str(r["props"].get("name")) for r in rows)
 
 
+def _projected(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The bulk read's nodes (id, name, stored ties) and tie targets, the targets (the
+    store's internal ids of their nodes) named by their node ids."""
+    ids = {key: i for r in rows for key, i in zip(r["keys"], r["id"], strict=True)}
+    return [
+        sorted(zip(r["id"], [p.get("name") for p in r["props"]], r["stored"], strict=True))
+        + sorted(str([ids[t] for t in targets]) for targets in r["targets"])
+        for r in rows
+    ]
+
+
 #: A read per query file: what the query answers in a network (repo: its repository).
 READS: dict[str, Callable[[Any], Any]] = {
     "analysis/group_names": lambda repo: sorted(
         r["name"] for r in repo.read("analysis/group_names")
     ),
     "analysis/phases": lambda repo: repo.read("analysis/phases"),
-    "analysis/project_graph": lambda repo: [
-        sorted(zip(r["id"], [p.get("name") for p in r["props"]], r["stored"], strict=True))
-        + sorted(str(t) for t in r["targets"])
-        for r in repo.read_filtered(
+    "analysis/project_graph": lambda repo: _projected(
+        repo.read_filtered(
             "analysis/project_graph",
             F,
             labels=LABELS,
             social=SOCIAL,
             batch=1000,
             detail=True,
+            types=True,
+            part=0,
+            parts=1,
         )
-    ],
+    ),
     "api/export_nodes": lambda repo: [n.name for n in repo.export_graph()[0]],
     "api/export_ties": lambda repo: [t.id for t in repo.export_graph()[1]],
     "erasure/person_values": lambda repo: _names(

@@ -211,6 +211,74 @@ def test_lean_read_gives_the_same_arrays(sample: Runtime, filters: TieFilter) ->
     if len(lean.ties):
         with pytest.raises(ValueError, match="without their details"):
             lean.ties[0]
+    untyped = project(sample.repo, filters, detail=False, types=False)  # metrics, undirected
+    assert untyped.nodes == full.nodes and untyped.tie_count == full.tie_count
+    ours, theirs = indexed_ties(untyped, False), indexed_ties(full, False)
+    for a, b in ((ours.src, theirs.src), (ours.dst, theirs.dst), (ours.w, theirs.w)):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+@pytest.mark.parametrize("detail", [True, False])
+def test_a_read_in_parts_gives_what_one_read_gives(
+    sample: Runtime, monkeypatch: pytest.MonkeyPatch, parts: int, detail: bool
+) -> None:
+    """The bulk read runs in parts at once (every ``parts``-th batch of nodes each): with
+    batches of 3 nodes, so that every part has several, the nodes, their order, the ties
+    and their order are those of one read."""
+    from graph_service.services import analysis_graph
+
+    monkeypatch.setattr(analysis_graph, "PROJECTION_BATCH", 3)
+    monkeypatch.setattr(analysis_graph, "PROJECTION_PARTS", 1)
+    one = project(sample.repo, TieFilter(), detail=detail)
+    monkeypatch.setattr(analysis_graph, "PROJECTION_PARTS", parts)
+    ran: list[int] = []
+    read = sample.repo.read_filtered
+
+    def counted(name: str, filters: Any, **params: Any) -> Any:
+        ran.append(params["parts"])
+        return read(name, filters, **params)
+
+    monkeypatch.setattr(sample.repo, "read_filtered", counted)
+    split = project(sample.repo, TieFilter(), detail=detail)
+    assert ran == [parts] * parts  # the parts agreed: no second read
+    assert list(split.nodes.items()) == list(one.nodes.items()) and len(split.nodes) > 3 * parts
+    assert split.tie_count == one.tie_count
+    assert np.array_equal(split.ties.src, one.ties.src)  # type: ignore[attr-defined]
+    assert np.array_equal(split.ties.dst, one.ties.dst)  # type: ignore[attr-defined]
+    assert split.ties.columns == one.ties.columns  # type: ignore[attr-defined]
+
+
+def test_parts_that_saw_different_nodes_give_way_to_one_read() -> None:
+    """A write between the transactions of the parts (a node added) makes them disagree
+    on the node list: the read is made again in one part."""
+    from graph_service.services.analysis_graph import PROJECTION_BATCH, _read_parts
+
+    def row(total: int, first: int) -> dict[str, Any]:
+        return {"seen": [total, 12345], "first": first}
+
+    calls: list[tuple[int, int]] = []
+    answers = {
+        (0, 2): [row(3 * PROJECTION_BATCH, 0), row(3 * PROJECTION_BATCH, 2 * PROJECTION_BATCH)],
+        (1, 2): [row(3 * PROJECTION_BATCH + 1, PROJECTION_BATCH)],  # one node more
+        (0, 1): [row(7, 0)],
+    }
+
+    def read(part: int, parts: int) -> list[dict[str, Any]]:
+        calls.append((part, parts))
+        return answers[(part, parts)]
+
+    assert _read_parts(read) == [row(7, 0)]
+    calls.clear()
+    replaced = row(3 * PROJECTION_BATCH, PROJECTION_BATCH) | {"seen": [3 * PROJECTION_BATCH, 9]}
+    answers[(1, 2)] = [replaced]  # as many nodes, not the same ones
+    assert _read_parts(read) == [row(7, 0)]
+    assert sorted(calls) == [(0, 1), (0, 2), (1, 2)]
+    assert sorted(calls) == [(0, 1), (0, 2), (1, 2)]
+    calls.clear()
+    answers[(1, 2)] = [row(3 * PROJECTION_BATCH, PROJECTION_BATCH)]
+    assert [r["first"] for r in _read_parts(read)] == [0, PROJECTION_BATCH, 2 * PROJECTION_BATCH]
+    assert sorted(calls) == [(0, 2), (1, 2)]
 
 
 @pytest.mark.parametrize(
