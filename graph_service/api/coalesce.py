@@ -24,9 +24,8 @@ from graph_service.errors import LimitExceeded
 from graph_service.filters import TieFilter
 from graph_service.model import Node
 from graph_service.services import nodes, paths
-from graph_service.services.paths import EgoRecord
+from graph_service.services.paths import EgoRecord, FoundPaths
 from graph_service.services.runtime import Runtime
-from graph_service.store.repository import FoundPaths
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T", bound=Hashable)

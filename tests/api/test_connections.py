@@ -138,13 +138,8 @@ def test_paths_problems(client: Any, sample: dict[str, Any]) -> None:
     )
 
 
-def test_a_paths_request_takes_one_query(
-    client: Any, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """One query answers a paths request, whatever the answer: paths found, none within
-    the length (the shortest length comes with it) or an end missing (its label is
-    null). Between two random people of a large network the second is the common case;
-    it took three queries (the search, the ends, the shortest length)."""
+def _queries_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the shipped queries run from now on, in order (the list fills)."""
     from graph_service.store.neo4j_store import Neo4jStore
 
     ran: list[str] = []
@@ -155,6 +150,17 @@ def test_a_paths_request_takes_one_query(
         return run(self, name, *args)
 
     monkeypatch.setattr(Neo4jStore, "_run", counted)
+    return ran
+
+
+def test_a_paths_request_takes_one_query(
+    client: Any, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query answers a paths request, whatever the answer: paths found, none within
+    the length (the shortest length comes with it) or an end missing (its label is
+    null). Between two random people of a large network the second is the common case;
+    it took three queries (the search, the ends, the shortest length)."""
+    ran = _queries_run(monkeypatch)
     params = {"source": "st-brammertz", "target": "act-kohlenpott-digital"}
     answer = client.get("/connections/paths", params=params)
     assert answer.status_code == 200 and answer.json()["paths"]
@@ -184,7 +190,6 @@ def test_concurrent_paths_requests_share_a_query_and_get_their_own_answers(
     from graph_service.errors import NotFound
     from graph_service.filters import TieFilter
     from graph_service.services import paths
-    from graph_service.store.neo4j_store import Neo4jStore
 
     knows = TieFilter(types=["KNOWS"])
     asked = [
@@ -204,14 +209,7 @@ def test_concurrent_paths_requests_share_a_query_and_get_their_own_answers(
             return str(exc)
 
     expected = [alone(*request) for request in asked]
-    ran: list[str] = []
-    run = Neo4jStore._run
-
-    def counted(self: Neo4jStore, name: str, *args: Any) -> Any:
-        ran.append(name)
-        return run(self, name, *args)
-
-    monkeypatch.setattr(Neo4jStore, "_run", counted)
+    ran = _queries_run(monkeypatch)
 
     async def ask_together() -> list[dict[str, Any] | str]:
         reads = Reads(runtime)
