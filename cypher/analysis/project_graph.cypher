@@ -5,9 +5,10 @@
 // move lists of plain values an order of magnitude faster than a record per tie or node.
 // Ties: social ties to a node with one of $labels that pass the tie filter
 // (cypher/ties/tie_filter.cypher, put in at the mark; $f_types holds the chosen social
-// types, null when all of them are). `stored` counts the ties of $social (every social type) a node is the source
-// of, filter or not: summed, the "78 stored ties" of the tie count. Groups: MEMBER_OF ties
-// valid in the chosen phase and dates ($f_phase, $f_from, $f_to; null: any).
+// types, null when all of them are). `stored` counts the ties of $social (every social
+// type) a node is the source of, filter or not: summed, the "78 stored ties" of the tie
+// count. Groups: MEMBER_OF ties valid in the chosen phase and dates ($f_phase, $f_from,
+// $f_to; null: any).
 // A tie's target is the server's internal id of its node (`keys` lists the batch's nodes'
 // ones; ids are stable within the read): a million ties decode as integers, not strings,
 // and no property of the target is read. $detail false: of each tie only its target and

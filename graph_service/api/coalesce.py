@@ -14,7 +14,6 @@ One :class:`Coalescer` per kind of read and per app (it lives on the app's event
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -34,16 +33,17 @@ V = TypeVar("V")
 
 class Coalescer(Generic[K, V]):
     """Gathers keys and fetches them in batches with ``fetch(keys) -> {key: value}``
-    (a blocking call, run in the thread pool); a key it leaves out gets None, a key whose
-    value is an exception gets it raised.
+    (a blocking call, run in the thread pool); a key it leaves out gets None.
 
     At most ``max_in_flight`` fetches run at once and each takes at most ``max_batch``
-    keys. An error in a fetch goes to every request of that batch.
+    keys. An error in a fetch goes to every request of that batch, but a server limit
+    passed (:func:`each_alone_past_a_limit`): then only the requests too big for it
+    alone get it.
     """
 
     def __init__(
         self,
-        fetch: Callable[[Sequence[K]], Mapping[K, V | Exception]],
+        fetch: Callable[[Sequence[K]], Mapping[K, V]],
         max_batch: int = 64,
         max_in_flight: int = 2,
     ) -> None:
@@ -75,7 +75,7 @@ class Coalescer(Generic[K, V]):
                 keys = list(self._waiting)[: self._max_batch]
                 batch = {key: self._waiting.pop(key) for key in keys}
                 try:
-                    found = await run_in_threadpool(self._fetch, keys)
+                    found = await run_in_threadpool(each_alone_past_a_limit, self._fetch, keys)
                 except BaseException as exc:
                     for futures in batch.values():
                         for future in futures:
@@ -121,7 +121,7 @@ def each_alone_past_a_limit(
     """``fetch(items)`` (one query); when that query passes a limit of the server (its
     time, its memory), each item is fetched again alone, so that only a request too big
     for the limit by itself fails (its value is the error), not the others that shared
-    its query."""
+    its query. Other errors reach the caller."""
     try:
         return dict(fetch(items))
     except LimitExceeded as exc:
@@ -177,35 +177,26 @@ class Reads:
             found.update({(network, i): node for i, node in got.items()})
         return found
 
-    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, EgoRecord | Exception]:
+    def _fetch_egos(self, keys: Sequence[EgoKey]) -> dict[EgoKey, EgoRecord]:
         """One query per (network, radius, filter) among ``keys``: usually one."""
         groups: dict[tuple[str, int, FilterKey], list[str]] = {}
         for network, radius, params, node_id in keys:
             groups.setdefault((network, radius, params), []).append(node_id)
-        found: dict[EgoKey, EgoRecord | Exception] = {}
+        found: dict[EgoKey, EgoRecord] = {}
         for (network, radius, params), ids in groups.items():
             services = self._services.on(network)
-            fetch = functools.partial(
-                paths.ego_networks, services, _filter_params(params), radius=radius
-            )
-            egos = each_alone_past_a_limit(fetch, ids)
+            egos = paths.ego_networks(services, _filter_params(params), ids, radius)
             found.update({(network, radius, params, i): ego for i, ego in egos.items()})
         return found
 
-    def _fetch_paths(self, keys: Sequence[PathsKey]) -> dict[PathsKey, FoundPaths | Exception]:
+    def _fetch_paths(self, keys: Sequence[PathsKey]) -> dict[PathsKey, FoundPaths]:
         """One query per (network, max_length, k, filter) among ``keys``: usually one."""
         groups: dict[tuple[str, int, int, FilterKey], list[tuple[str, str]]] = {}
         for network, max_length, k, params, source, target in keys:
             groups.setdefault((network, max_length, k, params), []).append((source, target))
-        found: dict[PathsKey, FoundPaths | Exception] = {}
+        found: dict[PathsKey, FoundPaths] = {}
         for (network, max_length, k, params), pairs in groups.items():
-            fetch = functools.partial(
-                paths.paths_of,
-                self._services.on(network),
-                _filter_params(params),
-                k=k,
-                max_length=max_length,
-            )
-            got = each_alone_past_a_limit(fetch, pairs)
+            services = self._services.on(network)
+            got = paths.paths_of(services, _filter_params(params), pairs, k, max_length)
             found.update({(network, max_length, k, params, *pair): f for pair, f in got.items()})
         return found

@@ -107,8 +107,9 @@ def test_an_error_reaches_every_request_of_its_batch_and_no_other() -> None:
 
 def test_a_query_past_a_limit_fails_only_the_request_too_big_for_it() -> None:
     """A batch whose shared query passes the server's time (or memory) limit is asked
-    again item by item: the request that passes it alone gets the error, the others that
-    shared its query their answers; any other error still reaches the whole batch."""
+    again item by item (the coalescer does it for every read): the request that passes
+    it alone gets the error, the others that shared its query their answers; any other
+    error still reaches the whole batch."""
     asked: list[list[str]] = []
 
     def fetch(keys: Sequence[str]) -> dict[str, str]:
@@ -132,9 +133,7 @@ def test_a_query_past_a_limit_fails_only_the_request_too_big_for_it() -> None:
         each_alone_past_a_limit(fetch, ["a", "down"])
 
     async def main() -> list[object]:
-        coalescer: Coalescer[str, str] = Coalescer(
-            lambda keys: each_alone_past_a_limit(fetch, keys), max_in_flight=1
-        )
+        coalescer: Coalescer[str, str] = Coalescer(fetch, max_in_flight=1)
         first = asyncio.ensure_future(coalescer.get("first"))
         await asyncio.sleep(0)
         batch = [asyncio.ensure_future(coalescer.get(k)) for k in ("c", "slow", "d")]
